@@ -1,0 +1,55 @@
+# make test  : venv + dev install + Graphviz `dot` + ruff + mypy + pytest (doctests, notebooks)
+# make demo  : the main job
+# WITH_TORCH=1 also installs torch==2.13.0 (a CPU build) so the PyTorch parity tests run.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+STAMP  := $(VENV)/.installed
+
+.PHONY: test test-slow demo bench dot-check install clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+ifeq ($(WITH_TORCH),1)
+	$(PIP) install --quiet torch==2.13.0
+endif
+
+dot-check:
+	@if ! command -v dot >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Graphviz 'dot' not found: installing Debian's graphviz package"; \
+	    (apt-get install -y -qq graphviz || (apt-get update -qq && apt-get install -y -qq graphviz)) >/dev/null; \
+	  else \
+	    echo "The Graphviz 'dot' program is missing. Install it with one of:"; \
+	    echo "  sudo apt-get install graphviz   |   brew install graphviz   |   conda install -c conda-forge graphviz"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+test: install dot-check
+	$(VENV)/bin/ruff check micrograd_like tests
+	$(VENV)/bin/ruff format --check micrograd_like tests
+	$(VENV)/bin/mypy micrograd_like
+	$(VENV)/bin/pytest -m "not slow" $(PYTEST_ARGS)
+
+test-slow: install dot-check
+	$(VENV)/bin/pytest -m slow $(PYTEST_ARGS)
+
+demo: install dot-check
+	$(PY) -m micrograd_like demo
+
+bench: install
+	$(PIP) install --quiet micrograd==0.1.0
+	$(PIP) install --quiet torch==2.13.0 || echo "torch not installable here: torch columns skipped"
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,620 @@
+"""The Value engine: scalar reverse-mode automatic differentiation.
+
+A :class:`Value` wraps one float. Every operation on Values records a node of a graph.
+A node keeps
+
+* ``_prev``  - its parents, in order (the operands of the op);
+* ``_op``    - the op's name, a key of :data:`RULES` (``""`` for a leaf);
+* ``_local`` - the local partial derivatives d(node)/d(parent), one per parent,
+  worked out from the rule table when the node is made.
+
+:meth:`Value.backward` walks the graph once, from the output back to the leaves, and
+applies the chain rule, ``parent.grad += local * node.grad``. That one line is the only
+place the chain rule lives.
+
+>>> a = Value(2.0, label="a")
+>>> b = Value(-3.0, label="b")
+>>> c = a * b + a          # c = ab + a = -6 + 2 = -4
+>>> c.backward()           # dc/da = b + 1 = -2, dc/db = a = 2
+>>> c.data, a.grad, b.grad
+(-4.0, -2.0, 2.0)
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from operator import mul
+from typing import Any, NamedTuple, Union
+
+__all__ = [
+    "RULES",
+    "Rule",
+    "Value",
+    "affine",
+    "dot",
+    "is_grad_enabled",
+    "logsumexp",
+    "no_grad",
+    "topological_order",
+    "vsum",
+]
+
+Operand = Union["Value", int, float]
+
+
+# --------------------------------------------------------------------------------------
+# Forward functions with the numerical care the rule table needs
+# --------------------------------------------------------------------------------------
+
+
+def _exp(a: float) -> float:
+    """e**a; raises OverflowError naming the operand past a ~ 709.78."""
+    try:
+        return math.exp(a)
+    except OverflowError:
+        raise OverflowError(
+            f"exp overflow: exp({a!r}) is larger than the largest float (~1.8e308); "
+            "exp overflows for operands above about 709.78"
+        ) from None
+
+
+def _log(a: float) -> float:
+    """ln a; raises ValueError naming the operand when a <= 0."""
+    if a <= 0.0:
+        raise ValueError(f"log of a non-positive number: log({a!r}); log needs an operand > 0")
+    return math.log(a)
+
+
+def _pow(a: float, b: float) -> float:
+    """a**b over the reals; raises a clear error where that has no real value."""
+    if a == 0.0 and b < 0.0:
+        raise ZeroDivisionError(f"pow: 0.0 ** {b!r} is undefined (division by zero)")
+    if a < 0.0 and not float(b).is_integer():
+        raise ValueError(
+            f"pow: negative base {a!r} with non-integer exponent {b!r} has no real value"
+        )
+    try:
+        return float(a**b)
+    except OverflowError:
+        raise OverflowError(
+            f"pow overflow: {a!r} ** {b!r} is larger than the largest float"
+        ) from None
+
+
+def _sigmoid(a: float) -> float:
+    """1 / (1 + e**-a), computed so that it never overflows."""
+    if a >= 0.0:
+        return 1.0 / (1.0 + math.exp(-a))
+    e = math.exp(a)  # a < 0, so e is in (0, 1): no overflow
+    return e / (1.0 + e)
+
+
+def _logsumexp(*xs: float) -> float:
+    """ln(e**x1 + ... + e**xn), shifted by max(x) so that it never overflows."""
+    m = max(xs)
+    return m + math.log(math.fsum([math.exp(x - m) for x in xs]))
+
+
+def _e(x: Any) -> Any:
+    """e**x of a float or of a Value (rules run on both; see ``backward``)."""
+    return x.exp() if isinstance(x, Value) else math.exp(x)
+
+
+def _ln(x: Any) -> Any:
+    """Natural log of a float or of a Value (rules run on both; see ``backward``)."""
+    return x.log() if isinstance(x, Value) else math.log(x)
+
+
+def _pow_partials(out: Any, a: Any, b: Any) -> tuple[Any, Any]:
+    """d(a**b)/da = b * a**(b-1) and d(a**b)/db = a**b * ln a.
+
+    At a = 0 with b < 1 the first is infinite (+inf, its limit from the right), and it
+    is 0 when b = 0. The second exists only for a > 0; elsewhere it is taken as 0.
+    """
+    if a == 0.0 and b < 1.0:  # only floats reach here: a Value never equals 0.0
+        da: Any = 0.0 if b == 0.0 else math.inf
+    else:
+        da = b * a ** (b - 1.0)
+    db = out * _ln(a) if a > 0.0 else 0.0
+    return da, db
+
+
+# --------------------------------------------------------------------------------------
+# The rule table: every primitive's forward and its local partial derivatives, side by
+# side. ``partials(out, *inputs)`` uses only arithmetic on the output and the inputs, so
+# the same rule runs on floats (the fast path) and on Values (``create_graph=True``).
+# --------------------------------------------------------------------------------------
+
+
+class Rule(NamedTuple):
+    """One primitive: ``forward(*inputs) -> out`` and ``partials(out, *inputs)``."""
+
+    forward: Callable[..., float]
+    partials: Callable[..., tuple[Any, ...]]
+
+
+_ONE_ONE = (1.0, 1.0)
+
+RULES: dict[str, Rule] = {
+    # op              forward(a, ...)                          d out / d input, one per input
+    "+":          Rule(lambda a, b: a + b,                        lambda out, a, b: _ONE_ONE),
+    "*":          Rule(lambda a, b: a * b,                        lambda out, a, b: (b, a)),
+    "**":         Rule(_pow,                                      _pow_partials),
+    "exp":        Rule(_exp,                                      lambda out, a: (out,)),
+    "log":        Rule(_log,                                      lambda out, a: (1.0 / a,)),
+    "tanh":       Rule(math.tanh,                                 lambda out, a: (1.0 - out * out,)),
+    "sigmoid":    Rule(_sigmoid,                                  lambda out, a: (out * (1.0 - out),)),
+    "relu":       Rule(lambda a: a if a > 0.0 else 0.0,           lambda out, a: (1.0 if a > 0.0 else 0.0,)),
+    "leaky_relu": Rule(lambda a, k: a if a > 0.0 else k * a,      lambda out, a, k: (1.0, 0.0) if a > 0.0 else (k, a)),
+    # n-ary, fused: one node however many inputs
+    "sum":        Rule(lambda *xs: sum(xs),                       lambda out, *xs: (1.0,) * len(xs)),
+    "dot":        Rule(lambda *wx: sum(map(mul, wx[: len(wx) // 2], wx[len(wx) // 2 :])),
+                       lambda out, *wx: wx[len(wx) // 2 :] + wx[: len(wx) // 2]),
+    "affine":     Rule(lambda *wxb: sum(map(mul, wxb[: len(wxb) // 2], wxb[len(wxb) // 2 : -1])) + wxb[-1],
+                       lambda out, *wxb: wxb[len(wxb) // 2 : -1] + wxb[: len(wxb) // 2] + (1.0,)),
+    # d lse / d xi = e**(xi - lse) = softmax(x)i: stable for logits of any size
+    "logsumexp":  Rule(_logsumexp,                                lambda out, *xs: tuple(_e(x - out) for x in xs)),
+}  # fmt: skip
+"""The primitives. Everything else (``-``, ``/``, the losses, softmax) is composed."""
+
+
+# --------------------------------------------------------------------------------------
+# Recording on and off
+# --------------------------------------------------------------------------------------
+
+_grad_enabled = True
+
+
+def is_grad_enabled() -> bool:
+    """True unless inside :func:`no_grad`."""
+    return _grad_enabled
+
+
+@contextmanager
+def no_grad() -> Iterator[None]:
+    """Inside this block, ops compute values but record no graph (for updates, eval).
+
+    >>> w = Value(1.0)
+    >>> with no_grad():
+    ...     v = w * 3.0
+    >>> v.data, v.parents
+    (3.0, ())
+    """
+    global _grad_enabled
+    previous = _grad_enabled
+    _grad_enabled = False
+    try:
+        yield
+    finally:
+        _grad_enabled = previous
+
+
+# --------------------------------------------------------------------------------------
+# Checking what users hand us
+# --------------------------------------------------------------------------------------
+
+
+def _as_float(x: object, what: str) -> float:
+    """``x`` as a finite float, or a TypeError/ValueError that names ``what``."""
+    if type(x) is float:
+        f = x
+    elif isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(
+            f"{what} must be a real number (int or float), got {type(x).__name__}: {x!r}"
+        )
+    else:
+        f = float(x)
+    if not math.isfinite(f):
+        raise ValueError(f"{what} must be a finite number, got {f!r}")
+    return f
+
+
+def _lift(x: object) -> Value | None:
+    """A Value for an operand: itself, a new constant leaf, or None when not a number."""
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        return None  # the operator returns NotImplemented; Python names the type
+    return Value(float(x))
+
+
+# --------------------------------------------------------------------------------------
+# Value
+# --------------------------------------------------------------------------------------
+
+_new = object.__new__
+
+
+def _apply(op: str, parents: tuple[Value, ...]) -> Value:
+    """Make the node ``op(*parents)``: its forward value and its local partials."""
+    forward, partials = RULES[op]
+    args = [p.data for p in parents]
+    out = forward(*args)
+    node = _new(Value)
+    node.data = out
+    node.grad = 0.0
+    node.label = ""
+    if _grad_enabled:
+        node._op = op
+        node._prev = parents
+        node._local = partials(out, *args)
+    else:
+        node._op, node._prev, node._local = "", (), ()
+    return node
+
+
+def _unary(op: str, a: Value) -> Value:
+    """``_apply`` for one operand, unrolled: it is on every activation's hot path."""
+    forward, partials = RULES[op]
+    x = a.data
+    out = forward(x)
+    node = _new(Value)
+    node.data = out
+    node.grad = 0.0
+    node.label = ""
+    if _grad_enabled:
+        node._op = op
+        node._prev = (a,)
+        node._local = partials(out, x)
+    else:
+        node._op, node._prev, node._local = "", (), ()
+    return node
+
+
+def _binary(op: str, a: Value, b: Value) -> Value:
+    """``_apply`` for two operands, unrolled: it is on every + and *'s hot path."""
+    forward, partials = RULES[op]
+    x = a.data
+    y = b.data
+    out = forward(x, y)
+    node = _new(Value)
+    node.data = out
+    node.grad = 0.0
+    node.label = ""
+    if _grad_enabled:
+        node._op = op
+        node._prev = (a, b)
+        node._local = partials(out, x, y)
+    else:
+        node._op, node._prev, node._local = "", (), ()
+    return node
+
+
+class Value:
+    """A scalar that remembers how it was computed, so it can be differentiated.
+
+    ``Value(data, label="")``: ``.data`` is the number, ``.grad`` is d(output)/d(this)
+    after :meth:`backward` (0.0 before). Equality and hashing are by identity, as in
+    micrograd, so Values can be kept in sets and dicts; ``<``, ``>``, ``<=`` and ``>=``
+    compare ``.data``.
+
+    Bad numbers are refused where they enter: ``Value("3")`` and ``Value(True)`` raise
+    TypeError (a bool is almost always a mistake for a number here), ``Value(nan)`` and
+    ``Value(inf)`` raise ValueError.
+
+    >>> x = Value(3.0, label="x")
+    >>> y = x**2 + 1          # y = 9 + 1 = 10
+    >>> y.backward()          # dy/dx = 2x = 6
+    >>> y
+    Value(data=10.0, grad=1.0)
+    >>> x
+    Value(data=3.0, grad=6.0, label='x')
+    """
+
+    __slots__ = ("data", "grad", "label", "_prev", "_op", "_local")
+
+    data: float
+    grad: Any  # a float; a Value after backward(create_graph=True)
+    label: str
+    _prev: tuple[Value, ...]
+    _op: str
+    _local: tuple[Any, ...]
+
+    def __init__(self, data: float, label: str = "") -> None:
+        if not isinstance(label, str):
+            raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
+        self.data = _as_float(data, "Value data")
+        self.grad = 0.0
+        self.label = label
+        self._prev = ()
+        self._op = ""
+        self._local = ()
+
+    # -- the graph, by public names --------------------------------------------------
+
+    @property
+    def op(self) -> str:
+        """Name of the op that made this node (a key of RULES), or "" for a leaf."""
+        return self._op
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The operands this node was computed from, in order."""
+        return self._prev
+
+    @property
+    def local_grads(self) -> tuple[Any, ...]:
+        """d(self)/d(parent) for each parent, as the rule table gave them."""
+        return self._local
+
+    # -- arithmetic -----------------------------------------------------------------
+
+    def __add__(self, other: Operand) -> Value:
+        o = other if other.__class__ is Value else _lift(other)
+        return NotImplemented if o is None else _binary("+", self, o)
+
+    def __radd__(self, other: Operand) -> Value:  # other + self
+        o = _lift(other)
+        return NotImplemented if o is None else _binary("+", o, self)
+
+    def __mul__(self, other: Operand) -> Value:
+        o = other if other.__class__ is Value else _lift(other)
+        return NotImplemented if o is None else _binary("*", self, o)
+
+    def __rmul__(self, other: Operand) -> Value:  # other * self
+        o = _lift(other)
+        return NotImplemented if o is None else _binary("*", o, self)
+
+    def __pow__(self, other: Operand) -> Value:
+        """self ** other, where other is a number or a Value (d/d(other) = out * ln self)."""
+        o = _lift(other)
+        return NotImplemented if o is None else _binary("**", self, o)
+
+    def __rpow__(self, other: Operand) -> Value:  # other ** self
+        o = _lift(other)
+        return NotImplemented if o is None else _binary("**", o, self)
+
+    def __neg__(self) -> Value:  # -self = self * -1
+        return self * -1.0
+
+    def __sub__(self, other: Operand) -> Value:  # self - other = self + (-other)
+        o = _lift(other)
+        return NotImplemented if o is None else self + (-o)
+
+    def __rsub__(self, other: Operand) -> Value:  # other - self
+        o = _lift(other)
+        return NotImplemented if o is None else o + (-self)
+
+    def __truediv__(self, other: Operand) -> Value:  # self / other = self * other**-1
+        o = _lift(other)
+        if o is None:
+            return NotImplemented
+        if o.data == 0.0:
+            raise ZeroDivisionError(f"division by zero: {self!r} / {o!r}")
+        return self * o**-1.0
+
+    def __rtruediv__(self, other: Operand) -> Value:  # other / self
+        o = _lift(other)
+        return NotImplemented if o is None else o / self
+
+    # -- functions ------------------------------------------------------------------
+
+    def exp(self) -> Value:
+        """e**x. Raises OverflowError naming the operand when x > ~709.78."""
+        return _unary("exp", self)
+
+    def log(self) -> Value:
+        """ln x. Raises ValueError naming the operand when x <= 0."""
+        return _unary("log", self)
+
+    def tanh(self) -> Value:
+        """tanh x; never overflows: ``Value(1000).tanh()`` is 1.0 with gradient 0.0."""
+        return _unary("tanh", self)
+
+    def sigmoid(self) -> Value:
+        """1 / (1 + e**-x), never overflows: ``Value(-1000).sigmoid()`` is 0.0."""
+        return _unary("sigmoid", self)
+
+    def relu(self) -> Value:
+        """max(0, x); its derivative at 0 is taken as 0, as in PyTorch."""
+        return _unary("relu", self)
+
+    def leaky_relu(self, alpha: Operand = 0.01) -> Value:
+        """x if x > 0 else alpha * x. ``alpha`` may be a Value (a learnable slope)."""
+        k = _lift(alpha)
+        if k is None:
+            raise TypeError(
+                f"leaky_relu alpha must be a number or a Value, got {type(alpha).__name__}"
+            )
+        return _binary("leaky_relu", self, k)
+
+    # -- comparisons (by data) and identity ------------------------------------------
+
+    def __lt__(self, other: Operand) -> bool:
+        return self.data < _data(other)
+
+    def __le__(self, other: Operand) -> bool:
+        return self.data <= _data(other)
+
+    def __gt__(self, other: Operand) -> bool:
+        return self.data > _data(other)
+
+    def __ge__(self, other: Operand) -> bool:
+        return self.data >= _data(other)
+
+    __eq__ = object.__eq__  # identity, as in micrograd
+    __hash__ = object.__hash__
+
+    def __float__(self) -> float:
+        return float(self.data)
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    # -- graph utilities --------------------------------------------------------------
+
+    def detach(self) -> Value:
+        """A new leaf with the same data and no history: gradients stop here."""
+        v = _new(Value)
+        v.data, v.grad, v.label, v._prev, v._op, v._local = self.data, 0.0, self.label, (), "", ()
+        return v
+
+    def backward(self, create_graph: bool = False) -> None:
+        """Fill ``.grad`` of every node this one depends on with d(self)/d(node).
+
+        The walk is iterative, so graphs of any depth work. Gradients are *added*:
+        a node used twice gets both contributions (``b = a + a`` gives ``a.grad == 2``).
+
+        Calling it again adds again into the leaves (inputs and parameters), exactly
+        as PyTorch does: call ``zero_grad()`` (or set ``.grad = 0``) between training
+        steps. Intermediate nodes always show the gradient of the latest call.
+
+        With ``create_graph=True`` every ``.grad`` becomes a Value with a graph of
+        its own, so a gradient can be differentiated again (second derivatives).
+        """
+        order = topological_order(self)
+        if create_graph:
+            _backward_create_graph(self, order)
+            return
+        for v in order:  # intermediate nodes hold this call's gradient only
+            v.grad = 0.0
+        self.grad += 1.0
+        for v in reversed(order):
+            g = v.grad
+            for p, d in zip(v._prev, v._local):
+                p.grad += d * g
+
+
+def _data(x: Operand) -> float:
+    if isinstance(x, Value):
+        return x.data
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"cannot compare a Value with {type(x).__name__}: {x!r}")
+    return float(x)
+
+
+def topological_order(root: Value) -> list[Value]:
+    """The non-leaf nodes that ``root`` depends on, each after all of its parents.
+
+    Iterative depth-first search, so a chain of a million nodes is fine. Leaves are not
+    listed: they have nothing to pass a gradient on to.
+
+    >>> a = Value(1.0); b = a * 2; c = b + a
+    >>> [v.op for v in topological_order(c)]
+    ['*', '+']
+    """
+    order: list[Value] = []
+    if not root._prev:
+        return order
+    expanded: set[Value] = set()
+    stack: list[Any] = [root]
+    push, pop, expand, emit = stack.append, stack.pop, expanded.add, order.append
+    while stack:
+        v = pop()
+        if v is _EMIT:  # every parent of the node below the marker is now in order
+            emit(pop())
+        elif v not in expanded:
+            expand(v)
+            push(v)
+            push(_EMIT)
+            for p in reversed(v._prev):  # parents are visited left to right, as recursion would
+                if p._prev and p not in expanded:
+                    push(p)
+    return order
+
+
+_EMIT = object()  # stack marker for topological_order
+
+
+def _backward_create_graph(root: Value, order: list[Value]) -> None:
+    """backward() whose gradients are Values: the rules are re-run on Values."""
+    for v in order:
+        v.grad = 0.0
+    root.grad = root.grad + 1.0
+    for v in reversed(order):
+        g = v.grad
+        if not isinstance(g, Value):
+            g = Value(g)
+        local = RULES[v._op].partials(v, *v._prev)
+        for p, d in zip(v._prev, local):
+            p.grad = p.grad + d * g
+
+
+# --------------------------------------------------------------------------------------
+# Fused n-ary primitives
+# --------------------------------------------------------------------------------------
+
+
+def _values(xs: Iterable[Operand], what: str) -> tuple[Value, ...]:
+    out = []
+    for i, x in enumerate(xs):
+        v = _lift(x)
+        if v is None:
+            raise TypeError(
+                f"{what}[{i}] must be a Value or a number, got {type(x).__name__}: {x!r}"
+            )
+        out.append(v)
+    return tuple(out)
+
+
+def vsum(values: Iterable[Operand]) -> Value:
+    """x1 + x2 + ... + xn as ONE node (Python's ``sum`` would make n nodes).
+
+    >>> xs = [Value(1.0), Value(2.0), Value(3.0)]
+    >>> s = vsum(xs); s.backward()          # ds/dxi = 1 for every i
+    >>> s.data, [x.grad for x in xs]
+    (6.0, [1.0, 1.0, 1.0])
+    """
+    vs = _values(values, "vsum values")
+    if not vs:
+        raise ValueError("vsum needs at least one value, got an empty sequence")
+    return _apply("sum", vs)
+
+
+def dot(ws: Sequence[Operand], xs: Sequence[Operand]) -> Value:
+    """w1*x1 + ... + wn*xn as ONE node: d/dwi = xi and d/dxi = wi.
+
+    >>> w = [Value(0.5), Value(-1.0)]; x = [Value(2.0), Value(1.0)]
+    >>> d = dot(w, x); d.backward()         # 0.5*2 - 1*1 = 0
+    >>> d.data, w[0].grad, x[1].grad
+    (0.0, 2.0, -1.0)
+    """
+    w, x = _paired(ws, xs, "dot")
+    return _apply("dot", w + x)
+
+
+def affine(ws: Sequence[Operand], xs: Sequence[Operand], b: Operand) -> Value:
+    """w1*x1 + ... + wn*xn + b as ONE node: a neuron before its activation.
+
+    >>> w = [Value(0.5), Value(-1.0)]; x = [2.0, 1.0]; b = Value(0.25)
+    >>> z = affine(w, x, b); z.backward()   # 1 - 1 + 0.25; dz/dw1 = x1 = 2, dz/db = 1
+    >>> z.data, w[0].grad, b.grad
+    (0.25, 2.0, 1.0)
+    """
+    w, x = _paired(ws, xs, "affine")
+    (bias,) = _values((b,), "affine bias")
+    return _apply("affine", w + x + (bias,))
+
+
+def logsumexp(values: Iterable[Operand]) -> Value:
+    """ln(e**x1 + ... + e**xn) as ONE node, stable for large inputs.
+
+    Its gradient is the softmax: d/dxi = e**xi / sum_j e**xj.
+
+    >>> xs = [Value(0.0), Value(0.0)]
+    >>> s = logsumexp(xs); s.backward()     # ln(1 + 1) = ln 2; each softmax weight is 1/2
+    >>> round(s.data, 6), [x.grad for x in xs]
+    (0.693147, [0.5, 0.5])
+    >>> logsumexp([Value(1000.0), Value(1000.0)]).data   # no overflow: 1000 + ln 2
+    1000.6931471805599
+    """
+    vs = _values(values, "logsumexp values")
+    if not vs:
+        raise ValueError("logsumexp needs at least one value, got an empty sequence")
+    return _apply("logsumexp", vs)
+
+
+def _paired(
+    ws: Sequence[Operand], xs: Sequence[Operand], what: str
+) -> tuple[tuple[Value, ...], tuple[Value, ...]]:
+    w = _values(ws, f"{what} ws")
+    x = _values(xs, f"{what} xs")
+    if len(w) != len(x):
+        raise ValueError(f"{what} needs sequences of equal length, got {len(w)} and {len(x)}")
+    if not w:
+        raise ValueError(f"{what} needs at least one pair, got empty sequences")
+    return w, x

@@ -1,0 +1,60 @@
+"""Random expression graphs over the whole rule table agree with central differences."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from micrograd_like.engine import RULES, Value
+from micrograd_like.gradcheck import GradientMismatch, check_gradients, numerical_grad
+from micrograd_like.testing import Program, Step, covered_primitives, programs
+
+
+def test_the_fuzzer_covers_every_primitive():
+    assert covered_primitives() == set(RULES)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(programs())
+def test_random_dags_match_central_differences(program: Program):
+    out = program.build(*[Value(x) for x in program.leaves])
+    assert math.isfinite(out.data)
+    scale = max(1.0, abs(out.data))
+    check_gradients(program.build, program.leaves, eps=1e-6, rtol=1e-4, atol=1e-5 * scale)
+
+
+@pytest.mark.slow
+@settings(max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(programs(max_steps=16))
+def test_random_dags_match_central_differences_many(program: Program):
+    out = program.build(*[Value(x) for x in program.leaves])
+    scale = max(1.0, abs(out.data))
+    check_gradients(program.build, program.leaves, eps=1e-6, rtol=1e-4, atol=1e-5 * scale)
+
+
+def test_a_program_reuses_nodes():
+    # x0 = 1.5; n1 = x0 * x0 = 2.25; n2 = n1 + x0 = 3.75 (x0 used three times)
+    # d n2 / d x0 = 2 x0 + 1 = 4
+    program = Program((1.5,), (Step("*", (0, 0)), Step("+", (1, 0))))
+    x = Value(1.5)
+    out = program.build(x)
+    out.backward()
+    assert (out.data, x.grad) == (3.75, 4.0)
+
+
+def test_check_gradients_names_the_node_that_is_wrong(monkeypatch):
+    # Break tanh's rule on purpose (drop the square): the checker must point at tanh.
+    broken = RULES["tanh"]._replace(partials=lambda out, a: (1.0 - out,))
+    monkeypatch.setitem(RULES, "tanh", broken)
+    with pytest.raises(GradientMismatch) as info:
+        check_gradients(lambda x: (x * 2).tanh() * 3, [0.3])
+    assert "input 0" in str(info.value)
+    assert "op '*'" in str(info.value)  # the node feeding tanh gets a wrong gradient
+
+
+def test_numerical_grad_by_hand():
+    # f = x**2 y at (3, 2): df/dx = 2xy = 12, df/dy = x**2 = 9
+    gx, gy = numerical_grad(lambda x, y: x**2 * y, [3.0, 2.0])
+    assert gx == pytest.approx(12.0, rel=1e-7) and gy == pytest.approx(9.0, rel=1e-7)
