@@ -35,6 +35,7 @@ __all__ = [
     "Value",
     "affine",
     "dot",
+    "gradients",
     "is_grad_enabled",
     "logsumexp",
     "no_grad",
@@ -475,8 +476,9 @@ class Value:
         self.grad += 1.0
         for v in reversed(order):
             g = v.grad
-            for p, d in zip(v._prev, v._local):
-                p.grad += d * g
+            if g:  # a zero gradient adds nothing: dead ReLUs and met margins cost no work
+                for p, d in zip(v._prev, v._local):
+                    p.grad += d * g
 
 
 def _data(x: Operand) -> float:
@@ -520,18 +522,55 @@ def topological_order(root: Value) -> list[Value]:
 _EMIT = object()  # stack marker for topological_order
 
 
-def _backward_create_graph(root: Value, order: list[Value]) -> None:
-    """backward() whose gradients are Values: the rules are re-run on Values."""
-    for v in order:
-        v.grad = 0.0
-    root.grad = root.grad + 1.0
+def _chain_rule(root: Value, order: list[Value], create_graph: bool) -> dict[Value, Any]:
+    """d(root)/d(node) for every node reachable from root, in a dict; no ``.grad`` touched.
+
+    With ``create_graph`` the local derivatives are re-made from the rule table on Values
+    (``partials(out, *parents)``), so every gradient is a Value with a graph of its own.
+    """
+    adjoint: dict[Value, Any] = {root: 1.0}
     for v in reversed(order):
-        g = v.grad
-        if not isinstance(g, Value):
-            g = Value(g)
-        local = RULES[v._op].partials(v, *v._prev)
+        g = adjoint.get(v, 0.0)
+        if isinstance(g, float) and g == 0.0:
+            continue
+        local = RULES[v._op].partials(v, *v._prev) if create_graph else v._local
         for p, d in zip(v._prev, local):
-            p.grad = p.grad + d * g
+            contribution = d * g
+            previous = adjoint.get(p)
+            adjoint[p] = contribution if previous is None else previous + contribution
+    return adjoint
+
+
+def _backward_create_graph(root: Value, order: list[Value]) -> None:
+    """backward() whose gradients are Values that can be differentiated again."""
+    adjoint = _chain_rule(root, order, create_graph=True)
+    for v in order:
+        v.grad = adjoint.get(v, 0.0)
+    leaves = {p for v in order for p in v._prev if not p._prev} if order else {root}
+    for leaf in leaves:
+        g = adjoint.get(leaf, 0.0)
+        leaf.grad = g if isinstance(leaf.grad, float) and leaf.grad == 0.0 else leaf.grad + g
+
+
+def gradients(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> list[Any]:
+    """d(output)/d(x) for each x in ``inputs``, without touching any ``.grad``.
+
+    Like ``torch.autograd.grad``. With ``create_graph=True`` each gradient is a Value
+    (or a float where it is a constant) whose graph can be differentiated again.
+
+    >>> x = Value(3.0)
+    >>> y = x**3                               # dy/dx = 3x**2 = 27, d2y/dx2 = 6x = 18
+    >>> (dy,) = gradients(y, [x], create_graph=True)
+    >>> dy.data, gradients(dy, [x])[0]
+    (27.0, 18.0)
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"output must be a Value, got {type(output).__name__}")
+    for i, x in enumerate(inputs):
+        if not isinstance(x, Value):
+            raise TypeError(f"inputs[{i}] must be a Value, got {type(x).__name__}")
+    adjoint = _chain_rule(output, topological_order(output), create_graph)
+    return [adjoint.get(x, 0.0) for x in inputs]
 
 
 # --------------------------------------------------------------------------------------
