@@ -5,14 +5,26 @@ library on top. The API is micrograd's: ``from micrograd_like.engine import Valu
 """
 
 from micrograd_like.derivatives import grad, hessian
-from micrograd_like.engine import Value, affine, dot, gradients, logsumexp, no_grad, vsum
+from micrograd_like.engine import (
+    AnomalyError,
+    Value,
+    affine,
+    detect_anomaly,
+    dot,
+    gradients,
+    logsumexp,
+    no_grad,
+    vsum,
+)
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AnomalyError",
     "Value",
     "__version__",
     "affine",
+    "detect_anomaly",
     "dot",
     "grad",
     "gradients",

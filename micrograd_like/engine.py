@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from operator import mul
@@ -31,9 +33,11 @@ from typing import Any, NamedTuple, Union
 
 __all__ = [
     "RULES",
+    "AnomalyError",
     "Rule",
     "Value",
     "affine",
+    "detect_anomaly",
     "dot",
     "gradients",
     "is_grad_enabled",
@@ -167,6 +171,13 @@ RULES: dict[str, Rule] = {
 # --------------------------------------------------------------------------------------
 
 _grad_enabled = True
+_anomaly: _AnomalyMode | None = None
+_plain = True  # recording, no anomaly checks: the fast path every op takes
+
+
+def _update_plain() -> None:
+    global _plain
+    _plain = _grad_enabled and _anomaly is None
 
 
 def is_grad_enabled() -> bool:
@@ -187,10 +198,89 @@ def no_grad() -> Iterator[None]:
     global _grad_enabled
     previous = _grad_enabled
     _grad_enabled = False
+    _update_plain()
     try:
         yield
     finally:
         _grad_enabled = previous
+        _update_plain()
+
+
+class AnomalyError(FloatingPointError):
+    """Inside :func:`detect_anomaly`, an op produced NaN or inf."""
+
+
+class _AnomalyMode:
+    """Where each node was made, so a bad gradient can point back at a line of code."""
+
+    def __init__(self) -> None:
+        self.origins: dict[Value, str] = {}
+
+
+def _user_site() -> str:
+    """file:line of the innermost caller outside this package."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame = sys._getframe(1)
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame = frame.f_back  # type: ignore[assignment]
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}" if frame is not None else "<unknown>"
+
+
+@contextmanager
+def detect_anomaly() -> Iterator[None]:
+    """Stop at the first op whose result or gradient is NaN or inf, and say where.
+
+    PyTorch's anomaly mode, for scalars. Slower: use it to debug, not to train.
+
+    >>> with detect_anomaly():  # doctest: +ELLIPSIS
+    ...     y = Value(1e308) * 10.0
+    Traceback (most recent call last):
+    micrograd_like.engine.AnomalyError: op '*' gave inf in forward from operands (1e+308, 10.0), at ...
+    """
+    global _anomaly
+    previous = _anomaly
+    _anomaly = _AnomalyMode()
+    _update_plain()
+    try:
+        yield
+    finally:
+        _anomaly = previous
+        _update_plain()
+
+
+def _record(
+    node: Value,
+    op: str,
+    parents: tuple[Value, ...],
+    partials: Callable[..., tuple[Any, ...]],
+    args: Sequence[float],
+) -> None:
+    """The slow path of making a node: inside no_grad() or detect_anomaly()."""
+    if _anomaly is not None and not math.isfinite(node.data):
+        operands = ", ".join(repr(a) for a in args)
+        raise AnomalyError(
+            f"op {op!r} gave {node.data!r} in forward from operands ({operands}), at {_user_site()}"
+        )
+    if not _grad_enabled:
+        node._op, node._prev, node._local = "", (), ()
+        return
+    node._op, node._prev, node._local = op, parents, partials(node.data, *args)
+    if _anomaly is not None:
+        _anomaly.origins[node] = _user_site()
+
+
+def _check_backward(v: Value) -> None:
+    """Inside detect_anomaly(): raise if v's backward step left a parent's grad non-finite."""
+    for i, p in enumerate(v._prev):
+        if not math.isfinite(p.grad):
+            assert _anomaly is not None
+            where = _anomaly.origins.get(v, "<made before detect_anomaly()>")
+            operands = ", ".join(repr(q.data) for q in v._prev)
+            raise AnomalyError(
+                f"op {v._op!r} gave gradient {p.grad!r} in backward to its operand #{i} "
+                f"(operands ({operands}), local derivative {v._local[i]!r}, upstream "
+                f"gradient {v.grad!r}); the node was made at {where}"
+            )
 
 
 # --------------------------------------------------------------------------------------
@@ -238,12 +328,12 @@ def _apply(op: str, parents: tuple[Value, ...]) -> Value:
     node.data = out
     node.grad = 0.0
     node.label = ""
-    if _grad_enabled:
+    if _plain:
         node._op = op
         node._prev = parents
         node._local = partials(out, *args)
     else:
-        node._op, node._prev, node._local = "", (), ()
+        _record(node, op, parents, partials, args)
     return node
 
 
@@ -256,12 +346,12 @@ def _unary(op: str, a: Value) -> Value:
     node.data = out
     node.grad = 0.0
     node.label = ""
-    if _grad_enabled:
+    if _plain:
         node._op = op
         node._prev = (a,)
         node._local = partials(out, x)
     else:
-        node._op, node._prev, node._local = "", (), ()
+        _record(node, op, (a,), partials, (x,))
     return node
 
 
@@ -275,12 +365,12 @@ def _binary(op: str, a: Value, b: Value) -> Value:
     node.data = out
     node.grad = 0.0
     node.label = ""
-    if _grad_enabled:
+    if _plain:
         node._op = op
         node._prev = (a, b)
         node._local = partials(out, x, y)
     else:
-        node._op, node._prev, node._local = "", (), ()
+        _record(node, op, (a, b), partials, (x, y))
     return node
 
 
@@ -474,11 +564,14 @@ class Value:
         for v in order:  # intermediate nodes hold this call's gradient only
             v.grad = 0.0
         self.grad += 1.0
+        checking = _anomaly is not None
         for v in reversed(order):
             g = v.grad
             if g:  # a zero gradient adds nothing: dead ReLUs and met margins cost no work
                 for p, d in zip(v._prev, v._local):
                     p.grad += d * g
+                if checking:
+                    _check_backward(v)
 
 
 def _data(x: Operand) -> float:
