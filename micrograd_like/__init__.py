@@ -16,11 +16,17 @@ from micrograd_like.engine import (
     no_grad,
     vsum,
 )
+from micrograd_like.nn import MLP, Layer, Module, Neuron
+from micrograd_like.serialize import load, save
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "MLP",
     "AnomalyError",
+    "Layer",
+    "Module",
+    "Neuron",
     "Value",
     "__version__",
     "affine",
@@ -29,7 +35,9 @@ __all__ = [
     "grad",
     "gradients",
     "hessian",
+    "load",
     "logsumexp",
     "no_grad",
+    "save",
     "vsum",
 ]

@@ -1,0 +1,694 @@
+"""Neurons, layers and multi-layer perceptrons, built on the Value engine.
+
+The API is micrograd's: ``MLP(2, [16, 16, 1])``, ``model(x)`` with ``x`` a list of
+floats, ``model.parameters()``, ``model.zero_grad()``; a :class:`Neuron` has ``.w`` (a
+list of Values) and ``.b``, a :class:`Layer` has ``.neurons``, an :class:`MLP` has
+``.layers``. On top of that: named parameters, state dicts, a choice of activations and
+initialisations, seeded reproducible weights, and export to PyTorch.
+
+A neuron computes ``a = f(w1*x1 + ... + wn*xn + b)``. Its pre-activation is ONE fused
+``affine`` node of the graph (not n products and n sums), so a forward pass costs O(1)
+graph nodes per neuron. ``neuron(x, fine=True)`` builds the same number step by step,
+one ``*`` node per weight, to draw or to study.
+
+>>> n = Neuron(2, activation="sigmoid")
+>>> n.w[0].data, n.w[1].data, n.b.data = 0.5, -1.0, 0.25
+>>> a = n([2.0, 1.0])        # z = 0.5*2 - 1*1 + 0.25 = 0.25; a = 1 / (1 + e**-0.25)
+>>> round(a.data, 7)
+0.5621765
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import numbers
+import random
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from operator import attrgetter
+from typing import Any, NamedTuple
+
+from micrograd_like.engine import Value, _apply, _binary, _unary, logsumexp
+
+__all__ = [
+    "ACTIVATIONS",
+    "INITS",
+    "LEAKY_RELU_SLOPE",
+    "OUTPUT_ACTIVATIONS",
+    "Layer",
+    "LoadResult",
+    "MLP",
+    "Module",
+    "Neuron",
+]
+
+ACTIVATIONS: tuple[str, ...] = ("linear", "relu", "leaky_relu", "tanh", "sigmoid")
+"""Activations a neuron (and a hidden layer) may use."""
+
+OUTPUT_ACTIVATIONS: tuple[str, ...] = ("linear", "sigmoid", "tanh", "softmax")
+"""What an MLP may apply to its last layer's outputs."""
+
+INITS: tuple[str, ...] = ("uniform", "xavier", "kaiming")
+"""Weight initialisations: micrograd's uniform(-1, 1), Glorot uniform, He normal."""
+
+LEAKY_RELU_SLOPE = 0.01
+"""The slope of leaky_relu for x < 0 (PyTorch's default too)."""
+
+
+# --------------------------------------------------------------------------------------
+# Checking arguments
+# --------------------------------------------------------------------------------------
+
+
+def _size(n: object, name: str) -> int:
+    """``n`` as a positive int, or a TypeError/ValueError naming ``name``."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        raise TypeError(f"{name} must be a positive int, got {type(n).__name__}: {n!r}")
+    if n <= 0:
+        raise ValueError(f"{name} must be a positive int, got {n!r}")
+    return int(n)
+
+
+def _choice(value: object, valid: tuple[str, ...], name: str) -> str:
+    """``value`` if it is one of ``valid``, else an error listing the valid names."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, one of {list(valid)}, got {type(value).__name__}")
+    if value not in valid:
+        raise ValueError(f"unknown {name} {value!r}; valid: {', '.join(valid)}")
+    return value
+
+
+def _make_rng(rng: random.Random | None, seed: int | None) -> random.Random:
+    """The random generator to draw weights from: ``rng``, ``Random(seed)`` or a fresh one.
+
+    The global ``random`` module is never touched.
+    """
+    if rng is not None and seed is not None:
+        raise ValueError("give either seed or rng, not both")
+    if rng is not None:
+        if not isinstance(rng, random.Random):
+            raise TypeError(f"rng must be a random.Random instance, got {type(rng).__name__}")
+        return rng
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise TypeError(f"seed must be an int or None, got {type(seed).__name__}: {seed!r}")
+    return random.Random(seed)
+
+
+def _finite(x: object, what: str) -> float:
+    """``x`` as a finite float; TypeError for bools and non-numbers, ValueError for nan/inf."""
+    if type(x) is float:
+        f = x
+    elif isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{what} must be a number, got {type(x).__name__}: {x!r}")
+    else:
+        try:
+            f = float(x)
+        except OverflowError:
+            raise ValueError(f"{what} must be a finite number, got {x!r}") from None
+    if not math.isfinite(f):
+        raise ValueError(f"{what} must be a finite number, got {f!r}")
+    return f
+
+
+_ONLY_VALUES = frozenset((Value,))
+_ONLY_FLOATS = frozenset((float,))
+_data = attrgetter("data")
+_isfinite = math.isfinite
+
+
+def _inputs(x: object, nin: int, who: str) -> Sequence[Value]:
+    """Check an input vector once, where it enters a model, and lift numbers to Values.
+
+    A list (or tuple) of exactly ``nin`` finite Values is returned as is, and one of
+    ``nin`` finite floats is lifted, both checked with C-level loops only (the fast
+    paths). Anything else is checked element by element: numbers become constant
+    leaves, a bool or a non-number is a TypeError naming its type, nan/inf a
+    ValueError. A single number or Value is accepted when ``nin == 1``.
+    """
+    if x.__class__ is list or x.__class__ is tuple:
+        xs: Sequence[Any] = x
+        if len(xs) == nin:
+            types = {*map(type, xs)}
+            if types == _ONLY_VALUES and all(map(_isfinite, map(_data, xs))):
+                return xs
+            if types == _ONLY_FLOATS and all(map(_isfinite, xs)):
+                return list(map(Value, xs))
+    elif isinstance(x, (Value, numbers.Number)):
+        xs = (x,)
+    elif isinstance(x, (str, bytes, Mapping, AbstractSet)) or not isinstance(x, Iterable):
+        raise TypeError(
+            f"{who} input must be a list of {nin} numbers or Values, got {type(x).__name__}"
+        )
+    else:
+        xs = tuple(x)
+    if len(xs) != nin:
+        raise ValueError(f"{who} expects {nin} inputs, got {len(xs)}")
+    out: list[Value] = []
+    for i, xi in enumerate(xs):
+        if isinstance(xi, Value):
+            if not math.isfinite(xi.data):
+                raise ValueError(f"{who} input x[{i}] must be finite, got {xi!r}")
+            out.append(xi)
+        else:
+            out.append(Value(_finite(xi, f"{who} input x[{i}]")))
+    return out
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+# --------------------------------------------------------------------------------------
+# Module
+# --------------------------------------------------------------------------------------
+
+
+class LoadResult(NamedTuple):
+    """What :meth:`Module.load_state_dict` did not match (empty lists when strict)."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
+
+
+def _name_list(names: Iterable[object], limit: int = 10) -> str:
+    """``'a', 'b', ... and 3 more``: a short, readable list of keys for error messages."""
+    items = [repr(n) for n in names]
+    shown = ", ".join(items[:limit])
+    return shown if len(items) <= limit else f"{shown} ... and {len(items) - limit} more"
+
+
+class Module:
+    """Base class of everything with parameters: a Neuron, a Layer, an MLP, yours.
+
+    Parameters are found by name: a public attribute holding a Value, a Module, or a
+    list of them. Names are dotted paths, as in PyTorch: ``layers.0.neurons.3.w.1``.
+    """
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """(dotted name, Value) for every parameter, each Value once, in a fixed order."""
+        out: list[tuple[str, Value]] = []
+        seen: set[int] = set()
+        for name, attr in vars(self).items():
+            if not name.startswith("_"):
+                _collect(name, attr, out, seen)
+        return out
+
+    def parameters(self) -> list[Value]:
+        """Every parameter (a leaf Value the optimizer updates), in named order."""
+        return [p for _, p in self.named_parameters()]
+
+    def zero_grad(self) -> None:
+        """Set every parameter's ``.grad`` to 0 (call it before each ``backward()``)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def num_parameters(self) -> int:
+        """How many numbers the model learns."""
+        return len(self.parameters())
+
+    def state_dict(self) -> dict[str, float]:
+        """{dotted name: parameter value}, a plain-float snapshot of the weights.
+
+        >>> n = Neuron(2, seed=0)
+        >>> list(n.state_dict())
+        ['w.0', 'w.1', 'b']
+        """
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: Mapping[str, float], strict: bool = True) -> LoadResult:
+        """Copy parameter values from ``state`` ({name: number}) into the model.
+
+        Everything is checked first; on any error the model is left exactly as it was.
+        With ``strict=True`` (default), missing and unexpected names are an error that
+        lists them; with ``strict=False`` the names present in both are loaded and the
+        others are returned in a :class:`LoadResult`. Values must be finite real
+        numbers (a bool, a string, nan or inf is refused).
+        """
+        if not isinstance(state, Mapping):
+            raise TypeError(f"state must be a dict of name -> number, got {type(state).__name__}")
+        if not isinstance(strict, bool):
+            raise TypeError(f"strict must be a bool, got {type(strict).__name__}")
+        params = self.named_parameters()
+        names = {name for name, _ in params}
+        missing = [name for name, _ in params if name not in state]
+        unexpected = [k if isinstance(k, str) else repr(k) for k in state if k not in names]
+        if strict and (missing or unexpected):
+            parts = []
+            if missing:
+                parts.append(f"missing keys: {_name_list(missing)}")
+            if unexpected:
+                parts.append(f"unexpected keys: {_name_list(unexpected)}")
+            raise ValueError(f"load_state_dict of {type(self).__name__} failed, {'; '.join(parts)}")
+        new = [(p, _finite(state[name], f"state[{name!r}]")) for name, p in params if name in state]
+        for p, f in new:  # every check passed: now change the model
+            p.data = f
+        return LoadResult(missing, unexpected)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({_plural(self.num_parameters(), 'parameter')})"
+
+
+def _collect(prefix: str, obj: object, out: list[tuple[str, Value]], seen: set[int]) -> None:
+    if isinstance(obj, Value):
+        if id(obj) not in seen:
+            seen.add(id(obj))
+            out.append((prefix, obj))
+    elif isinstance(obj, Module):
+        for name, p in obj.named_parameters():
+            if id(p) not in seen:
+                seen.add(id(p))
+                out.append((f"{prefix}.{name}", p))
+    elif isinstance(obj, (list, tuple)):
+        for i, item in enumerate(obj):
+            _collect(f"{prefix}.{i}", item, out, seen)
+
+
+# --------------------------------------------------------------------------------------
+# Neuron
+# --------------------------------------------------------------------------------------
+
+
+def _leaky_relu(z: Value) -> Value:
+    """leaky_relu(z) = z if z > 0 else 0.01 * z (the slope is a fresh constant leaf)."""
+    return _binary("leaky_relu", z, Value(LEAKY_RELU_SLOPE))
+
+
+_ACTIVATION_FN: dict[str, Callable[[Value], Value] | None] = {
+    "linear": None,  # no node at all
+    "relu": functools.partial(_unary, "relu"),
+    "tanh": functools.partial(_unary, "tanh"),
+    "sigmoid": functools.partial(_unary, "sigmoid"),
+    "leaky_relu": _leaky_relu,
+}
+
+
+class Neuron(Module):
+    """One neuron: ``a = f(w . x + b)``, with weights ``.w`` and bias ``.b``.
+
+    ``nonlin=True`` (micrograd's switch) means relu and ``False`` linear; ``activation``,
+    when given, overrides it: one of ``linear``, ``relu``, ``leaky_relu``, ``tanh``,
+    ``sigmoid``. The bias starts at 0; the weights are drawn by ``init``:
+
+    * ``"uniform"`` (default, as micrograd): ``w ~ U(-1, 1)``;
+    * ``"xavier"`` (Glorot uniform): ``w ~ U(-l, l)`` with ``l = sqrt(6 / (nin + fan_out))``,
+      ``fan_out`` being the size of the neuron's layer (1 for a lone neuron);
+    * ``"kaiming"`` (He normal): ``w ~ N(0, std**2)`` with ``std = sqrt(2 / nin)``.
+
+    Draws come from ``rng`` (a ``random.Random``) or from ``random.Random(seed)``; the
+    global ``random`` state is never used, so ``seed=`` makes a neuron reproducible.
+
+    >>> n = Neuron(3, seed=1)
+    >>> n
+    Neuron(3 inputs, relu)
+    >>> len(n.parameters())   # 3 weights + 1 bias
+    4
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nonlin: bool = True,
+        activation: str | None = None,
+        init: str = "uniform",
+        rng: random.Random | None = None,
+        seed: int | None = None,
+        fan_out: int = 1,
+    ) -> None:
+        nin = _size(nin, "nin")
+        fan_out = _size(fan_out, "fan_out")
+        if activation is None:
+            if not isinstance(nonlin, bool):
+                raise TypeError(f"nonlin must be a bool, got {type(nonlin).__name__}: {nonlin!r}")
+            activation = "relu" if nonlin else "linear"
+        init = _choice(init, INITS, "init")
+        r = _make_rng(rng, seed)
+        if init == "uniform":
+            weights = [r.uniform(-1.0, 1.0) for _ in range(nin)]
+        elif init == "xavier":
+            limit = math.sqrt(6.0 / (nin + fan_out))
+            weights = [r.uniform(-limit, limit) for _ in range(nin)]
+        else:  # kaiming
+            std = math.sqrt(2.0 / nin)
+            weights = [r.gauss(0.0, std) for _ in range(nin)]
+        self.w: list[Value] = [Value(wi) for wi in weights]
+        self.b: Value = Value(0.0)
+        self.activation = activation  # validated by the property setter
+
+    # -- what the neuron is ---------------------------------------------------------
+
+    @property
+    def nin(self) -> int:
+        """Number of inputs (= number of weights)."""
+        return len(self.w)
+
+    @property
+    def activation(self) -> str:
+        """The activation's name, one of :data:`ACTIVATIONS`."""
+        return self._activation
+
+    @activation.setter
+    def activation(self, name: str) -> None:
+        self._activation = _choice(name, ACTIVATIONS, "activation")
+        self._act = _ACTIVATION_FN[name]
+
+    @property
+    def nonlin(self) -> bool:
+        """micrograd's flag: True unless the activation is linear."""
+        return self._activation != "linear"
+
+    @nonlin.setter
+    def nonlin(self, flag: bool) -> None:
+        if not isinstance(flag, bool):
+            raise TypeError(f"nonlin must be a bool, got {type(flag).__name__}: {flag!r}")
+        self.activation = "relu" if flag else "linear"
+
+    # -- forward --------------------------------------------------------------------
+
+    def __call__(self, x: object, fine: bool = False) -> Value:
+        """a = f(w . x + b). ``x`` is a list of ``nin`` numbers or Values.
+
+        ``fine=True`` builds the step-by-step graph (see :meth:`forward_fine`).
+        """
+        xs = _inputs(x, len(self.w), "Neuron")
+        return self._forward_fine(xs) if fine else self._forward(xs)
+
+    def forward_fine(self, x: object) -> Value:
+        """The same output as ``self(x)``, as a graph with every step a node of its own.
+
+        One ``*`` node per ``wi * xi`` (labelled ``w0*x0``, ...), a chain of ``+`` nodes
+        summing them, ``+ b`` (labelled ``z``), then the activation: 2n + 1 nodes
+        where ``self(x)`` makes 2. Same value, same gradients; good for drawing.
+
+        >>> n = Neuron(2, activation="linear")
+        >>> n.w[0].data, n.w[1].data, n.b.data = 0.5, -1.0, 0.25
+        >>> z = n.forward_fine([2.0, 1.0])   # (0.5*2 + -1*1) + 0.25
+        >>> z.data, z.label, [p.label for p in z.parents[0].parents]
+        (0.25, 'z', ['w0*x0', 'w1*x1'])
+        """
+        return self._forward_fine(_inputs(x, len(self.w), "Neuron"))
+
+    def _forward(self, xs: Sequence[Value]) -> Value:
+        """The hot path, for checked inputs: ONE affine node, then the activation node."""
+        z = _apply("affine", (*self.w, *xs, self.b))
+        act = self._act
+        return z if act is None else act(z)
+
+    def _forward_fine(self, xs: Sequence[Value]) -> Value:
+        s: Value | None = None
+        for i, (wi, xi) in enumerate(zip(self.w, xs)):
+            t = wi * xi
+            t.label = f"w{i}*x{i}"
+            s = t if s is None else s + t
+        assert s is not None  # nin >= 1
+        z = s + self.b
+        z.label = "z"
+        act = self._act
+        return z if act is None else act(z)
+
+    # -- parameters -----------------------------------------------------------------
+
+    def parameters(self) -> list[Value]:
+        """The weights, then the bias: ``w + [b]`` as in micrograd."""
+        return [*self.w, self.b]
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """``w.0``, ``w.1``, ..., ``b``."""
+        named = [(f"w.{i}", wi) for i, wi in enumerate(self.w)]
+        named.append(("b", self.b))
+        return named
+
+    def __repr__(self) -> str:
+        return f"Neuron({_plural(len(self.w), 'input')}, {self._activation})"
+
+
+# --------------------------------------------------------------------------------------
+# Layer
+# --------------------------------------------------------------------------------------
+
+
+class Layer(Module):
+    """``nout`` neurons reading the same ``nin`` inputs: ``a_j = f(w_j . x + b_j)``.
+
+    Keyword arguments go to every :class:`Neuron` (``nonlin``, ``activation``, ``init``,
+    ``rng``, ``seed``). As in micrograd, calling a layer of one neuron returns a single
+    Value, otherwise a list. A layer with ``nin == 1`` also accepts a bare Value or number.
+
+    >>> layer = Layer(2, 3, activation="tanh", seed=0)
+    >>> layer
+    Layer(2 -> 3 tanh, 9 parameters)
+    >>> len(layer([1.0, -1.0]))
+    3
+    """
+
+    def __init__(self, nin: int, nout: int, **kwargs: Any) -> None:
+        nin = _size(nin, "nin")
+        nout = _size(nout, "nout")
+        rng = _make_rng(kwargs.pop("rng", None), kwargs.pop("seed", None))
+        self.neurons: list[Neuron] = [
+            Neuron(nin, rng=rng, fan_out=nout, **kwargs) for _ in range(nout)
+        ]
+
+    @property
+    def nin(self) -> int:
+        """Number of inputs of every neuron."""
+        return self.neurons[0].nin
+
+    @property
+    def nout(self) -> int:
+        """Number of neurons (= number of outputs)."""
+        return len(self.neurons)
+
+    @property
+    def activation(self) -> str:
+        """The neurons' activation, or ``"mixed"`` if they were changed to differ."""
+        names = {n.activation for n in self.neurons}
+        return names.pop() if len(names) == 1 else "mixed"
+
+    def __call__(self, x: object, fine: bool = False) -> Value | list[Value]:
+        """Every neuron on the same input; the inputs are checked once, not per neuron."""
+        out = self._forward(_inputs(x, self.nin, "Layer"), fine)
+        return out[0] if len(out) == 1 else out
+
+    def _forward(self, xs: Sequence[Value], fine: bool = False) -> list[Value]:
+        if fine:
+            return [n._forward_fine(xs) for n in self.neurons]
+        return [n._forward(xs) for n in self.neurons]
+
+    def parameters(self) -> list[Value]:
+        return [p for n in self.neurons for p in (*n.w, n.b)]
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """``neurons.0.w.0``, ..., ``neurons.0.b``, ``neurons.1.w.0``, ..."""
+        return [
+            (f"neurons.{j}.{name}", p)
+            for j, n in enumerate(self.neurons)
+            for name, p in n.named_parameters()
+        ]
+
+    def __repr__(self) -> str:
+        n = self.num_parameters()
+        return f"Layer({self.nin} -> {self.nout} {self.activation}, {_plural(n, 'parameter')})"
+
+
+# --------------------------------------------------------------------------------------
+# MLP
+# --------------------------------------------------------------------------------------
+
+
+def _softmax(zs: Sequence[Value]) -> list[Value]:
+    """p_i = e**(z_i - lse), lse = ln(sum_j e**z_j): stable for logits of any size.
+
+    Nodes: one logsumexp, one negation, then a ``+`` and an ``exp`` per output.
+    """
+    neg_lse = logsumexp(zs) * -1.0
+    return [(z + neg_lse).exp() for z in zs]
+
+
+class MLP(Module):
+    """A multi-layer perceptron: layers of neurons, each reading the previous outputs.
+
+    ``MLP(nin, nouts)`` has ``len(nouts)`` layers; layer i has ``nouts[i]`` neurons.
+    Hidden layers use ``activation`` (default relu); the last layer uses
+    ``output_activation``: ``linear`` (default, as micrograd; for regression and scores),
+    ``sigmoid`` (a probability), ``tanh`` or ``softmax`` (the last layer is linear, then
+    p_i = e**z_i / sum_j e**z_j: a list of probabilities summing to 1).
+
+    Calling it returns one Value when the last layer has one neuron, else a list. A
+    hidden layer of one neuron is fine (``MLP(2, [16, 1, 1])``).
+
+    >>> model = MLP(2, [16, 16, 1], seed=0)
+    >>> model
+    MLP(2 -> [16 relu, 16 relu, 1 linear], 337 parameters)
+    >>> model.num_parameters()   # (2+1)*16 + (16+1)*16 + (16+1)*1
+    337
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str = "relu",
+        output_activation: str = "linear",
+        init: str = "uniform",
+        seed: int | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        nin = _size(nin, "nin")
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence):
+            raise TypeError(
+                f"nouts must be a list of layer sizes like [16, 16, 1], got {type(nouts).__name__}"
+            )
+        if not nouts:
+            raise ValueError("nouts must be a non-empty list of layer sizes, got []")
+        sizes = [_size(n, f"nouts[{i}]") for i, n in enumerate(nouts)]
+        activation = _choice(activation, ACTIVATIONS, "activation")
+        output_activation = _choice(output_activation, OUTPUT_ACTIVATIONS, "output_activation")
+        if output_activation == "softmax" and sizes[-1] < 2:
+            raise ValueError(
+                f"output_activation='softmax' needs at least 2 outputs, got nouts[-1] = {sizes[-1]}"
+            )
+        init = _choice(init, INITS, "init")
+        r = _make_rng(rng, seed)
+        last = "linear" if output_activation == "softmax" else output_activation
+        fans = [nin, *sizes]
+        self.layers: list[Layer] = [
+            Layer(
+                fans[i],
+                fans[i + 1],
+                activation=activation if i < len(sizes) - 1 else last,
+                init=init,
+                rng=r,
+            )
+            for i in range(len(sizes))
+        ]
+        self._nin = nin
+        self._nouts = sizes
+        self._activation = activation
+        self._output_activation = output_activation
+        self._init = init
+
+    @property
+    def nin(self) -> int:
+        """Number of inputs."""
+        return self._nin
+
+    @property
+    def nouts(self) -> list[int]:
+        """Layer sizes, a copy: ``[16, 16, 1]``."""
+        return list(self._nouts)
+
+    @property
+    def activation(self) -> str:
+        """Activation of the hidden layers."""
+        return self._activation
+
+    @property
+    def output_activation(self) -> str:
+        """What the last layer applies: linear, sigmoid, tanh or softmax."""
+        return self._output_activation
+
+    @property
+    def init(self) -> str:
+        """How the weights were drawn: uniform, xavier or kaiming."""
+        return self._init
+
+    def __call__(self, x: object, fine: bool = False) -> Value | list[Value]:
+        """The network's output for one input vector ``x`` (a list of ``nin`` numbers).
+
+        The input is checked and lifted to Values once, here; the layers inside pass
+        Values to each other without checking them again.
+        """
+        xs = _inputs(x, self._nin, "MLP")
+        out: list[Value] = []
+        for layer in self.layers:
+            out = layer._forward(xs, fine)
+            xs = out
+        if self._output_activation == "softmax":
+            out = _softmax(out)
+        return out[0] if len(out) == 1 else out
+
+    def parameters(self) -> list[Value]:
+        return [p for layer in self.layers for n in layer.neurons for p in (*n.w, n.b)]
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """``layers.0.neurons.0.w.0``, ..., ``layers.0.neurons.0.b``, ..."""
+        return [
+            (f"layers.{i}.{name}", p)
+            for i, layer in enumerate(self.layers)
+            for name, p in layer.named_parameters()
+        ]
+
+    def _check_architecture(self) -> None:
+        """Raise ValueError unless the layers still match nin/nouts/activations."""
+        fans = [self._nin, *self._nouts]
+        if len(self.layers) != len(self._nouts):
+            raise ValueError(
+                f"the MLP was built with {len(self._nouts)} layers but has {len(self.layers)} now"
+            )
+        for i, layer in enumerate(self.layers):
+            want = self._activation if i < len(self.layers) - 1 else self._output_activation
+            want = "linear" if want == "softmax" else want
+            if len(layer.neurons) != fans[i + 1]:
+                raise ValueError(
+                    f"layers[{i}] was built with {fans[i + 1]} neurons but has {len(layer.neurons)}"
+                )
+            for j, n in enumerate(layer.neurons):
+                if len(n.w) != fans[i]:
+                    raise ValueError(
+                        f"layers[{i}].neurons[{j}] was built with {fans[i]} weights "
+                        f"but has {len(n.w)}"
+                    )
+                if n.activation != want:
+                    raise ValueError(
+                        f"layers[{i}].neurons[{j}] has activation {n.activation!r}, "
+                        f"but the MLP's architecture says {want!r}"
+                    )
+
+    def to_torch(self) -> Any:
+        """The same network as a ``torch.nn.Sequential`` of float64 modules.
+
+        ``Linear`` layers with identical weights, each followed by its activation module
+        (``ReLU``, ``LeakyReLU(0.01)``, ``Tanh``, ``Sigmoid``; nothing for linear), and
+        ``Softmax(dim=-1)`` at the end for a softmax output. Needs PyTorch installed.
+        """
+        try:
+            import torch
+        except ImportError as e:  # pragma: no cover - depends on the environment
+            raise ImportError(
+                "MLP.to_torch() needs PyTorch, which micrograd_like does not install: "
+                "pip install torch"
+            ) from e
+        from torch import nn
+
+        self._check_architecture()
+        makers: dict[str, Callable[[], Any]] = {
+            "relu": nn.ReLU,
+            "leaky_relu": lambda: nn.LeakyReLU(negative_slope=LEAKY_RELU_SLOPE),
+            "tanh": nn.Tanh,
+            "sigmoid": nn.Sigmoid,
+        }
+        modules: list[Any] = []
+        for layer in self.layers:
+            linear = nn.Linear(layer.nin, layer.nout, dtype=torch.float64)
+            weight = [[w.data for w in n.w] for n in layer.neurons]
+            bias = [n.b.data for n in layer.neurons]
+            with torch.no_grad():
+                linear.weight.copy_(torch.tensor(weight, dtype=torch.float64))
+                linear.bias.copy_(torch.tensor(bias, dtype=torch.float64))
+            modules.append(linear)
+            act = layer.neurons[0].activation
+            if act != "linear":
+                modules.append(makers[act]())
+        if self._output_activation == "softmax":
+            modules.append(nn.Softmax(dim=-1))
+        return nn.Sequential(*modules)
+
+    def __repr__(self) -> str:
+        sizes = []
+        for i, layer in enumerate(self.layers):
+            last = i == len(self.layers) - 1
+            act = "softmax" if last and self._output_activation == "softmax" else layer.activation
+            sizes.append(f"{layer.nout} {act}")
+        n = self.num_parameters()
+        return f"MLP({self._nin} -> [{', '.join(sizes)}], {_plural(n, 'parameter')})"
