@@ -97,7 +97,7 @@ def _sigmoid(a: float) -> float:
     return e / (1.0 + e)
 
 
-def _logsumexp(*xs: float) -> float:
+def _logsumexp(xs: list[float]) -> float:
     """ln(e**x1 + ... + e**xn), shifted by max(x) so that it never overflows."""
     m = max(xs)
     return m + math.log(math.fsum([math.exp(x - m) for x in xs]))
@@ -127,6 +127,37 @@ def _pow_partials(out: Any, a: Any, b: Any) -> tuple[Any, Any]:
     return da, db
 
 
+# The fused n-ary primitives take ONE list of inputs (no argument unpacking: a neuron's
+# affine node has 2n + 1 of them). The layouts are [w1..wn, x1..xn] and [w1..wn, x1..xn, b].
+
+
+def _dot(wx: list[Any]) -> Any:
+    """w . x = w1*x1 + ... + wn*xn."""
+    n = len(wx) >> 1
+    return sum(map(mul, wx[:n], wx[n:]))
+
+
+def _dot_partials(out: Any, wx: list[Any]) -> list[Any]:
+    """d(w.x)/dwi = xi and d(w.x)/dxi = wi: the two halves swapped."""
+    n = len(wx) >> 1
+    return wx[n:] + wx[:n]
+
+
+def _affine(wxb: list[Any]) -> Any:
+    """w . x + b."""
+    n = len(wxb) >> 1
+    return sum(map(mul, wxb[:n], wxb[n:-1]), wxb[-1])
+
+
+def _affine_partials(out: Any, wxb: list[Any]) -> list[Any]:
+    """d/dwi = xi, d/dxi = wi, d/db = 1."""
+    n = len(wxb) >> 1
+    local = wxb[n:-1]
+    local += wxb[:n]
+    local.append(1.0)
+    return local
+
+
 # --------------------------------------------------------------------------------------
 # The rule table: every primitive's forward and its local partial derivatives, side by
 # side. ``partials(out, *inputs)`` uses only arithmetic on the output and the inputs, so
@@ -135,10 +166,23 @@ def _pow_partials(out: Any, a: Any, b: Any) -> tuple[Any, Any]:
 
 
 class Rule(NamedTuple):
-    """One primitive: ``forward(*inputs) -> out`` and ``partials(out, *inputs)``."""
+    """One primitive: ``forward(*inputs) -> out`` and ``partials(out, *inputs)``.
 
-    forward: Callable[..., float]
-    partials: Callable[..., tuple[Any, ...]]
+    An ``nary`` rule takes its inputs as one list instead: ``forward(inputs)``,
+    ``partials(out, inputs)``. :meth:`run` and :meth:`local` call either kind.
+    """
+
+    forward: Callable[..., Any]
+    partials: Callable[..., Sequence[Any]]
+    nary: bool = False
+
+    def run(self, inputs: Sequence[Any]) -> Any:
+        """The op's output for these inputs."""
+        return self.forward(list(inputs)) if self.nary else self.forward(*inputs)
+
+    def local(self, out: Any, inputs: Sequence[Any]) -> Sequence[Any]:
+        """d out / d input, one per input."""
+        return self.partials(out, list(inputs)) if self.nary else self.partials(out, *inputs)
 
 
 _ONE_ONE = (1.0, 1.0)
@@ -154,14 +198,12 @@ RULES: dict[str, Rule] = {
     "sigmoid":    Rule(_sigmoid,                                  lambda out, a: (out * (1.0 - out),)),
     "relu":       Rule(lambda a: a if a > 0.0 else 0.0,           lambda out, a: (1.0 if a > 0.0 else 0.0,)),
     "leaky_relu": Rule(lambda a, k: a if a > 0.0 else k * a,      lambda out, a, k: (1.0, 0.0) if a > 0.0 else (k, a)),
-    # n-ary, fused: one node however many inputs
-    "sum":        Rule(lambda *xs: sum(xs),                       lambda out, *xs: (1.0,) * len(xs)),
-    "dot":        Rule(lambda *wx: sum(map(mul, wx[: len(wx) // 2], wx[len(wx) // 2 :])),
-                       lambda out, *wx: wx[len(wx) // 2 :] + wx[: len(wx) // 2]),
-    "affine":     Rule(lambda *wxb: sum(map(mul, wxb[: len(wxb) // 2], wxb[len(wxb) // 2 : -1])) + wxb[-1],
-                       lambda out, *wxb: wxb[len(wxb) // 2 : -1] + wxb[: len(wxb) // 2] + (1.0,)),
+    # n-ary, fused: one node however many inputs, which come as one list xs
+    "sum":        Rule(sum,                                       lambda out, xs: (1.0,) * len(xs),          nary=True),
+    "dot":        Rule(_dot,                                      _dot_partials,                             nary=True),
+    "affine":     Rule(_affine,                                   _affine_partials,                          nary=True),
     # d lse / d xi = e**(xi - lse) = softmax(x)i: stable for logits of any size
-    "logsumexp":  Rule(_logsumexp,                                lambda out, *xs: tuple(_e(x - out) for x in xs)),
+    "logsumexp":  Rule(_logsumexp,                                lambda out, xs: [_e(x - out) for x in xs], nary=True),
 }  # fmt: skip
 """The primitives. Everything else (``-``, ``/``, the losses, softmax) is composed."""
 
@@ -252,7 +294,7 @@ def _record(
     node: Value,
     op: str,
     parents: tuple[Value, ...],
-    partials: Callable[..., tuple[Any, ...]],
+    local: Callable[[float, Sequence[float]], Sequence[Any]],
     args: Sequence[float],
 ) -> None:
     """The slow path of making a node: inside no_grad() or detect_anomaly()."""
@@ -264,7 +306,7 @@ def _record(
     if not _grad_enabled:
         node._op, node._prev, node._local = "", (), ()
         return
-    node._op, node._prev, node._local = op, parents, partials(node.data, *args)
+    node._op, node._prev, node._local = op, parents, local(node.data, args)
     if _anomaly is not None:
         _anomaly.origins[node] = _user_site()
 
@@ -319,11 +361,11 @@ def _lift(x: object) -> Value | None:
 _new = object.__new__
 
 
-def _apply(op: str, parents: tuple[Value, ...]) -> Value:
-    """Make the node ``op(*parents)``: its forward value and its local partials."""
-    forward, partials = RULES[op]
+def _nary(op: str, parents: tuple[Value, ...]) -> Value:
+    """Make the node ``op(parents)`` of an n-ary rule: its value and its local partials."""
+    forward, partials, _ = RULES[op]
     args = [p.data for p in parents]
-    out = forward(*args)
+    out = forward(args)
     node = _new(Value)
     node.data = out
     node.grad = 0.0
@@ -331,15 +373,15 @@ def _apply(op: str, parents: tuple[Value, ...]) -> Value:
     if _plain:
         node._op = op
         node._prev = parents
-        node._local = partials(out, *args)
+        node._local = partials(out, args)
     else:
-        _record(node, op, parents, partials, args)
+        _record(node, op, parents, RULES[op].local, args)
     return node
 
 
 def _unary(op: str, a: Value) -> Value:
-    """``_apply`` for one operand, unrolled: it is on every activation's hot path."""
-    forward, partials = RULES[op]
+    """Make the node ``op(a)``; every activation's hot path."""
+    forward, partials, _ = RULES[op]
     x = a.data
     out = forward(x)
     node = _new(Value)
@@ -351,13 +393,13 @@ def _unary(op: str, a: Value) -> Value:
         node._prev = (a,)
         node._local = partials(out, x)
     else:
-        _record(node, op, (a,), partials, (x,))
+        _record(node, op, (a,), RULES[op].local, (x,))
     return node
 
 
 def _binary(op: str, a: Value, b: Value) -> Value:
-    """``_apply`` for two operands, unrolled: it is on every + and *'s hot path."""
-    forward, partials = RULES[op]
+    """Make the node ``op(a, b)``; every + and *'s hot path."""
+    forward, partials, _ = RULES[op]
     x = a.data
     y = b.data
     out = forward(x, y)
@@ -370,7 +412,7 @@ def _binary(op: str, a: Value, b: Value) -> Value:
         node._prev = (a, b)
         node._local = partials(out, x, y)
     else:
-        _record(node, op, (a, b), partials, (x, y))
+        _record(node, op, (a, b), RULES[op].local, (x, y))
     return node
 
 
@@ -402,7 +444,7 @@ class Value:
     label: str
     _prev: tuple[Value, ...]
     _op: str
-    _local: tuple[Any, ...]
+    _local: Sequence[Any]
 
     def __init__(self, data: float, label: str = "") -> None:
         if not isinstance(label, str):
@@ -427,7 +469,7 @@ class Value:
         return self._prev
 
     @property
-    def local_grads(self) -> tuple[Any, ...]:
+    def local_grads(self) -> Sequence[Any]:
         """d(self)/d(parent) for each parent, as the rule table gave them."""
         return self._local
 
@@ -626,7 +668,7 @@ def _chain_rule(root: Value, order: list[Value], create_graph: bool) -> dict[Val
         g = adjoint.get(v, 0.0)
         if isinstance(g, float) and g == 0.0:
             continue
-        local = RULES[v._op].partials(v, *v._prev) if create_graph else v._local
+        local = RULES[v._op].local(v, v._prev) if create_graph else v._local
         for p, d in zip(v._prev, local):
             contribution = d * g
             previous = adjoint.get(p)
@@ -694,7 +736,7 @@ def vsum(values: Iterable[Operand]) -> Value:
     vs = _values(values, "vsum values")
     if not vs:
         raise ValueError("vsum needs at least one value, got an empty sequence")
-    return _apply("sum", vs)
+    return _nary("sum", vs)
 
 
 def dot(ws: Sequence[Operand], xs: Sequence[Operand]) -> Value:
@@ -706,7 +748,7 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand]) -> Value:
     (0.0, 2.0, -1.0)
     """
     w, x = _paired(ws, xs, "dot")
-    return _apply("dot", w + x)
+    return _nary("dot", w + x)
 
 
 def affine(ws: Sequence[Operand], xs: Sequence[Operand], b: Operand) -> Value:
@@ -719,7 +761,7 @@ def affine(ws: Sequence[Operand], xs: Sequence[Operand], b: Operand) -> Value:
     """
     w, x = _paired(ws, xs, "affine")
     (bias,) = _values((b,), "affine bias")
-    return _apply("affine", w + x + (bias,))
+    return _nary("affine", w + x + (bias,))
 
 
 def logsumexp(values: Iterable[Operand]) -> Value:
@@ -737,7 +779,7 @@ def logsumexp(values: Iterable[Operand]) -> Value:
     vs = _values(values, "logsumexp values")
     if not vs:
         raise ValueError("logsumexp needs at least one value, got an empty sequence")
-    return _apply("logsumexp", vs)
+    return _nary("logsumexp", vs)
 
 
 def _paired(

@@ -97,7 +97,7 @@ def _replay(order: list[Value], nudged: Value, delta: float) -> float:
         if v is nudged:
             continue
         args = [data.get(p, p.data) for p in v.parents]
-        data[v] = RULES[v.op].forward(*args)
+        data[v] = RULES[v.op].run(args)
     root = order[-1]
     return data.get(root, root.data)
 

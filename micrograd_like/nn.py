@@ -29,7 +29,7 @@ from collections.abc import Set as AbstractSet
 from operator import attrgetter
 from typing import Any, NamedTuple
 
-from micrograd_like.engine import Value, _apply, _binary, _unary, logsumexp
+from micrograd_like.engine import Value, _binary, _nary, _unary, logsumexp
 
 __all__ = [
     "ACTIVATIONS",
@@ -390,7 +390,7 @@ class Neuron(Module):
 
     def _forward(self, xs: Sequence[Value]) -> Value:
         """The hot path, for checked inputs: ONE affine node, then the activation node."""
-        z = _apply("affine", (*self.w, *xs, self.b))
+        z = _nary("affine", (*self.w, *xs, self.b))
         act = self._act
         return z if act is None else act(z)
 

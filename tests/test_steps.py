@@ -1,0 +1,304 @@
+"""Tests for micrograd_like.steps: backprop one node at a time, in numbers and in words.
+
+The worked example is micrograd's first picture::
+
+    a = 2, b = -3, c = 10, f = -2
+    e = a * b = -6,  d = e + c = 4,  L = d * f = -8
+
+Reverse topological order visits L, d, e. By hand:
+
+    step 1, L = d * f, dL/dL = 1:   dL/dd += 1 * f = -2       dL/df += 1 * d = 4
+    step 2, d = e + c, dL/dd = -2:  dL/de += -2 * 1 = -2      dL/dc += -2 * 1 = -2
+    step 3, e = a * b, dL/de = -2:  dL/da += -2 * b = 6       dL/db += -2 * a = -4
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import types
+import warnings
+
+import pytest
+from hypothesis import given, settings
+
+from micrograd_like.engine import AnomalyError, Value, detect_anomaly, topological_order
+from micrograd_like.nn import MLP
+from micrograd_like.steps import BackwardStep, StepGallery, backward_steps, explain, step_widget
+from micrograd_like.testing import programs
+from micrograd_like.viz import draw_dot, graph_nodes
+
+
+def worked_example() -> dict[str, Value]:
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    c, f = Value(10.0, label="c"), Value(-2.0, label="f")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    L = d * f
+    L.label = "L"
+    return {"a": a, "b": b, "c": c, "f": f, "e": e, "d": d, "L": L}
+
+
+def as_tuples(steps: list[BackwardStep]) -> list[tuple]:
+    return [
+        (
+            s.index,
+            s.count,
+            s.node,
+            s.grad,
+            [(c.parent, c.local, c.product, c.total) for c in s.contributions],
+        )
+        for s in steps
+    ]
+
+
+def test_steps_of_the_worked_example_are_the_hand_derived_ones():
+    g = worked_example()
+    a, b, c, f, e, d, L = (g[k] for k in "abcfedL")
+    steps = list(backward_steps(L))
+    assert as_tuples(steps) == [
+        (0, 3, L, 1.0, [(d, -2.0, -2.0, -2.0), (f, 4.0, 4.0, 4.0)]),
+        (1, 3, d, -2.0, [(e, 1.0, -2.0, -2.0), (c, 1.0, -2.0, -2.0)]),
+        (2, 3, e, -2.0, [(a, -3.0, 6.0, 6.0), (b, 2.0, -4.0, -4.0)]),
+    ]
+    assert [v.grad for v in (a, b, c, f, e, d, L)] == [6.0, -4.0, -2.0, 4.0, -2.0, -2.0, 1.0]
+
+
+def test_a_node_used_twice_gets_both_terms_added():
+    # y = x * x at x = 3: dy/dx = x + x = 6, added in two terms of 3
+    x = Value(3.0, label="x")
+    y = x * x
+    (step,) = backward_steps(y)
+    assert [(c.parent, c.local, c.product, c.total) for c in step.contributions] == [
+        (x, 3.0, 3.0, 3.0),
+        (x, 3.0, 3.0, 6.0),
+    ]
+    assert x.grad == 6.0
+
+
+def test_the_walk_is_lazy_and_fills_grads_as_it_goes():
+    g = worked_example()
+    walk = backward_steps(g["L"])
+    assert g["d"].grad == 0.0
+    next(walk)  # through L: d and f now have their gradients, e not yet
+    assert (g["d"].grad, g["f"].grad, g["e"].grad) == (-2.0, 4.0, 0.0)
+    next(walk)
+    assert g["e"].grad == -2.0 and g["a"].grad == 0.0
+
+
+def test_step_grads_replay_the_walk_up_to_that_step():
+    g = worked_example()
+    steps = list(backward_steps(g["L"]))
+    after_first = steps[0].grads()
+    assert [after_first[g[k]] for k in "Ldfecab"] == [1.0, -2.0, 4.0, 0.0, 0.0, 0.0, 0.0]
+    after_last = steps[-1].grads()
+    assert all(after_last[v] == v.grad for v in graph_nodes(g["L"]))
+    assert steps[1].root is g["L"]
+
+
+def test_a_zero_gradient_passes_nothing_on_as_in_backward():
+    # out = relu(sqrt(x)) at x = 0: relu'(0) = 0, so sqrt's gradient is 0 and its step adds
+    # nothing; adding d(sqrt)/dx * 0 = inf * 0 would make x.grad NaN
+    x = Value(0.0, label="x")
+    out = (x**0.5).relu()
+    steps = list(backward_steps(out))
+    assert [s.grad for s in steps] == [1.0, 0.0]
+    assert steps[1].contributions == ()
+    assert x.grad == 0.0
+    text = io.StringIO()
+    explain(out, file=text)
+    assert "with d(v3)/d(v2) = 0.0: a zero gradient passes nothing on" in text.getvalue()
+
+
+def test_anomaly_mode_stops_the_walk_where_backward_stops():
+    # d sqrt(x)/dx at x = 0 is inf: inside detect_anomaly() both raise at that node
+    with detect_anomaly():
+        x = Value(0.0)
+        out = x**0.5
+        with pytest.raises(AnomalyError):
+            out.backward()
+        with pytest.raises(AnomalyError):
+            list(backward_steps(out))
+
+
+def test_a_leaf_root_has_no_steps_and_gets_grad_one_as_backward_gives():
+    x = Value(4.0)
+    assert list(backward_steps(x)) == []
+    assert x.grad == 1.0
+
+
+def test_root_must_be_a_value():
+    with pytest.raises(TypeError, match="backward_steps expects a Value"):
+        backward_steps([1.0])
+
+
+# --------------------------------------------------------------------------------------
+# Exactly what backward() computes
+# --------------------------------------------------------------------------------------
+
+
+def assert_bit_identical(build, leaf_data: list[float], repeats: int = 1) -> None:
+    """Build the graph twice; backward() one copy and step through the other."""
+    leaves_a = [Value(x) for x in leaf_data]
+    leaves_b = [Value(x) for x in leaf_data]
+    out_a, out_b = build(*leaves_a), build(*leaves_b)
+    nodes_a, nodes_b = graph_nodes(out_a), graph_nodes(out_b)
+    assert len(nodes_a) == len(nodes_b)
+    for _ in range(repeats):  # repeats > 1: leaves accumulate, interior nodes reset
+        out_a.backward()
+        steps = list(backward_steps(out_b))
+    assert [s.node for s in steps] == list(reversed(topological_order(out_b)))
+    assert [v.grad.hex() for v in nodes_a] == [v.grad.hex() for v in nodes_b]
+    final = steps[-1].grads() if steps else {}
+    assert [final[v].hex() for v in nodes_b if v in final] == [
+        v.grad.hex() for v in nodes_b if v in final
+    ]
+
+
+@settings(max_examples=150, deadline=None)
+@given(programs(max_steps=12))
+def test_steps_end_with_the_grads_backward_gives_bit_for_bit(program):
+    assert_bit_identical(program.build, list(program.leaves))
+
+
+@settings(max_examples=30, deadline=None)
+@given(programs(max_steps=8))
+def test_repeated_walks_accumulate_into_leaves_like_backward(program):
+    assert_bit_identical(program.build, list(program.leaves), repeats=3)
+
+
+def test_an_mlp_loss_gives_bit_identical_grads():
+    def build(*xs: Value) -> Value:
+        model = MLP(3, [5, 4, 2], activation="tanh", output_activation="softmax", seed=7)
+        probs = model(list(xs))
+        return -(probs[0].log()) + 0.1 * sum((p * p for p in model.parameters()), Value(0.0))
+
+    assert_bit_identical(build, [0.3, -1.2, 2.0])
+
+
+def test_a_deep_chain_steps_without_recursion():
+    def build(x: Value) -> Value:
+        for _ in range(5000):
+            x = (x * 0.999).tanh()
+        return x
+
+    assert_bit_identical(build, [0.8])
+
+
+# --------------------------------------------------------------------------------------
+# explain
+# --------------------------------------------------------------------------------------
+
+
+def test_explain_prints_the_chain_rule_of_each_step():
+    out = io.StringIO()
+    g = worked_example()
+    explain(g["L"], file=out)
+    assert out.getvalue().splitlines() == [
+        "backward pass from L, one node at a time: 3 steps",
+        "start: d(L)/d(L) = 1.0",
+        "step 1/3: L = d * f, with d(L)/d(L) = 1.0",
+        "  d(L)/d(d) += d(L)/d(L) * d(L)/d(d) = 1.0 * -2.0 = -2.0",
+        "  d(L)/d(f) += d(L)/d(L) * d(L)/d(f) = 1.0 * 4.0 = 4.0",
+        "step 2/3: d = e + c, with d(L)/d(d) = -2.0",
+        "  d(L)/d(e) += d(L)/d(d) * d(d)/d(e) = -2.0 * 1.0 = -2.0",
+        "  d(L)/d(c) += d(L)/d(d) * d(d)/d(c) = -2.0 * 1.0 = -2.0",
+        "step 3/3: e = a * b, with d(L)/d(e) = -2.0",
+        "  d(L)/d(a) += d(L)/d(e) * d(e)/d(a) = -2.0 * -3.0 = 6.0",
+        "  d(L)/d(b) += d(L)/d(e) * d(e)/d(b) = -2.0 * 2.0 = -4.0",
+    ]
+    assert g["a"].grad == 6.0  # it ran the backward pass
+
+
+def test_explain_names_unlabelled_nodes_like_draw_dot_and_shows_running_totals(capsys):
+    # y = tanh(x) + x at x = 0: dy/dx = (1 - tanh(0)^2) + 1 = 2, in two terms
+    x = Value(0.0)
+    y = x.tanh() + x
+    explain(y)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[2] == "step 1/2: v2 = v1 + v0, with d(v2)/d(v2) = 1.0"
+    assert lines[3] == "  d(v2)/d(v1) += d(v2)/d(v2) * d(v2)/d(v1) = 1.0 * 1.0 = 1.0"
+    assert lines[4] == "  d(v2)/d(v0) += d(v2)/d(v2) * d(v2)/d(v0) = 1.0 * 1.0 = 1.0"
+    assert lines[5] == "step 2/2: v1 = tanh(v0), with d(v2)/d(v1) = 1.0"
+    assert lines[6] == "  d(v2)/d(v0) += d(v2)/d(v1) * d(v1)/d(v0) = 1.0 * 1.0 = 1.0; total 2.0"
+    assert "{ v1 | data 0 |" in draw_dot(y).source
+
+
+def test_explain_uses_parameter_names_of_a_model(capsys):
+    model = MLP(1, [1], seed=0)
+    explain(model([2.0]), model=model)
+    text = capsys.readouterr().out
+    assert "d(v3)/d(layers.0.neurons.0.w.0) +=" in text
+    assert "v3 = affine(layers.0.neurons.0.w.0, v1, layers.0.neurons.0.b)" in text
+
+
+def test_explain_checks_its_arguments():
+    with pytest.raises(TypeError, match="Value"):
+        explain("L")
+    with pytest.raises(ValueError, match="precision"):
+        explain(Value(1.0) * 2.0, precision=0)
+    with pytest.raises(TypeError, match="precision"):
+        explain(Value(1.0) * 2.0, precision=2.5)
+
+
+# --------------------------------------------------------------------------------------
+# step_widget
+# --------------------------------------------------------------------------------------
+
+
+def test_step_widget_without_ipywidgets_warns_and_shows_a_gallery(monkeypatch):
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # as if not installed
+    g = worked_example()
+    with pytest.warns(UserWarning, match="pip install ipywidgets"):
+        gallery = step_widget(g["L"])
+    assert isinstance(gallery, StepGallery) and len(gallery) == 3
+    assert "backward step 2/3" in gallery[1].source
+    assert "step 3/3: e = a * b" in repr(gallery)
+    html = gallery._repr_html_()
+    assert html.count("<hr>") == 2 and "d(L)/d(a) += " in html
+    assert g["a"].grad == 6.0
+
+
+def test_step_widget_gallery_without_dot_still_shows_the_words(monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "ipywidgets", None)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gallery = step_widget(worked_example()["L"])
+    html = gallery._repr_html_()
+    assert "dot program is missing" in html and "d(L)/d(b) += " in html
+
+
+def test_step_widget_with_ipywidgets_makes_a_slider(monkeypatch):
+    pytest.importorskip("IPython")
+    fake = types.ModuleType("ipywidgets")
+
+    class Widget:
+        def __init__(self, *args, **kwargs):
+            self.args, self.kwargs, self.observers = args, kwargs, []
+
+        def observe(self, fn, names):
+            self.observers.append(fn)
+
+        def clear_output(self, wait=False):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    fake.IntSlider = fake.Output = fake.VBox = Widget
+    monkeypatch.setitem(sys.modules, "ipywidgets", fake)
+    box = step_widget(worked_example()["L"])
+    slider, _output = box.args[0]
+    assert slider.kwargs["max"] == 3 and slider.kwargs["min"] == 1
+    slider.observers[0]({"new": 3})  # moving the slider shows step 3
+
+
+def test_step_widget_needs_something_to_step_through():
+    with pytest.raises(ValueError, match="leaf"):
+        step_widget(Value(1.0))

@@ -1,0 +1,521 @@
+"""Tests for micrograd_like.viz: draw_dot, save_graph, draw_network, collapsed views.
+
+The worked example throughout is micrograd's first picture::
+
+    a = 2, b = -3, c = 10, f = -2
+    e = a * b = -6
+    d = e + c = 4
+    L = d * f = -8
+
+Backward by hand: dL/dL = 1; dL/dd = f = -2; dL/df = d = 4; dL/de = dL/dd * 1 = -2;
+dL/dc = dL/dd * 1 = -2; dL/da = dL/de * b = -2 * -3 = 6; dL/db = dL/de * a = -2 * 2 = -4.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import graphviz
+import pytest
+
+from micrograd_like.engine import Value
+from micrograd_like.nn import MLP, Layer, Neuron
+from micrograd_like.steps import backward_steps
+from micrograd_like.viz import (
+    COLORS,
+    HIGHLIGHT,
+    NEGATIVE,
+    POSITIVE,
+    GraphvizNotFound,
+    display_names,
+    draw_dot,
+    draw_network,
+    graph_nodes,
+    render,
+    save_graph,
+)
+
+PNG = b"\x89PNG\r\n\x1a\n"
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
+
+
+def worked_example() -> dict[str, Value]:
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    c, f = Value(10.0, label="c"), Value(-2.0, label="f")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    L = d * f
+    L.label = "L"
+    return {"a": a, "b": b, "c": c, "f": f, "e": e, "d": d, "L": L}
+
+
+def nodes_of(source: str) -> dict[str, str]:
+    """{node id: its attribute text} for every node statement, the legend left out."""
+    found = dict(re.findall(r"^\t(\w+) \[(.*)\]$", source, flags=re.M))
+    for keyword in ("legend", "graph", "node", "edge"):
+        found.pop(keyword, None)
+    return found
+
+
+def edges_of(source: str) -> list[tuple[str, str, str]]:
+    """(tail, head, attribute text) for every edge statement."""
+    return re.findall(r"^\t(\w+) -> (\w+)(?: \[(.*)\])?$", source, flags=re.M)
+
+
+def record(source: str, node_id: str) -> str:
+    return re.search(r'label="(\{.*?\})"', nodes_of(source)[node_id]).group(1)
+
+
+# --------------------------------------------------------------------------------------
+# draw_dot on the worked example
+# --------------------------------------------------------------------------------------
+
+
+def test_dot_source_holds_labels_data_grads_and_ops():
+    g = worked_example()
+    g["L"].backward()
+    source = draw_dot(g["L"]).source
+    # one record per Value, numbered parents-first: a b e c d f L
+    expected = {
+        "v0": "{ a | data 2 | grad 6 }",
+        "v1": "{ b | data -3 | grad -4 }",
+        "v2": "{ e | data -6 | grad -2 }",
+        "v3": "{ c | data 10 | grad -2 }",
+        "v4": "{ d | data 4 | grad -2 }",
+        "v5": "{ f | data -2 | grad 4 }",
+        "v6": "{ L | data -8 | grad 1 }",
+    }
+    for node_id, label in expected.items():
+        assert record(source, node_id) == label
+    nodes = nodes_of(source)
+    ops = {k: re.search(r'label="?([^" ]+)"?', v).group(1) for k, v in nodes.items() if "_op" in k}
+    assert ops == {"v2_op": "*", "v4_op": "+", "v6_op": "*"}
+    assert len(nodes) == 7 + 3  # 7 Values, 3 ops
+    edges = {(t, h) for t, h, _ in edges_of(source)}
+    assert len(edges_of(source)) == 9  # 3 ops x (2 operands in + 1 result out)
+    assert edges == {
+        ("v0", "v2_op"), ("v1", "v2_op"), ("v2_op", "v2"),
+        ("v2", "v4_op"), ("v3", "v4_op"), ("v4_op", "v4"),
+        ("v4", "v6_op"), ("v5", "v6_op"), ("v6_op", "v6"),
+    }  # fmt: skip
+    assert "rankdir=LR" in source
+
+
+def test_kinds_are_coloured_and_there_is_a_legend():
+    g = worked_example()
+    source = draw_dot(g["L"]).source
+    nodes = nodes_of(source)
+    assert COLORS["input"] in nodes["v0"]  # a: a leaf, no model, so an input
+    assert COLORS["intermediate"] in nodes["v2"]  # e
+    assert COLORS["output"] in nodes["v6"]  # L, the root
+    legend = re.search(r"^\tlegend \[(.*)\]$", source, flags=re.M).group(1)
+    assert "input (leaf)" in legend and "output (root)" in legend
+    assert "parameter" not in legend  # no model, no parameters
+    assert "legend" not in draw_dot(g["L"], legend=False).source
+
+
+def test_parameters_of_a_model_show_their_dotted_names():
+    model = MLP(2, [1], seed=0)
+    out = model([1.0, -2.0])
+    source = draw_dot(out, model=model).source
+    params = [v for k, v in nodes_of(source).items() if COLORS["parameter"] in v]
+    names = sorted(re.search(r"\{ (\S+) \|", v).group(1) for v in params)
+    assert names == ["layers.0.neurons.0.b", "layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1"]
+    inputs = [v for v in nodes_of(source).values() if COLORS["input"] in v]
+    assert len(inputs) == 2  # x1 and x2
+
+
+def test_local_derivatives_label_the_edges_into_each_op():
+    g = worked_example()
+    edges = edges_of(draw_dot(g["L"], show_local_grads=True).source)
+    labels = {(t, h): re.search(r"label=(\S+)", attrs).group(1) for t, h, attrs in edges if attrs}
+    # de/da = b = -3, de/db = a = 2; dd/de = dd/dc = 1; dL/dd = f = -2, dL/df = d = 4
+    assert labels == {
+        ("v0", "v2_op"): "-3", ("v1", "v2_op"): "2",
+        ("v2", "v4_op"): "1", ("v3", "v4_op"): "1",
+        ("v4", "v6_op"): "-2", ("v5", "v6_op"): "4",
+    }  # fmt: skip
+    # and the chain rule reads off the edges: dL/da = 1 * -2 * 1 * -3 = 6
+
+
+def test_precision_sets_the_significant_digits():
+    x = Value(1.0 / 3.0, label="x")
+    assert "data 0.3333 " in draw_dot(x).source
+    assert "data 0.33 " in draw_dot(x, precision=2).source
+
+
+def test_unlabelled_nodes_get_the_names_explain_uses():
+    a = Value(2.0)
+    b = a * 3.0  # 3.0 becomes a constant leaf
+    source = draw_dot(b).source
+    assert record(source, "v0") == "{ v0 | data 2 | grad 0 }"
+    assert record(source, "v1") == "{ v1 | data 3 | grad 0 }"
+    assert display_names(graph_nodes(b)) == {a: "v0", b.parents[1]: "v1", b: "v2"}
+
+
+def test_record_special_characters_are_escaped():
+    x = Value(1.0, label='a|b{c}<d> "q"')
+    source = draw_dot(x).source
+    assert r"a\|b\{c\}\<d\> \"q\"" in source
+
+
+def test_top_to_bottom_is_allowed_other_directions_are_not():
+    g = worked_example()
+    assert "rankdir=TB" in draw_dot(g["L"], rankdir="TB").source
+    with pytest.raises(ValueError, match="rankdir"):
+        draw_dot(g["L"], rankdir="RL")
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, words",
+    [
+        ({"max_nodes": 0}, ValueError, "max_nodes"),
+        ({"max_nodes": True}, TypeError, "max_nodes"),
+        ({"precision": 0}, ValueError, "precision"),
+        ({"precision": 2.5}, TypeError, "precision"),
+        ({"collapse": "graph"}, ValueError, "collapse"),
+        ({"collapse": "neuron"}, ValueError, "needs the model"),
+        ({"model": 3}, TypeError, "named_parameters"),
+        ({"step": "first"}, TypeError, "BackwardStep"),
+    ],
+)
+def test_bad_arguments_are_named(kwargs, error, words):
+    with pytest.raises(error, match=words):
+        draw_dot(worked_example()["L"], **kwargs)
+
+
+def test_root_must_be_a_value():
+    with pytest.raises(TypeError, match="draw_dot expects a Value"):
+        draw_dot(3.0)
+
+
+def test_a_leaf_alone_is_one_node():
+    source = draw_dot(Value(5.0, label="x")).source
+    assert list(nodes_of(source)) == ["v0"] and edges_of(source) == []
+
+
+def test_a_deep_chain_draws_without_recursion():
+    x = Value(0.5)
+    for _ in range(3000):
+        x = x.tanh()
+    assert len(nodes_of(draw_dot(x, max_nodes=5000).source)) == 2 * 3001 - 1
+
+
+# --------------------------------------------------------------------------------------
+# Drawing a backward step
+# --------------------------------------------------------------------------------------
+
+
+def test_a_step_shows_the_grads_filled_in_so_far_and_highlights_its_node():
+    g = worked_example()
+    steps = list(backward_steps(g["L"]))
+    source = draw_dot(g["L"], step=steps[0]).source
+    # after step 1 (through L = d * f): dL/dd = -2 and dL/df = 4; e, c, a, b still 0
+    assert record(source, "v4") == "{ d | data 4 | grad -2 }"
+    assert record(source, "v5") == "{ f | data -2 | grad 4 }"
+    assert record(source, "v2") == "{ e | data -6 | grad 0 }"
+    assert record(source, "v0") == "{ a | data 2 | grad 0 }"
+    nodes = nodes_of(source)
+    assert HIGHLIGHT in nodes["v6"] and HIGHLIGHT in nodes["v6_op"]
+    assert HIGHLIGHT not in nodes["v4"]
+    assert "backward step 1/3: L = d * f" in source
+    # after the last step every grad is the final one, although .grad already is too
+    last = draw_dot(g["L"], step=steps[-1]).source
+    assert record(last, "v0") == "{ a | data 2 | grad 6 }"
+    assert HIGHLIGHT in nodes_of(last)["v2"]
+
+
+def test_a_step_from_another_graph_is_refused():
+    step = next(backward_steps(worked_example()["L"]))
+    with pytest.raises(ValueError, match="another root"):
+        draw_dot(worked_example()["L"], step=step)
+
+
+# --------------------------------------------------------------------------------------
+# The max_nodes guard and collapsed views
+# --------------------------------------------------------------------------------------
+
+
+def test_max_nodes_guard_says_how_many_and_what_to_do():
+    x = Value(1.0)
+    for _ in range(10):
+        x = x * 1.0  # each step: a constant leaf and a product, 1 + 2 * 10 = 21 Values
+    with pytest.raises(ValueError) as info:
+        draw_dot(x, max_nodes=20)
+    message = str(info.value)
+    assert "21 Value nodes" in message and "max_nodes=20" in message
+    assert "max_nodes=21" in message and "collapse='neuron'" in message
+    assert "'layer'" in message and "draw_network" in message
+    draw_dot(x, max_nodes=21)  # exactly at the limit is fine
+
+
+def test_collapse_neuron_draws_one_box_per_neuron():
+    model = MLP(3, [4, 4, 1], seed=0)
+    out = model([1.0, 2.0, 3.0])
+    source = draw_dot(out, model=model, collapse="neuron").source
+    nodes = nodes_of(source)
+    boxes = [k for k in nodes if k.startswith("box")]
+    assert len(boxes) == 4 + 4 + 1
+    assert len(nodes) == 3 + 9  # the 3 inputs and 9 neurons; weights are inside boxes
+    assert len(edges_of(source)) == 3 * 4 + 4 * 4 + 4 * 1
+    assert "{ layers.0.neurons.0 | relu | data " in source
+    assert COLORS["output"] in nodes[boxes[-1]]  # the output neuron is the root
+    assert f"data {out.data:.4g} " in nodes[boxes[-1]]
+
+
+def test_collapse_layer_draws_one_box_per_layer():
+    model = MLP(3, [4, 4, 1], seed=0)
+    out = model([1.0, 2.0, 3.0])
+    source = draw_dot(out, model=model, collapse="layer").source
+    nodes = nodes_of(source)
+    assert sorted(k for k in nodes if k.startswith("box")) == ["box0", "box1", "box2"]
+    assert len(nodes) == 3 + 3
+    assert len(edges_of(source)) == 3 + 1 + 1  # inputs -> layer 0 -> layer 1 -> layer 2
+    assert "{ layers.1 | relu | data " in source
+
+
+def test_collapsed_view_keeps_the_loss_nodes_and_their_ops():
+    model = MLP(3, [4, 4, 1], seed=0)
+    out = model([1.0, 2.0, 3.0])
+    loss = out * out
+    loss.label = "loss"
+    loss.backward()
+    source = draw_dot(loss, model=model, collapse="neuron").source
+    nodes = nodes_of(source)
+    assert len(nodes) == 3 + 9 + 2  # + the loss Value and its * op
+    # 32 weights' edges, the output neuron twice into *, and * -> loss
+    assert len(edges_of(source)) == 32 + 2 + 1
+    out_box = [k for k, v in nodes.items() if "layers.2.neurons.0" in v][0]
+    assert COLORS["box"] in nodes[out_box] and f"grad {2 * out.data:.4g} " in nodes[out_box]
+
+
+def test_a_batch_gives_one_box_per_neuron_call():
+    model = MLP(2, [3, 1], seed=1)
+    loss = model([1.0, 0.0]) + model([0.0, 1.0])
+    source = draw_dot(loss, model=model, collapse="neuron").source
+    nodes = nodes_of(source)
+    assert sum(k.startswith("box") for k in nodes) == 2 * 4
+    assert "layers.0.neurons.2 (call 2)" in source
+    layers = nodes_of(draw_dot(loss, model=model, collapse="layer").source)
+    assert sum(k.startswith("box") for k in layers) == 2 * 2
+    assert len(layers) == 2 * 2 + 2 * 2 + 2  # + 4 inputs, the root and its + op
+
+
+@pytest.mark.parametrize("activation", ["relu", "leaky_relu", "tanh", "sigmoid", "linear"])
+@pytest.mark.parametrize("fine", [False, True])
+def test_collapse_finds_neurons_fused_or_fine_for_every_activation(activation, fine):
+    model = MLP(2, [3, 2], activation=activation, seed=2)
+    outs = model([0.5, -1.0], fine=fine)
+    loss = outs[0] + outs[1]
+    nodes = nodes_of(draw_dot(loss, model=model, collapse="neuron").source)
+    # 2 inputs, 5 neuron boxes, the loss and its op: leaky_relu's slopes are inside boxes
+    assert sum(k.startswith("box") for k in nodes) == 5
+    assert len(nodes) == 2 + 5 + 2
+
+
+def test_collapse_with_a_step_highlights_the_box_of_the_node():
+    model = MLP(2, [2, 1], seed=3)
+    out = model([1.0, 2.0])
+    steps = list(backward_steps(out))
+    source = draw_dot(out, model=model, collapse="neuron", step=steps[0]).source
+    assert HIGHLIGHT in nodes_of(source)["box2"]  # the first step is the output neuron's
+    assert HIGHLIGHT not in nodes_of(source)["box0"]
+
+
+def test_collapse_needs_a_model_made_of_neurons():
+    class Other:
+        def named_parameters(self):
+            return []
+
+    class Layers(Other):
+        layers = [object()]  # layers without neurons
+
+    for model in (Other(), Layers()):
+        with pytest.raises(TypeError, match="MLP, a Layer or a Neuron"):
+            draw_dot(Value(1.0) * 2.0, model=model, collapse="neuron")
+
+
+def test_collapse_works_for_a_layer_or_a_neuron_too():
+    layer = Layer(2, 3, activation="tanh", seed=0)
+    outs = layer([1.0, -1.0])
+    nodes = nodes_of(draw_dot(outs[0] + outs[2], model=layer, collapse="neuron").source)
+    assert sum(k.startswith("box") for k in nodes) == 2  # neuron 1 is not in this graph
+    assert "neurons.2 | tanh" in "".join(nodes.values())
+    neuron = Neuron(2, activation="sigmoid", seed=0)
+    nodes = nodes_of(draw_dot(neuron([1.0, 2.0]), model=neuron, collapse="layer").source)
+    assert len(nodes) == 2 + 1  # 2 inputs, 1 box
+
+
+def test_collapsed_view_has_its_own_max_nodes_guard():
+    model = MLP(2, [3, 1], seed=1)
+    loss = model([1.0, 0.0]) + model([0.0, 1.0])
+    # 8 neuron boxes, 4 inputs and the root
+    with pytest.raises(ValueError, match="still has 13 boxes and Values.*max_nodes=13"):
+        draw_dot(loss, model=model, collapse="neuron", max_nodes=12)
+    draw_dot(loss, model=model, collapse="neuron", max_nodes=13)
+
+
+# --------------------------------------------------------------------------------------
+# Rendering and saving
+# --------------------------------------------------------------------------------------
+
+
+@needs_dot
+def test_save_graph_writes_png_svg_and_pdf(tmp_path):
+    g = worked_example()
+    graph = draw_dot(g["L"])
+    png = save_graph(graph, tmp_path / "graph.png")
+    assert png == str(tmp_path / "graph.png")
+    assert (tmp_path / "graph.png").read_bytes().startswith(PNG)
+    save_graph(graph, tmp_path / "graph.svg")
+    assert b"<svg" in (tmp_path / "graph.svg").read_bytes()
+    save_graph(g["L"], tmp_path / "graph.pdf", show_local_grads=True)  # a Value is drawn first
+    assert (tmp_path / "graph.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_save_graph_writes_dot_source_without_rendering(tmp_path):
+    graph = draw_dot(worked_example()["L"])
+    save_graph(graph, tmp_path / "graph.dot")
+    save_graph(graph, str(tmp_path / "graph.gv"))
+    assert (tmp_path / "graph.dot").read_text() == graph.source
+    assert (tmp_path / "graph.gv").read_text() == graph.source
+
+
+def test_save_graph_refuses_unknown_extensions_and_objects(tmp_path):
+    graph = draw_dot(worked_example()["L"])
+    with pytest.raises(ValueError, match=r"\.png, \.svg, \.pdf"):
+        save_graph(graph, tmp_path / "graph.jpg")
+    with pytest.raises(TypeError, match="save_graph expects"):
+        save_graph("graph", tmp_path / "graph.png")
+    with pytest.raises(TypeError, match="only apply when graph is a Value"):
+        save_graph(graph, tmp_path / "graph.png", rankdir="TB")
+
+
+@needs_dot
+def test_render_gives_the_bytes_of_a_format():
+    graph = draw_dot(worked_example()["L"])
+    assert render(graph, "png").startswith(PNG)
+    with pytest.raises(ValueError, match="fmt must be one of png, svg, pdf, got 'gif'"):
+        render(graph, "gif")
+
+
+@needs_dot
+def test_the_digraph_shows_itself_in_jupyter():
+    bundle = draw_dot(worked_example()["L"])._repr_mimebundle_()
+    assert "<svg" in bundle["image/svg+xml"]
+
+
+def test_without_dot_the_source_still_works_and_rendering_says_how_to_install(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("PATH", str(tmp_path))  # an empty directory: no `dot` to be found
+    graph = draw_dot(worked_example()["L"])
+    assert "digraph" in graph.source
+    save_graph(graph, tmp_path / "graph.dot")  # needs no dot
+    with pytest.raises(GraphvizNotFound):
+        render(graph, "svg")
+    with pytest.raises(GraphvizNotFound) as info:
+        save_graph(graph, tmp_path / "graph.png")
+    assert isinstance(info.value, RuntimeError)
+    assert isinstance(info.value.__cause__, graphviz.ExecutableNotFound)
+    message = str(info.value)
+    assert "`dot`" in message and "apt-get install graphviz" in message
+    assert "brew install graphviz" in message and "conda install -c conda-forge graphviz" in message
+    bundle = graph._repr_mimebundle_()  # Jupyter shows the advice and the source
+    assert "apt-get install graphviz" in bundle["text/plain"]
+    assert not (tmp_path / "graph.png").exists()
+
+
+# --------------------------------------------------------------------------------------
+# draw_network
+# --------------------------------------------------------------------------------------
+
+
+def test_network_has_a_circle_per_neuron_and_an_edge_per_weight():
+    model = MLP(3, [4, 4, 1], seed=0)
+    source = draw_network(model).source
+    neurons = re.findall(r"^\t\t(n\d+_\d+) \[", source, flags=re.M)
+    assert len(neurons) == 3 + 4 + 4 + 1
+    edges = edges_of(source)
+    assert len(edges) == 3 * 4 + 4 * 4 + 4 * 1
+    for title in ("input layer", "hidden layer 1 (relu)", "hidden layer 2 (relu)"):
+        assert f'label="{title}"' in source
+    assert 'label="output layer (linear)"' in source
+
+
+def test_network_edges_show_sign_by_colour_and_size_by_width():
+    model = MLP(2, [2], seed=4)
+    w = [n.w for n in model.layers[0].neurons]
+    w[0][0].data, w[0][1].data, w[1][0].data, w[1][1].data = 0.5, -2.0, 1.0, -0.25
+    edges = {(t, h): attrs for t, h, attrs in edges_of(draw_network(model).source)}
+    # penwidth = 0.4 + 3.6 * |w| / max|w|, with max|w| = 2
+    assert (
+        f'color="{POSITIVE}"' in edges[("n0_0", "n1_0")]
+        and "penwidth=1.30" in edges[("n0_0", "n1_0")]
+    )
+    assert (
+        f'color="{NEGATIVE}"' in edges[("n0_1", "n1_0")]
+        and "penwidth=4.00" in edges[("n0_1", "n1_0")]
+    )
+    assert "penwidth=2.20" in edges[("n0_0", "n1_1")] and "penwidth=0.85" in edges[("n0_1", "n1_1")]
+    assert 'tooltip="w = -0.25"' in edges[("n0_1", "n1_1")]
+
+
+def test_network_with_an_input_shows_each_activation():
+    model = MLP(2, [2, 3], activation="tanh", output_activation="softmax", seed=5)
+    x = [0.5, -1.0]
+    source = draw_network(model, x=x).source
+    assert 'label="output layer (softmax)"' in source
+    assert 'label="hidden layer 1 (tanh)"' in source
+    probs = [p.data for p in model(x)]
+    hidden = model.layers[0]([0.5, -1.0])
+    nodes = dict(re.findall(r"^\t\t(n\d+_\d+) \[label=\"?([^\"\]]*)\"? ", source, flags=re.M))
+    assert nodes["n0_0"] == "x1\n0.5" and nodes["n0_1"] == "x2\n-1"
+    assert nodes["n1_0"] == f"{hidden[0].data:.3g}"
+    assert [nodes[f"n2_{j}"] for j in range(3)] == [f"{p:.3g}" for p in probs]
+
+
+@needs_dot
+def test_network_columns_keep_their_order_top_down():
+    model = MLP(3, [4, 4, 1], seed=0)
+    plain = draw_network(model).pipe(format="plain").decode()
+    y = {p[1]: float(p[3]) for p in (line.split() for line in plain.splitlines()) if p[0] == "node"}
+    for col, size in enumerate([3, 4, 4, 1]):
+        ys = [y[f"n{col}_{j}"] for j in range(size)]
+        assert ys == sorted(ys, reverse=True)  # x1 on top, then x2, ...
+
+
+@needs_dot
+def test_network_renders_to_png(tmp_path):
+    save_graph(draw_network(MLP(3, [4, 4, 1], seed=0), x=[1, 2, 3]), tmp_path / "net.png")
+    assert (tmp_path / "net.png").read_bytes().startswith(PNG)
+
+
+def test_network_checks_its_arguments():
+    model = MLP(3, [4, 1], seed=0)
+    with pytest.raises(TypeError, match="draw_network expects an MLP, got Value"):
+        draw_network(Value(1.0))
+    with pytest.raises(ValueError, match="x has 2 values but the network takes 3 inputs"):
+        draw_network(model, x=[1.0, 2.0])
+    with pytest.raises(TypeError, match=r"x\[1\] must be a number, got bool"):
+        draw_network(model, x=[1.0, True, 2.0])
+    with pytest.raises(ValueError, match=r"x\[2\] must be finite"):
+        draw_network(model, x=[1.0, 2.0, float("nan")])
+    with pytest.raises(TypeError, match="x must be a list of 3 numbers"):
+        draw_network(model, x="abc")
+
+
+def test_network_takes_a_numpy_row_as_input():
+    np = pytest.importorskip("numpy")
+    model = MLP(2, [2, 1], seed=0)
+    x = np.array([[0.5, -1.0]])[0]
+    assert draw_network(model, x=x).source == draw_network(model, x=[0.5, -1.0]).source
+
+
+def test_drawing_records_no_graph():
+    model = MLP(2, [2, 1], seed=0)
+    draw_network(model, x=[1.0, 1.0])
+    assert all(p.grad == 0.0 for p in model.parameters())
