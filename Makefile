@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: test test-slow demo bench dot-check install clean
+.PHONY: test test-slow demo bench notebooks dot-check install clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -35,16 +35,19 @@ dot-check:
 	fi
 
 test: install dot-check
-	$(VENV)/bin/ruff check micrograd_like tests
-	$(VENV)/bin/ruff format --check micrograd_like tests
+	$(VENV)/bin/ruff check micrograd_like tests notebooks
+	$(VENV)/bin/ruff format --check micrograd_like tests notebooks
 	$(VENV)/bin/mypy micrograd_like
-	$(VENV)/bin/pytest -m "not slow" $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -m "not slow" --nbmake micrograd_like tests notebooks $(PYTEST_ARGS)
 
 test-slow: install dot-check
 	$(VENV)/bin/pytest -m slow $(PYTEST_ARGS)
 
 demo: install dot-check
 	$(PY) -m micrograd_like demo
+
+notebooks: install dot-check  # executed copies, for reading, in build/notebooks
+	$(VENV)/bin/jupyter nbconvert --to notebook --execute --output-dir build/notebooks notebooks/*.ipynb
 
 bench: install
 	$(PIP) install --quiet micrograd==0.1.0
