@@ -465,6 +465,37 @@ class Layer(Module):
         names = {n.activation for n in self.neurons}
         return names.pop() if len(names) == 1 else "mixed"
 
+    def weight_matrix(self) -> tuple[list[list[float]], list[float]]:
+        """The layer as a linear map, ``z = W x + b``: ``W[j][i]`` is neuron j's weight on
+        input i, ``b[j]`` its bias (the activation then acts on each ``z[j]``).
+
+        >>> layer = Layer(3, 2, activation="linear")
+        >>> layer.set_weights([[1, 0, 2], [0, -1, 1]], [0.5, 0])
+        >>> layer.weight_matrix()
+        ([[1.0, 0.0, 2.0], [0.0, -1.0, 1.0]], [0.5, 0.0])
+        >>> [z.data for z in layer([1.0, 2.0, 3.0])]   # (1 + 0 + 6 + 0.5, 0 - 2 + 3 + 0)
+        [7.5, 1.0]
+        """
+        return [[w.data for w in n.w] for n in self.neurons], [n.b.data for n in self.neurons]
+
+    def set_weights(self, W: Sequence[Sequence[float]], b: Sequence[float]) -> None:
+        """Set every weight and bias from a matrix ``W`` (nout rows of nin) and a vector
+        ``b`` (nout). Everything is checked first; on error the layer is unchanged."""
+        rows = list(W) if isinstance(W, (list, tuple)) else None
+        if rows is None or len(rows) != self.nout:
+            raise ValueError(f"W must be a list of {self.nout} rows (one per neuron)")
+        bias = list(b) if isinstance(b, (list, tuple)) else None
+        if bias is None or len(bias) != self.nout:
+            raise ValueError(f"b must be a list of {self.nout} numbers (one per neuron)")
+        state: dict[str, float] = {}
+        for j, row in enumerate(rows):
+            if not isinstance(row, (list, tuple)) or len(row) != self.nin:
+                raise ValueError(f"W[{j}] must be a list of {self.nin} numbers (one per input)")
+            for i, wij in enumerate(row):
+                state[f"neurons.{j}.w.{i}"] = _finite(wij, f"W[{j}][{i}]")
+            state[f"neurons.{j}.b"] = _finite(bias[j], f"b[{j}]")
+        self.load_state_dict(state)
+
     def __call__(self, x: object, fine: bool = False) -> Value | list[Value]:
         """Every neuron on the same input; the inputs are checked once, not per neuron."""
         out = self._forward(_inputs(x, self.nin, "Layer"), fine)

@@ -92,6 +92,11 @@ class BackwardStep:
         """The output the walk started from."""
         return self._walk.root
 
+    def __str__(self) -> str:
+        """The step in words, as :func:`explain` prints it."""
+        names = display_names(graph_nodes(self.root), None)
+        return "\n".join(_step_lines(self, names, 4))
+
     def grads(self) -> dict[Value, Any]:
         """Every node's gradient right after this step (for drawing the graph at this step)."""
         grads = dict(self._walk.start)
@@ -101,13 +106,16 @@ class BackwardStep:
         return grads
 
 
-def backward_steps(root: Value) -> Iterator[BackwardStep]:
+def backward_steps(root: Value, zero_grad: bool = True) -> Iterator[BackwardStep]:
     """``root.backward()`` one node at a time: yields a :class:`BackwardStep` per node.
 
     The walk writes ``.grad`` as it goes, exactly as ``backward()`` does: the non-leaf
     nodes' gradients are first reset to 0, then ``root.grad += 1``, then for each node in
-    reverse topological order ``parent.grad += local * node.grad``. Leaves accumulate, so
-    zero them first if they hold gradients from an earlier pass.
+    reverse topological order ``parent.grad += local * node.grad``.
+
+    ``zero_grad=True`` (the default) first sets the leaves' gradients to 0 as well, so
+    the steps show this expression's gradients even after an earlier ``backward()``.
+    With ``zero_grad=False`` leaves accumulate, exactly as a second ``backward()`` would.
 
     >>> x = Value(3.0, label="x"); y = x * x          # y = x^2, dy/dx = 2x = 6
     >>> [(s.node is y, s.grad, [c.product for c in s.contributions]) for s in backward_steps(y)]
@@ -117,6 +125,9 @@ def backward_steps(root: Value) -> Iterator[BackwardStep]:
     """
     if not isinstance(root, Value):
         raise TypeError(f"backward_steps expects a Value as root, got {type(root).__name__}")
+    if zero_grad:
+        for v in graph_nodes(root):
+            v.grad = 0.0
     return _run(root)
 
 
@@ -178,16 +189,22 @@ def _step_lines(step: BackwardStep, names: dict[Value, str], precision: int) -> 
     return lines
 
 
-def explain(root: Value, model: Any = None, precision: int = 4, file: TextIO | None = None) -> None:
+def explain(
+    root: Value,
+    model: Any = None,
+    precision: int = 4,
+    file: TextIO | None = None,
+    zero_grad: bool = True,
+) -> None:
     """Print the backward pass in words, one chain-rule term a line, and run it.
 
     ``d(out)/d(a) += d(out)/d(c) * d(c)/d(a) = 1.0 * -3.0 = -3.0`` reads: the gradient
     reaching ``a`` through ``c`` is c's gradient times the local derivative dc/da. Nodes
     are named by label, by parameter name when ``model`` is given, else ``v0``, ``v1``...
     (the names :func:`~micrograd_like.viz.draw_dot` shows). Afterwards every ``.grad`` is
-    what ``root.backward()`` would have left.
+    what ``root.backward()`` leaves, from zero gradients unless ``zero_grad=False``.
     """
-    steps = backward_steps(root)  # validates root
+    steps = backward_steps(root, zero_grad)  # validates root
     _check_int(precision, "precision", 1, 17)
     stream = sys.stdout if file is None else file
     nodes = graph_nodes(root)
@@ -235,14 +252,14 @@ class StepGallery:
         return "<div>" + "<hr>".join(parts) + "</div>"
 
 
-def step_widget(root: Value, model: Any = None, **draw_kwargs: Any) -> Any:
+def step_widget(root: Value, model: Any = None, zero_grad: bool = True, **draw_kwargs: Any) -> Any:
     """A slider over the backward steps of ``root``: the graph and the words of each step.
 
     Needs ``ipywidgets`` (``pip install ipywidgets``). Without it, warns and returns a
     :class:`StepGallery` that shows every step one under the other instead. Runs the
     backward pass (``.grad`` ends as ``root.backward()`` leaves it).
     """
-    steps = list(backward_steps(root))
+    steps = list(backward_steps(root, zero_grad))
     if not steps:
         raise ValueError("step_widget: root is a leaf, so there is no backward step to show")
     names = display_names(graph_nodes(root), model)

@@ -681,3 +681,19 @@ def test_reprs_say_what_the_model_is() -> None:
     layer = Layer(2, 2, seed=0)
     layer.neurons[1].activation = "tanh"
     assert layer.activation == "mixed"
+
+
+def test_layer_weight_matrix_view_and_bad_shapes():
+    # z = W x + b with W = [[2, -1], [0, 3], [1, 1]], b = (1, 0, -2), x = (1, 2):
+    # z = (2 - 2 + 1, 0 + 6 + 0, 1 + 2 - 2) = (1, 6, 1)
+    layer = Layer(2, 3, activation="linear", seed=0)
+    layer.set_weights([[2, -1], [0, 3], [1, 1]], [1, 0, -2])
+    assert [z.data for z in layer([1.0, 2.0])] == [1.0, 6.0, 1.0]
+    before = layer.state_dict()
+    with pytest.raises(ValueError, match="3 rows"):
+        layer.set_weights([[1, 1]], [0, 0, 0])
+    with pytest.raises(ValueError, match=r"W\[1\] must be a list of 2"):
+        layer.set_weights([[1, 1], [1], [1, 1]], [0, 0, 0])
+    with pytest.raises(ValueError, match=r"W\[2\]\[0\]"):
+        layer.set_weights([[1, 1], [1, 1], [float("nan"), 1]], [0, 0, 0])
+    assert layer.state_dict() == before

@@ -148,7 +148,7 @@ def assert_bit_identical(build, leaf_data: list[float], repeats: int = 1) -> Non
     assert len(nodes_a) == len(nodes_b)
     for _ in range(repeats):  # repeats > 1: leaves accumulate, interior nodes reset
         out_a.backward()
-        steps = list(backward_steps(out_b))
+        steps = list(backward_steps(out_b, zero_grad=False))
     assert [s.node for s in steps] == list(reversed(topological_order(out_b)))
     assert [v.grad.hex() for v in nodes_a] == [v.grad.hex() for v in nodes_b]
     final = steps[-1].grads() if steps else {}
@@ -302,3 +302,14 @@ def test_step_widget_with_ipywidgets_makes_a_slider(monkeypatch):
 def test_step_widget_needs_something_to_step_through():
     with pytest.raises(ValueError, match="leaf"):
         step_widget(Value(1.0))
+
+
+def test_zero_grad_true_starts_from_zero_after_an_earlier_backward():
+    # y = x * x at x = 3: dy/dx = 6, however many times backward ran before
+    x = Value(3.0)
+    y = x * x
+    y.backward()
+    steps = list(backward_steps(y))
+    assert x.grad == 6.0
+    assert str(steps[0]).startswith("step 1/1: ")
+    assert "d(v1)/d(v0) += d(v1)/d(v1) * d(v1)/d(v0) = 1.0 * 3.0 = 3.0" in str(steps[0])
