@@ -1,7 +1,10 @@
-"""``python -m micrograd_like`` runs the command-line interface."""
+"""``python -m micrograd_like`` runs the ``micrograd-like`` command line (see ``cli.py``)."""
+
+from __future__ import annotations
 
 import sys
 
 from micrograd_like.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,422 @@
+"""Loss functions: one number that says how wrong the model is, to be minimised.
+
+Every loss takes either ONE sample or a LIST of samples and returns one Value: for a
+list, the mean over the samples (PyTorch's ``reduction="mean"``). Whether you passed
+one sample or many is read from the target: a number (or, for the classification
+losses, an int class index) is one sample; a list is a batch.
+
+==================================== ========================== ============================
+loss                                 model output               target
+==================================== ========================== ============================
+``mse``                              any number(s)              number(s)
+``binary_cross_entropy``             probability p in [0, 1]    0 or 1 (any y in [0, 1])
+``binary_cross_entropy_with_logits`` a score (logit) z          0 or 1 (any y in [0, 1])
+``cross_entropy``                    one logit per class        class index 0..k-1
+``cross_entropy_from_probs``         one probability per class  class index 0..k-1
+``hinge``                            a score s                  -1 or +1
+``multiclass_hinge``                 one score per class        class index 0..k-1
+==================================== ========================== ============================
+
+A batch's mean is built as ONE fused node (``dot`` of the per-sample terms with the
+weights 1/n), so a batch of 1000 costs one node, not 1000 additions.
+
+>>> round(mse([Value(1.0), Value(3.0)], [0.0, 0.0]).data, 6)   # (1 + 9) / 2
+5.0
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable
+from typing import Any
+
+from micrograd_like import engine
+from micrograd_like.engine import Value
+
+__all__ = [
+    "LOSSES",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "cross_entropy_from_probs",
+    "get_loss",
+    "hinge",
+    "l2",
+    "mse",
+    "multiclass_hinge",
+]
+
+LOG_CLAMP = -100.0
+"""Logs of probabilities are clamped at -100, as PyTorch's BCELoss does: ln p >= -100."""
+
+_TINY = math.exp(LOG_CLAMP)  # below this probability, ln p < -100: the clamp applies
+
+
+# --------------------------------------------------------------------------------------
+# Reading inputs: one sample or a batch, Values or numbers
+# --------------------------------------------------------------------------------------
+
+
+def _is_seq(x: object) -> bool:
+    """True for a list/tuple (or array-like) of samples; False for one number or Value."""
+    if isinstance(x, (list, tuple)):
+        return True
+    if isinstance(x, (Value, str, bytes, numbers.Number)):
+        return False
+    return hasattr(x, "__len__") and hasattr(x, "__getitem__")
+
+
+def _value(x: object, where: str) -> Value:
+    """A model output as a Value (plain numbers become constant leaves)."""
+    if x.__class__ is Value:
+        return x
+    v = engine._lift(x)
+    if v is None:
+        raise TypeError(f"{where} must be a Value or a number, got {type(x).__name__}: {x!r}")
+    return v
+
+
+def _number(x: object, where: str) -> float:
+    """A target as a finite float; bool, str, NaN and inf are refused."""
+    if x.__class__ is float and math.isfinite(x):
+        return x
+    return engine._as_float(x, where)
+
+
+def _class_index(t: object, n_classes: int, where: str) -> int:
+    """A target class index: an int in 0..n_classes-1 (bool and float refused)."""
+    if isinstance(t, bool) or not isinstance(t, numbers.Integral):
+        raise TypeError(f"{where} must be an int class index, got {type(t).__name__}: {t!r}")
+    i = int(t)
+    if not 0 <= i < n_classes:
+        raise ValueError(
+            f"{where} = {i} is out of range for {n_classes} classes "
+            f"(valid class indices: 0..{n_classes - 1})"
+        )
+    return i
+
+
+def _pairs(loss: str, pred: Any, target: Any) -> tuple[list[Any], list[Any], list[str]]:
+    """Split (pred, target) into per-sample lists, and an index suffix ("[i]") for each."""
+    if _is_seq(target):
+        if not _is_seq(pred):
+            raise ValueError(
+                f"{loss}: target is a list of {len(target)} samples but pred is a single "
+                f"{type(pred).__name__}; pass one prediction per target"
+            )
+        if len(pred) != len(target):
+            raise ValueError(
+                f"{loss}: pred has {len(pred)} samples but target has {len(target)}; "
+                "they must be the same length"
+            )
+        if len(target) == 0:
+            raise ValueError(f"{loss}: got an empty batch (no samples)")
+        return list(pred), list(target), [f"[{i}]" for i in range(len(target))]
+    return [pred], [target], [""]
+
+
+def _mean_of(terms: list[Value], scale: float = 1.0) -> Value:
+    """scale * (t_1 + ... + t_n) / n as ONE node (a dot with constant weights)."""
+    if len(terms) == 1 and scale == 1.0:
+        return terms[0]
+    w = scale / len(terms)
+    return engine.dot(terms, [w] * len(terms))
+
+
+def _clamped_log(p: Value) -> Value:
+    """ln p, clamped below at -100 (a constant there, so its gradient is 0)."""
+    if p.data > _TINY:
+        return p.log()
+    return Value(LOG_CLAMP)
+
+
+def _scalar_pred(x: Any, where: str) -> Value:
+    if _is_seq(x):
+        raise ValueError(
+            f"{where} is a list of {len(x)} values, but this loss expects one number per "
+            "sample (a model with a single output)"
+        )
+    return _value(x, where)
+
+
+# --------------------------------------------------------------------------------------
+# Regression
+# --------------------------------------------------------------------------------------
+
+
+def mse(pred: Any, target: Any) -> Value:
+    """Mean squared error: mean_i (pred_i - target_i)**2.
+
+    ``pred`` and ``target`` are a number each, or lists of the same shape (lists of
+    numbers, or lists of lists for several outputs); the mean is over every entry.
+
+    >>> p = Value(3.0); loss = mse(p, 1.0); loss.backward()   # (3-1)**2 = 4; d/dp = 2(3-1)
+    >>> loss.data, p.grad
+    (4.0, 4.0)
+    """
+    diffs: list[Value] = []
+
+    def walk(p: Any, t: Any, at: str) -> None:  # at: the index path, "[2][0]"
+        if _is_seq(t):
+            if not _is_seq(p) or len(p) != len(t):
+                got = f"{len(p)} values" if _is_seq(p) else f"a single {type(p).__name__}"
+                raise ValueError(f"mse: target{at} has {len(t)} values but pred{at} has {got}")
+            for i, (pi, ti) in enumerate(zip(p, t)):
+                walk(pi, ti, f"{at}[{i}]")
+            return
+        if _is_seq(p):
+            raise ValueError(
+                f"mse: target{at} is a single number but pred{at} is a list of {len(p)} values"
+            )
+        v = _value(p, f"mse pred{at}")
+        diffs.append(v + (-_number(t, f"mse target{at}")))
+
+    walk(pred, target, "")
+    if not diffs:
+        raise ValueError("mse: got an empty batch (no samples)")
+    if len(diffs) == 1:
+        return diffs[0] * diffs[0]
+    return engine.dot(diffs, diffs) * (1.0 / len(diffs))  # sum of squares, one node
+
+
+# --------------------------------------------------------------------------------------
+# Binary classification
+# --------------------------------------------------------------------------------------
+
+
+def binary_cross_entropy(prob: Any, target: Any) -> Value:
+    """-mean_i [y_i ln p_i + (1 - y_i) ln(1 - p_i)], each log clamped at -100 (PyTorch).
+
+    ``prob`` is a probability (the output of a sigmoid), ``target`` is 0 or 1 (any y in
+    [0, 1] is allowed). The clamp keeps the loss finite when p is exactly 0 or 1.
+
+    >>> p = Value(0.8); loss = binary_cross_entropy(p, 1); loss.backward()
+    >>> round(loss.data, 6), round(p.grad, 6)          # -ln 0.8; d/dp = -1/p = -1.25
+    (0.223144, -1.25)
+    """
+    preds, targets, suffixes = _pairs("binary_cross_entropy", prob, target)
+    terms: list[Value] = []
+    for p_raw, t, i in zip(preds, targets, suffixes):
+        y = _number(t, f"binary_cross_entropy target{i}")
+        if not 0.0 <= y <= 1.0:
+            raise ValueError(f"binary_cross_entropy target{i} must be in [0, 1], got {y!r}")
+        p = _scalar_pred(p_raw, f"binary_cross_entropy prob{i}")
+        if not 0.0 <= p.data <= 1.0:
+            raise ValueError(
+                f"binary_cross_entropy prob{i} must be in [0, 1], got {p.data!r}; "
+                "use binary_cross_entropy_with_logits for raw scores"
+            )
+        if y == 1.0:
+            terms.append(_clamped_log(p))
+        elif y == 0.0:
+            terms.append(_clamped_log(p * -1.0 + 1.0))
+        else:
+            log_p, log_q = _clamped_log(p), _clamped_log(p * -1.0 + 1.0)
+            terms.append(engine.dot((log_p, log_q), (y, 1.0 - y)))
+    return _mean_of(terms, -1.0)
+
+
+def binary_cross_entropy_with_logits(logit: Any, target: Any) -> Value:
+    """mean_i [softplus(z_i) - y_i z_i], with softplus(z) = ln(1 + e**z) = logsumexp(0, z).
+
+    Equal to ``binary_cross_entropy(sigmoid(z), y)`` but stable for any z: no sigmoid
+    saturates to exactly 0 or 1, and nothing overflows.
+
+    >>> z = Value(0.0); loss = binary_cross_entropy_with_logits(z, 1); loss.backward()
+    >>> round(loss.data, 6), z.grad              # ln 2 - 0; d/dz = sigmoid(0) - 1 = -0.5
+    (0.693147, -0.5)
+    """
+    preds, targets, suffixes = _pairs("binary_cross_entropy_with_logits", logit, target)
+    n = len(preds)
+    zero = Value(0.0)
+    softplus: list[Value] = []
+    logits: list[Value] = []
+    weights: list[float] = [1.0 / n] * n
+    for z_raw, t, i in zip(preds, targets, suffixes):
+        y = _number(t, f"binary_cross_entropy_with_logits target{i}")
+        if not 0.0 <= y <= 1.0:
+            raise ValueError(
+                f"binary_cross_entropy_with_logits target{i} must be in [0, 1], got {y!r}"
+            )
+        z = _scalar_pred(z_raw, f"binary_cross_entropy_with_logits logit{i}")
+        softplus.append(engine.logsumexp((zero, z)))
+        logits.append(z)
+        weights.append(-y / n)
+    # (1/n) sum softplus_i - (1/n) sum y_i z_i, as one node
+    return engine.dot(softplus + logits, weights)
+
+
+def hinge(score: Any, label: Any) -> Value:
+    """Max-margin (SVM) loss: mean_i max(0, 1 - y_i s_i), labels y_i = -1 or +1.
+
+    Zero once a sample is on the right side with margin 1 (y s >= 1).
+
+    >>> s = Value(0.25); loss = hinge(s, 1); loss.backward()   # 1 - 0.25; d/ds = -y = -1
+    >>> loss.data, s.grad
+    (0.75, -1.0)
+    """
+    preds, targets, suffixes = _pairs("hinge", score, label)
+    terms: list[Value] = []
+    for s_raw, t, i in zip(preds, targets, suffixes):
+        y = _number(t, f"hinge label{i}")
+        if y != 1.0 and y != -1.0:
+            raise ValueError(
+                f"hinge label{i} must be -1 or +1, got {t!r} "
+                "(turn 0/1 labels into -1/+1 with data.signed_labels)"
+            )
+        s = _scalar_pred(s_raw, f"hinge score{i}")
+        terms.append(engine.affine((s,), (-y,), 1.0).relu())  # relu(1 - y*s)
+    return _mean_of(terms)
+
+
+# --------------------------------------------------------------------------------------
+# Multiclass classification
+# --------------------------------------------------------------------------------------
+
+
+def _class_pairs(loss: str, outputs: Any, target: Any) -> tuple[list[list[Value]], list[int]]:
+    """Per-sample output lists (as Values) and class indices, checked."""
+    batch = _is_seq(target)
+    if batch:
+        samples, targets, suffixes = _pairs(loss, outputs, target)
+    else:
+        samples, targets, suffixes = [outputs], [target], [""]
+    rows: list[list[Value]] = []
+    indices: list[int] = []
+    for i, (row, t, suffix) in enumerate(zip(samples, targets, suffixes)):
+        where = f"{loss}: outputs[{i}]" if batch else f"{loss}: outputs"
+        if not _is_seq(row):
+            raise ValueError(
+                f"{where} must be a list of per-class scores, got a single {type(row).__name__}"
+            )
+        if len(row) == 0:
+            raise ValueError(f"{where} is empty; it needs one score per class")
+        indices.append(_class_index(t, len(row), f"{loss} target{suffix}"))
+        rows.append([_value(x, f"{where}[{j}]") for j, x in enumerate(row)])
+    return rows, indices
+
+
+def cross_entropy(logits: Any, target: Any) -> Value:
+    """-ln softmax(z)_y = logsumexp(z) - z_y, averaged over samples. Takes raw logits.
+
+    For a model whose output layer already applies softmax, use
+    :func:`cross_entropy_from_probs` (applying softmax twice is a classic bug).
+
+    >>> z = [Value(0.0), Value(0.0)]; loss = cross_entropy(z, 0); loss.backward()
+    >>> round(loss.data, 6), [g.grad for g in z]   # ln 2; softmax - onehot = (-1/2, 1/2)
+    (0.693147, [-0.5, 0.5])
+    """
+    rows, indices = _class_pairs("cross_entropy", logits, target)
+    n = len(rows)
+    lses = [engine.logsumexp(row) for row in rows]
+    picked = [row[y] for row, y in zip(rows, indices)]
+    return engine.dot(lses + picked, [1.0 / n] * n + [-1.0 / n] * n)  # one node
+
+
+def cross_entropy_from_probs(probs: Any, target: Any) -> Value:
+    """-mean_i ln p_i[y_i] (log clamped at -100), for outputs that are already probabilities.
+
+    >>> p = [Value(0.25), Value(0.75)]; loss = cross_entropy_from_probs(p, 1)
+    >>> round(loss.data, 6)                      # -ln 0.75
+    0.287682
+    """
+    rows, indices = _class_pairs("cross_entropy_from_probs", probs, target)
+    terms: list[Value] = []
+    for i, (row, y) in enumerate(zip(rows, indices)):
+        p = row[y]
+        if not 0.0 <= p.data <= 1.0:
+            raise ValueError(
+                f"cross_entropy_from_probs: probability for sample {i}, class {y} must be in "
+                f"[0, 1], got {p.data!r}; use cross_entropy for raw logits"
+            )
+        terms.append(_clamped_log(p))
+    return _mean_of(terms, -1.0)
+
+
+def multiclass_hinge(scores: Any, target: Any, margin: float = 1.0) -> Value:
+    """Multiclass SVM loss (Weston-Watkins, as in cs231n): mean_i sum_{j != y_i}
+    max(0, s_j - s_{y_i} + margin).
+
+    >>> s = [Value(3.0), Value(2.5), Value(-1.0)]     # correct class 0
+    >>> multiclass_hinge(s, 0).data                  # max(0, 2.5-3+1) + max(0, -1-3+1)
+    0.5
+    """
+    m = engine._as_float(margin, "multiclass_hinge margin")
+    if m < 0.0:
+        raise ValueError(f"multiclass_hinge margin must be >= 0, got {m!r}")
+    rows, indices = _class_pairs("multiclass_hinge", scores, target)
+    terms: list[Value] = []
+    for row, y in zip(rows, indices):
+        s_y = row[y]
+        for j, s_j in enumerate(row):
+            if j != y:
+                terms.append(engine.affine((s_j, s_y), (1.0, -1.0), m).relu())
+    if not terms:  # one class only: nothing to confuse it with
+        return Value(0.0)
+    n = len(rows)
+    return engine.dot(terms, [1.0 / n] * len(terms))  # sum over classes, mean over samples
+
+
+# --------------------------------------------------------------------------------------
+# Regularisation
+# --------------------------------------------------------------------------------------
+
+
+def l2(parameters: Any, alpha: float = 1e-4) -> Value:
+    """L2 penalty alpha * sum_k p_k**2 ("weight decay"), one dot node.
+
+    >>> w = [Value(1.0), Value(-2.0)]; r = l2(w, alpha=0.5); r.backward()
+    >>> r.data, [p.grad for p in w]                # 0.5 * (1 + 4); d/dp = 2 * 0.5 * p
+    (2.5, [1.0, -2.0])
+    """
+    a = engine._as_float(alpha, "l2 alpha")
+    if a < 0.0:
+        raise ValueError(f"l2 alpha must be >= 0, got {a!r}")
+    try:
+        ps = list(parameters)
+    except TypeError:
+        raise TypeError(
+            f"l2 parameters must be an iterable of Values, got {type(parameters).__name__}"
+        ) from None
+    for i, p in enumerate(ps):
+        if not isinstance(p, Value):
+            raise TypeError(f"l2 parameters[{i}] must be a Value, got {type(p).__name__}: {p!r}")
+    if not ps:
+        raise ValueError("l2 parameters is empty; there is nothing to regularise")
+    return engine.dot(ps, ps) * a
+
+
+# --------------------------------------------------------------------------------------
+# Looking losses up by name
+# --------------------------------------------------------------------------------------
+
+LossFn = Callable[[Any, Any], Value]
+
+LOSSES: dict[str, LossFn] = {
+    "mse": mse,
+    "binary_cross_entropy": binary_cross_entropy,
+    "binary_cross_entropy_with_logits": binary_cross_entropy_with_logits,
+    "cross_entropy": cross_entropy,
+    "cross_entropy_from_probs": cross_entropy_from_probs,
+    "hinge": hinge,
+    "multiclass_hinge": multiclass_hinge,
+}
+"""Every loss by its name (the CLI and ``fit(loss="...")`` look names up here)."""
+
+_ALIASES = {"bce": "binary_cross_entropy", "bce_with_logits": "binary_cross_entropy_with_logits"}
+
+
+def get_loss(name: str) -> LossFn:
+    """The loss function called ``name`` (also "bce" and "bce_with_logits").
+
+    >>> get_loss("mse") is mse
+    True
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"loss name must be a str, got {type(name).__name__}: {name!r}")
+    key = _ALIASES.get(name, name)
+    if key not in LOSSES:
+        valid = ", ".join(sorted([*LOSSES, *_ALIASES]))
+        raise ValueError(f"unknown loss {name!r}; valid names: {valid}")
+    return LOSSES[key]
