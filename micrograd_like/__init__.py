@@ -1,7 +1,8 @@
 """micrograd_like: learn deep learning by running it.
 
 A scalar autograd engine (:mod:`micrograd_like.engine`) with a small neural-network
-library on top. The API is micrograd's: ``from micrograd_like.engine import Value``.
+library on top. The API is micrograd's: ``from micrograd_like.engine import Value`` and
+``from micrograd_like.nn import MLP``. The most used names are also here, at the top.
 """
 
 from micrograd_like.derivatives import grad, hessian
@@ -16,28 +17,45 @@ from micrograd_like.engine import (
     no_grad,
     vsum,
 )
+from micrograd_like.gradcheck import check_gradients, numerical_grad
 from micrograd_like.nn import MLP, Layer, Module, Neuron
+from micrograd_like.optim import SGD, Adam
 from micrograd_like.serialize import load, save
+from micrograd_like.steps import backward_steps, explain
+from micrograd_like.train import History, TrainingDiverged, fit
+from micrograd_like.viz import draw_dot, draw_network, save_graph
 
 __version__ = "0.1.0"
 
 __all__ = [
     "MLP",
+    "SGD",
+    "Adam",
     "AnomalyError",
+    "History",
     "Layer",
     "Module",
     "Neuron",
+    "TrainingDiverged",
     "Value",
     "__version__",
     "affine",
+    "backward_steps",
+    "check_gradients",
     "detect_anomaly",
     "dot",
+    "draw_dot",
+    "draw_network",
+    "explain",
+    "fit",
     "grad",
     "gradients",
     "hessian",
     "load",
     "logsumexp",
     "no_grad",
+    "numerical_grad",
     "save",
+    "save_graph",
     "vsum",
 ]

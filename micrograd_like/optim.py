@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from math import isfinite
 from typing import Any
 
 from micrograd_like.engine import Value, _as_float
 
 __all__ = [
+    "StepRefused",
     "SGD",
     "Adam",
     "CosineDecay",
@@ -60,10 +62,28 @@ def _non_negative(x: object, what: str) -> float:
     return f
 
 
-def _grad(p: Value) -> float:
-    """p.grad as a float (it is a Value after ``backward(create_graph=True)``)."""
-    g = p.grad
-    return g if g.__class__ is float else float(g)
+def _grads(params: list[Value]) -> list[float]:
+    """Every p.grad as a float (a grad is a Value after ``backward(create_graph=True)``)."""
+    grads = [p.grad for p in params]
+    if {*map(type, grads)} != {float}:
+        grads = [float(g) for g in grads]
+    return grads
+
+
+class StepRefused(FloatingPointError):
+    """An update would have made a parameter NaN or infinite; nothing was changed."""
+
+
+def _commit(opt: Optimizer, new: list[float]) -> None:
+    """Write the new parameter values, all or none: refuse if any is NaN or infinite."""
+    if not all(map(isfinite, new)):
+        i = next(i for i, x in enumerate(new) if not isfinite(x))
+        raise StepRefused(
+            f"{type(opt).__name__} step would set parameter {i} to {new[i]!r} "
+            f"(lr={opt.lr!r}); no parameter was changed"
+        )
+    for p, x in zip(opt.params, new):
+        p.data = x
 
 
 class Optimizer:
@@ -215,27 +235,22 @@ class SGD(Optimizer):
         self._buf: list[float] | None = None  # momentum buffers, made on the first step
 
     def step(self) -> None:
-        """One update of every parameter (see the class docstring for the equations)."""
+        """One update of every parameter (see the class docstring for the equations).
+
+        All or nothing: if any new value would be NaN or infinite, raises
+        :class:`StepRefused` and changes no parameter and no buffer.
+        """
         lr, mu, wd = self._lr, self.momentum, self.weight_decay
         params = self.params
-        if mu == 0.0:
-            if wd == 0.0:
-                for p in params:
-                    p.data -= lr * _grad(p)
-            else:
-                for p in params:
-                    p.data -= lr * (_grad(p) + wd * p.data)
-        else:
-            first = self._buf is None
-            buf = [0.0] * len(params) if self._buf is None else self._buf
-            nesterov = self.nesterov
-            for i, p in enumerate(params):
-                g = _grad(p)
-                if wd != 0.0:
-                    g += wd * p.data
-                b = g if first else mu * buf[i] + g
-                buf[i] = b
-                p.data -= lr * (g + mu * b if nesterov else b)
+        g = _grads(params)
+        if wd != 0.0:
+            g = [gi + wd * p.data for p, gi in zip(params, g)]
+        buf = None
+        if mu != 0.0:
+            buf = g if self._buf is None else [mu * b + gi for b, gi in zip(self._buf, g)]
+            g = [gi + mu * b for gi, b in zip(g, buf)] if self.nesterov else buf
+        _commit(self, [p.data - lr * gi for p, gi in zip(params, g)])
+        if buf is not None:
             self._buf = buf
         self.steps += 1
 
@@ -307,24 +322,29 @@ class Adam(Optimizer):
         return out[0], out[1]
 
     def step(self) -> None:
-        """One update of every parameter (see the class docstring for the equations)."""
-        self.steps += 1
-        t = self.steps
+        """One update of every parameter (see the class docstring for the equations).
+
+        All or nothing: if any new value would be NaN or infinite, raises
+        :class:`StepRefused` and changes no parameter and no running average.
+        """
+        t = self.steps + 1
         b1, b2 = self.betas
         lr, eps, wd = self._lr, self.eps, self.weight_decay
         step_size = lr / (1.0 - b1**t)
         bc2_sqrt = math.sqrt(1.0 - b2**t)
-        m, v = self._m, self._v
+        params = self.params
+        g = _grads(params)
+        if wd != 0.0:
+            g = [gi + wd * p.data for p, gi in zip(params, g)]
+        m = [b1 * mi + (1.0 - b1) * gi for mi, gi in zip(self._m, g)]
+        v = [b2 * vi + (1.0 - b2) * gi * gi for vi, gi in zip(self._v, g)]
         sqrt = math.sqrt
-        for i, p in enumerate(self.params):
-            g = _grad(p)
-            if wd != 0.0:
-                g += wd * p.data
-            mi = b1 * m[i] + (1.0 - b1) * g
-            vi = b2 * v[i] + (1.0 - b2) * g * g
-            m[i] = mi
-            v[i] = vi
-            p.data -= step_size * mi / (sqrt(vi) / bc2_sqrt + eps)
+        new = [
+            p.data - step_size * mi / (sqrt(vi) / bc2_sqrt + eps) for p, mi, vi in zip(params, m, v)
+        ]
+        _commit(self, new)
+        self._m, self._v = m, v
+        self.steps = t
 
     def hyperparameters(self) -> dict[str, Any]:
         return {

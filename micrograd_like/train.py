@@ -485,7 +485,6 @@ def fit(
         raise ValueError("model has no parameters: there is nothing to train")
     loss_fn, loss_name = _resolve_loss(loss, model)
     opt = _make_optimizer(optimizer, lr, params, schedule)
-    opt_params = opt.params
 
     first = _probe(model, rows[0])
     multi = isinstance(first, (list, tuple))
@@ -548,19 +547,17 @@ def fit(
                         )
                     opt.zero_grad()
                     total.backward()
-                    snapshot = [p.data for p in opt_params]
-                    opt.step()
-                    if not isfinite(sum([p.data for p in opt_params])):
-                        for p, v in zip(opt_params, snapshot):
-                            p.data = v
+                    try:
+                        opt.step()  # all or nothing: never writes a NaN or inf parameter
+                    except FloatingPointError as exc:
                         raise _diverged(
-                            "a parameter became NaN or infinite",
+                            "a parameter would have become NaN or infinite",
                             epoch,
                             n_epochs,
                             step,
                             opt.lr,
                             history,
-                        )
+                        ) from exc
                     loss_sum += data_loss.data * len(batch)
                     if kind != "regression":
                         correct += _count_correct(outs, batch_targets, kind)

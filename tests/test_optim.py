@@ -7,7 +7,15 @@ import math
 import pytest
 
 from micrograd_like.engine import Value
-from micrograd_like.optim import SGD, Adam, CosineDecay, LinearDecay, Optimizer, StepDecay
+from micrograd_like.optim import (
+    SGD,
+    Adam,
+    CosineDecay,
+    LinearDecay,
+    Optimizer,
+    StepDecay,
+    StepRefused,
+)
 
 
 def run(opt: Optimizer, w: Value, grads: list[float]) -> list[float]:
@@ -288,3 +296,18 @@ def test_schedules_refuse_bad_arguments():
         LinearDecay(1.0, 0.1, 10)(-1)
     with pytest.raises(TypeError, match="schedule step k must be an int"):
         LinearDecay(1.0, 0.1, 10)(1.5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "make", [lambda ps: SGD(ps, lr=1e10, momentum=0.9), lambda ps: Adam(ps, lr=1e308)]
+)
+def test_a_step_that_would_overflow_changes_nothing(make):
+    # w = 1, grad = 1e300: SGD's w - 1e10 * 1e300 = -inf; Adam's lr 1e308 * ~1 overflows too
+    w, v = Value(1.0), Value(2.0)
+    opt = make([w, v])
+    w.grad, v.grad = 1e300, 1.0
+    before = opt.state_dict()
+    with pytest.raises(StepRefused, match="parameter 0 to (-inf|nan)"):
+        opt.step()
+    assert (w.data, v.data) == (1.0, 2.0)
+    assert opt.state_dict() == before
