@@ -142,8 +142,18 @@ def plot_decision_boundary(
     fig, ax = _figure_and_axes(ax, (5.0, 4.5))
     regions = len(names)
     colors = [PALETTE[c % len(PALETTE)] for c in range(regions)]
-    ax.contourf(
-        gx, gy, grid, levels=[c - 0.5 for c in range(regions + 1)], colors=colors, alpha=0.25
+    from matplotlib.colors import ListedColormap  # matplotlib is there: we have a figure
+
+    # one flat cell per grid point: contours would blend class 0 into class 2 through 1
+    ax.pcolormesh(
+        gx,
+        gy,
+        grid,
+        cmap=ListedColormap(colors),
+        vmin=-0.5,
+        vmax=regions - 0.5,
+        shading="nearest",
+        alpha=0.25,
     )
     for c, label in enumerate(names):
         members = [p for p, pc in zip(points, point_class) if pc == c]
