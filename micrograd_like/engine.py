@@ -361,10 +361,15 @@ def _lift(x: object) -> Value | None:
 _new = object.__new__
 
 
-def _nary(op: str, parents: tuple[Value, ...]) -> Value:
-    """Make the node ``op(parents)`` of an n-ary rule: its value and its local partials."""
+def _nary(op: str, parents: tuple[Value, ...], args: list[float] | None = None) -> Value:
+    """Make the node ``op(parents)`` of an n-ary rule: its value and its local partials.
+
+    ``args``, when given, must be ``[p.data for p in parents]`` (a layer reads its
+    inputs' data once for all its neurons).
+    """
     forward, partials, _ = RULES[op]
-    args = [p.data for p in parents]
+    if args is None:
+        args = [p.data for p in parents]
     out = forward(args)
     node = _new(Value)
     node.data = out

@@ -388,9 +388,17 @@ class Neuron(Module):
         """
         return self._forward_fine(_inputs(x, len(self.w), "Neuron"))
 
-    def _forward(self, xs: Sequence[Value]) -> Value:
-        """The hot path, for checked inputs: ONE affine node, then the activation node."""
-        z = _nary("affine", (*self.w, *xs, self.b))
+    def _forward(self, xs: Sequence[Value], xdata: list[float] | None = None) -> Value:
+        """The hot path, for checked inputs: ONE affine node, then the activation node.
+
+        ``xdata`` is ``[x.data for x in xs]``, read once by the layer for all its neurons.
+        """
+        if xdata is None:
+            xdata = [x.data for x in xs]
+        args = [w.data for w in self.w]
+        args += xdata
+        args.append(self.b.data)
+        z = _nary("affine", (*self.w, *xs, self.b), args)
         act = self._act
         return z if act is None else act(z)
 
@@ -504,7 +512,8 @@ class Layer(Module):
     def _forward(self, xs: Sequence[Value], fine: bool = False) -> list[Value]:
         if fine:
             return [n._forward_fine(xs) for n in self.neurons]
-        return [n._forward(xs) for n in self.neurons]
+        xdata = [x.data for x in xs]
+        return [n._forward(xs, xdata) for n in self.neurons]
 
     def parameters(self) -> list[Value]:
         return [p for n in self.neurons for p in (*n.w, n.b)]

@@ -74,8 +74,10 @@ class StepRefused(FloatingPointError):
     """An update would have made a parameter NaN or infinite; nothing was changed."""
 
 
-def _commit(opt: Optimizer, new: list[float]) -> None:
+def _commit(opt: Optimizer, new: list[Any]) -> None:
     """Write the new parameter values, all or none: refuse if any is NaN or infinite."""
+    if {*map(type, new)} != {float}:  # grads that are Values (create_graph=True) gave Values
+        new = [float(x) for x in new]
     if not all(map(isfinite, new)):
         i = next(i for i, x in enumerate(new) if not isfinite(x))
         raise StepRefused(
@@ -242,6 +244,10 @@ class SGD(Optimizer):
         """
         lr, mu, wd = self._lr, self.momentum, self.weight_decay
         params = self.params
+        if mu == 0.0 and wd == 0.0:  # plain gradient descent: one pass, no gradient list
+            _commit(self, [p.data - lr * p.grad for p in params])
+            self.steps += 1
+            return
         g = _grads(params)
         if wd != 0.0:
             g = [gi + wd * p.data for p, gi in zip(params, g)]
