@@ -35,8 +35,8 @@ dot-check:
 	fi
 
 test: install dot-check
-	$(VENV)/bin/ruff check micrograd_like tests notebooks
-	$(VENV)/bin/ruff format --check micrograd_like tests notebooks
+	$(VENV)/bin/ruff check micrograd_like tests notebooks benchmarks
+	$(VENV)/bin/ruff format --check micrograd_like tests notebooks benchmarks
 	$(VENV)/bin/mypy micrograd_like
 	$(VENV)/bin/pytest -m "not slow" --nbmake micrograd_like tests notebooks $(PYTEST_ARGS)
 

@@ -1,0 +1,297 @@
+"""A tiny harness shared by the benchmark scripts.
+
+* :func:`alternate` times several contenders *side by side in one run*: every round runs
+  each contender once, in an order rotated from round to round, and the result is the
+  median over the rounds. So a burst of noise from other processes hits every contender
+  alike, and ratios are fair even on a busy machine.
+* :func:`optional_import` imports micrograd or torch when installed; otherwise the
+  contender is reported as ``skipped (<name> not installed)``.
+* :func:`table`, :func:`ratio_line` print results; :class:`Report` collects the headline
+  numbers that ``run_all.py`` puts in its summary table (``--json PATH``).
+
+Timing rules: the heap is collected (``gc.collect()``) before every timed call, outside
+the timing, so no contender pays for another's garbage; and :func:`alternate` freezes
+the objects that exist before it starts (``gc.freeze()``: the imports, torch's ~170k
+objects among them, and the set-up), so a contender that runs with the cyclic GC on
+pays only for scanning its own objects, as in a fresh process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib
+import json
+import math
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from types import ModuleType
+from typing import Any
+
+Contender = Callable[[], "float | dict[str, float] | None"]
+"""A zero-argument callable: one timed run. It may return its own measured seconds (a
+float, to leave set-up out of the timing), or a dict of named parts ({"forward": s,
+"backward": s}, the total being their sum); if it returns anything else (None) the
+whole call is timed."""
+
+
+now: Callable[[], float] = time.perf_counter
+"""The clock every measurement reads: wall time, or with ``--clock cpu`` the process's
+CPU time (``time.process_time``), which leaves out the time the process waits for a CPU
+on a busy machine. Call it as ``h.now()`` (``--clock`` rebinds it)."""
+
+
+def set_clock(name: str) -> None:
+    """``"wall"`` (time.perf_counter, the default) or ``"cpu"`` (time.process_time)."""
+    global now
+    now = time.process_time if name == "cpu" else time.perf_counter
+
+
+def skipped(name: str) -> str:
+    """The text a column shows when a package is missing."""
+    return f"skipped ({name} not installed)"
+
+
+def optional_import(name: str) -> ModuleType | None:
+    """``importlib.import_module(name)``, or None when it is not installed."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+def parse_args(description: str, argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The options every script takes: ``--quick``, ``--json PATH``, ``--profile``,
+    ``--clock wall|cpu``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, for the smoke test")
+    parser.add_argument("--json", metavar="PATH", help="write the headline numbers here")
+    parser.add_argument(
+        "--profile", action="store_true", help="also print a cProfile of ours (top 15 tottime)"
+    )
+    parser.add_argument(
+        "--clock",
+        choices=["wall", "cpu"],
+        default="wall",
+        help="wall time (default) or process CPU time (steadier on a busy machine)",
+    )
+    args = parser.parse_args(argv)
+    set_clock(args.clock)
+    print(f"[clock: {args.clock} time]")
+    return args
+
+
+# --------------------------------------------------------------------------------------
+# Timing
+# --------------------------------------------------------------------------------------
+
+
+class Timings(dict[str, list[float]]):
+    """{contender: [seconds per round]}, plus ``parts``: {contender: {part: [seconds]}}."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: dict[str, dict[str, list[float]]] = {}
+
+    def median(self, name: str, part: str | None = None) -> float | None:
+        """Median seconds of a contender (or of one part of it); None if it did not run."""
+        if name not in self:
+            return None
+        xs = self[name] if part is None else self.parts.get(name, {}).get(part, [])
+        return median(xs) if xs else None
+
+
+def run_once(fn: Contender) -> tuple[float, dict[str, float]]:
+    """Seconds for one call of ``fn`` (or what it reports itself), and its parts."""
+    gc.collect()
+    t0 = now()
+    measured = fn()
+    elapsed = now() - t0
+    if isinstance(measured, dict):
+        return sum(measured.values()), measured
+    if isinstance(measured, (int, float)) and not isinstance(measured, bool):
+        return float(measured), {}
+    return elapsed, {}  # None, or whatever the call returned: the whole call is timed
+
+
+def alternate(
+    contenders: dict[str, Contender | None],
+    rounds: int,
+    warmup: int = 1,
+    after: Callable[[], None] | None = None,
+) -> Timings:
+    """Time every contender once per round, rotating their order; return all the times.
+
+    Contenders that are None (not installed) are left out of the result. ``warmup``
+    rounds run first and are not recorded. ``after`` runs after every call, untimed.
+    """
+    live = [(name, fn) for name, fn in contenders.items() if fn is not None]
+    times = Timings()
+    for name, _ in live:
+        times[name] = []
+        times.parts[name] = {}
+    gc.collect()
+    gc.freeze()  # the set-up and the imports are not the contenders' garbage to scan
+    try:
+        for r in range(warmup + rounds):
+            k = r % len(live) if live else 0
+            for name, fn in live[k:] + live[:k]:
+                total, parts = run_once(fn)
+                if after is not None:
+                    after()
+                if r >= warmup:
+                    times[name].append(total)
+                    for part, t in parts.items():
+                        times.parts[name].setdefault(part, []).append(t)
+    finally:
+        gc.unfreeze()
+    return times
+
+
+def median(xs: Sequence[float]) -> float:
+    """The median, or NaN for an empty list."""
+    return statistics.median(xs) if xs else math.nan
+
+
+def medians(times: dict[str, list[float]]) -> dict[str, float]:
+    """{contender: median seconds}."""
+    return {name: median(ts) for name, ts in times.items()}
+
+
+@contextmanager
+def gc_disabled() -> Iterator[None]:
+    """Turn the cyclic garbage collector off inside the block (restored after)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+@contextmanager
+def recursion_limit(limit: int) -> Iterator[None]:
+    """Raise ``sys.setrecursionlimit`` inside the block (micrograd's backward recurses)."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
+# --------------------------------------------------------------------------------------
+# Printing
+# --------------------------------------------------------------------------------------
+
+
+def fmt(x: float | None, unit: str = "", digits: int = 3) -> str:
+    """A number with ``digits`` significant digits and a unit; '-' for None/NaN."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    if abs(x) >= 10**digits:
+        return f"{x:,.0f}{unit}"
+    return f"{x:.{digits}g}{unit}"
+
+
+def ns(seconds: float | None) -> str:
+    """Seconds as whole nanoseconds: 1.234e-6 -> '1,234'; '-' for None."""
+    return "-" if seconds is None else f"{1e9 * seconds:,.0f}"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """A markdown table, columns padded so it also reads well as plain text."""
+    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+
+    def line(r: Sequence[str]) -> str:
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |"
+
+    sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    return "\n".join([line(cells[0]), sep, *(line(r) for r in cells[1:])])
+
+
+def ratio(num: float | None, den: float | None) -> float | None:
+    """num / den, or None when either is missing."""
+    if num is None or den is None or math.isnan(num) or math.isnan(den) or den == 0.0:
+        return None
+    return num / den
+
+
+def verdict(value: float | None, target: float, at_least: bool) -> str:
+    """PASS/FAIL of ``value`` against ``target`` (``>=`` if at_least else ``<=``)."""
+    if value is None:
+        return "n/a"
+    ok = value >= target if at_least else value <= target
+    return "PASS" if ok else "FAIL"
+
+
+def target_line(
+    label: str,
+    value: float | None,
+    target: float | None = None,
+    at_least: bool = True,
+    missing: str = "",
+    unit: str = "",
+) -> str:
+    """``label: 612 ns   (target <= 1000 ns: PASS)``, or why the value is missing."""
+    head = f"{label}: "
+    if value is None:
+        return head + (missing or "n/a")
+    text = head + fmt(value, unit)
+    if target is not None:
+        sign = ">=" if at_least else "<="
+        text += f"   (target {sign} {target:g}{unit}: {verdict(value, target, at_least)})"
+    return text
+
+
+def ratio_line(
+    label: str,
+    value: float | None,
+    target: float | None = None,
+    at_least: bool = True,
+    missing: str = "",
+) -> str:
+    """``ratio micrograd/ours: 41.3x   (target >= 30x: PASS)``, or why it is missing."""
+    return target_line(f"ratio {label}", value, target, at_least, missing, unit="x")
+
+
+class Report:
+    """Headline numbers of one script: ``add(key, value, text)``; ``save(path)`` as JSON."""
+
+    def __init__(self, script: str) -> None:
+        self.script = script
+        self.headlines: list[dict[str, Any]] = []
+
+    def add(self, key: str, value: float | str | None, text: str, target: str = "") -> None:
+        """One summary-table row: a key, its value, how to show it, and the target."""
+        self.headlines.append({"key": key, "value": value, "text": text, "target": target})
+
+    def save(self, path: str | None) -> None:
+        if path:
+            with open(path, "w", encoding="utf-8") as f:
+                json.dump({"script": self.script, "headlines": self.headlines}, f, indent=1)
+
+
+def print_profile(fn: Callable[[], Any], title: str, top: int = 15) -> None:
+    """Run ``fn`` under cProfile and print the ``top`` functions by own time (tottime)."""
+    import cProfile
+    import io
+    import pstats
+
+    profiler = cProfile.Profile()
+    with gc_disabled():
+        profiler.enable()
+        fn()
+        profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("tottime").print_stats(top)
+    print(f"\n--- cProfile: {title} (top {top} by tottime) ---")
+    lines = out.getvalue().splitlines()
+    start = next((i for i, s in enumerate(lines) if "ncalls" in s), 0)
+    print("\n".join(s for s in lines[start - 2 if start >= 2 else 0 :] if s.strip()))

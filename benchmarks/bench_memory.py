@@ -1,0 +1,153 @@
+"""Memory per graph node (tracemalloc), and whether a graph is freed without the cyclic GC.
+
+A chain ``x = x + y`` (and ``x = x * y``) with ``y`` a fixed leaf makes one node per
+step. For ours and micrograd 0.1.0 it reports the bytes traced per node after the
+forward pass, after ``backward()`` (each node now holds its own gradient), and the extra
+peak while backward runs (its topological order). Then, with ``gc.disable()``, the last
+reference is dropped (``del``): ours must go back to the baseline by reference counting
+alone; micrograd's nodes are kept alive by the reference cycles of their ``_backward``
+closures until ``gc.collect()``.
+
+micrograd's chains are capped at 10,000 nodes: its backward recurses once per node, and
+tracemalloc walks the whole Python stack at every allocation, so a deeper chain takes
+quadratic time to measure (bytes per node do not depend on the length).
+
+Target: <= 200 bytes per node (ours, after forward).
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+import _harness as h
+
+from micrograd_like.engine import Value
+
+OPS: dict[str, Callable[[Any, Any], Any]] = {
+    "+": lambda x, y: x + y,
+    "*": lambda x, y: x * y,
+}
+TARGET = 200.0
+MICROGRAD_MAX = 10_000
+
+
+def alive(V: Any) -> int:
+    """How many instances of V exist (the cyclic GC tracks them even while disabled)."""
+    return sum(1 for o in gc.get_objects() if o.__class__ is V)
+
+
+def measure(V: Any, op: Callable[[Any, Any], Any], n: int) -> dict[str, float]:
+    """Bytes per node at each stage of one chain of n nodes (GC off throughout).
+
+    Whether the graph was freed is judged by counting live Value instances, not bytes:
+    freed 2-tuples and floats go to CPython's free lists, which tracemalloc still counts.
+    """
+    with h.gc_disabled(), h.recursion_limit(n + 1000):
+        gc.collect()
+        nodes0 = alive(V)
+        x, y = V(0.5), V(1.0)
+        base = tracemalloc.get_traced_memory()[0]
+        for _ in range(n):
+            x = op(x, y)
+        built = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
+        x.backward()
+        after_bwd, peak = tracemalloc.get_traced_memory()
+        del x
+        kept = alive(V) - nodes0 - 1  # y is still alive
+        gc.collect()
+        kept_gc = alive(V) - nodes0 - 1
+    graph = built - base
+    return {
+        "forward": graph / n,
+        "backward": (after_bwd - base) / n,
+        "peak": (peak - after_bwd) / n,
+        "kept": kept,
+        "kept_gc": kept_gc,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = h.parse_args(__doc__.splitlines()[0], argv)
+    n = 2_000 if args.quick else 100_000
+    report = h.Report("bench_memory")
+    mg = h.optional_import("micrograd.engine")
+    no_mg = h.skipped("micrograd")
+    engines: dict[str, Any] = {"ours": Value, "micrograd": mg.Value if mg else None}
+
+    sizes = f"{n:,} nodes (micrograd: {min(n, MICROGRAD_MAX):,})"
+    print(f"memory per node: chains of {sizes}, tracemalloc, cyclic GC off\n")
+    tracemalloc.start()
+    results: dict[tuple[str, str], dict[str, float]] = {}
+    rows = []
+    for op_name, op in OPS.items():
+        for engine, V in engines.items():
+            if V is None:
+                rows.append([engine, op_name, no_mg, "", "", "", ""])
+                continue
+            size = n if engine == "ours" else min(n, MICROGRAD_MAX)
+            measure(V, op, min(size, 1_000))  # warm-up: first-call caches are not the graph
+            r = measure(V, op, size)
+            results[engine, op_name] = r
+            freed = "yes" if r["kept"] == 0 else f"no: {r['kept']:,.0f} nodes kept"
+            rows.append(
+                [
+                    engine,
+                    op_name,
+                    f"{r['forward']:.0f}",
+                    f"{r['backward']:.0f}",
+                    f"{r['peak']:.0f}",
+                    freed,
+                    f"{r['kept_gc']:,.0f} nodes left",
+                ]
+            )
+    tracemalloc.stop()
+    headers = [
+        "engine",
+        "op",
+        "B/node after forward",
+        "after backward",
+        "extra peak in backward",
+        "freed on del (GC off)",
+        "after gc.collect()",
+    ]
+    print(h.table(headers, rows))
+    print()
+    for op_name in OPS:
+        ours = results["ours", op_name]
+        line = h.target_line(
+            f"ours bytes per node [{op_name} chain]", ours["forward"], TARGET, False, unit=" B"
+        )
+        print(line)
+        report.add(
+            f"memory ours B/node {op_name} chain",
+            ours["forward"],
+            f"{ours['forward']:.0f} B",
+            f"<= 200 B: {h.verdict(ours['forward'], TARGET, False)}",
+        )
+        theirs = results.get(("micrograd", op_name))
+        r = h.ratio(theirs["forward"], ours["forward"]) if theirs else None
+        print(h.ratio_line(f"micrograd/ours [bytes per node, {op_name} chain]", r, missing=no_mg))
+        if theirs:
+            report.add(
+                f"memory micrograd B/node {op_name} chain",
+                theirs["forward"],
+                f"{theirs['forward']:.0f} B",
+            )
+    freed = results["ours", "+"]["kept"] == 0 and results["ours", "*"]["kept"] == 0
+    print(f"ours freed by reference counting alone (gc.disable(), del): {'yes' if freed else 'NO'}")
+    answer = "yes" if freed else "NO"
+    report.add("memory ours graph freed by refcount (GC off)", answer, answer)
+    if ("micrograd", "+") in results:
+        kept = results["micrograd", "+"]["kept"]
+        print(f"micrograd freed by reference counting alone: {kept:,.0f} nodes kept until gc")
+    report.save(args.json)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,280 @@
+"""The moons training step, side by side: micrograd 0.1.0, micrograd_like, PyTorch.
+
+One step = 100 samples of make_moons(100, noise=0.1) through MLP(2, [16, 16, 1]), the
+SVM hinge loss + 1e-4 L2, backward, and an SGD update (micrograd's demo notebook).
+Contenders, all starting from the same weights and taking the same steps:
+
+(a) micrograd 0.1.0 running its own demo code, as shipped (cyclic GC on);
+(b) the same with the cyclic GC disabled during the step (collected after, untimed);
+(c) micrograd's demo code UNCHANGED except the import, on micrograd_like;
+(d) the idiomatic micrograd_like way: ``fit(model, X, y, loss="hinge", l2=1e-4,
+    epochs=1, progress=False)`` (one full-batch step per call, data checks included);
+(d*) the same step that ``fit`` runs, written out: library losses + optim.SGD, inputs
+    lifted once, GC off as in ``fit`` (so d - d* is fit's per-call set-up);
+(e) PyTorch eager, float64, one thread: per-sample forward of an nn.Sequential, the
+    same loss, one backward, SGD under no_grad.
+
+Targets: micrograd/ours >= 30x; ours/torch <= 1.0.
+"""
+
+from __future__ import annotations
+
+import gc
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import _harness as h
+
+from micrograd_like.data import make_moons, signed_labels
+from micrograd_like.losses import hinge, l2
+from micrograd_like.nn import MLP
+from micrograd_like.optim import SGD
+from micrograd_like.train import fit
+
+SEED = 1337
+ALPHA = 1e-4
+
+# micrograd's demo.ipynb, cell by cell; only {imports} differs between the contenders.
+# The `else` branch (minibatches) never runs: batch_size is None. X and y are lists here.
+DEMO_SOURCE = """
+{imports}
+
+model = MLP(2, [16, 16, 1]) # 2-layer neural network
+
+# loss function
+def loss(batch_size=None):
+
+    # inline DataLoader :)
+    if batch_size is None:
+        Xb, yb = X, y
+    else:
+        ri = np.random.permutation(X.shape[0])[:batch_size]
+        Xb, yb = X[ri], y[ri]
+    inputs = [list(map(Value, xrow)) for xrow in Xb]
+
+    # forward the model to get scores
+    scores = list(map(model, inputs))
+
+    # svm "max-margin" loss
+    losses = [(1 + -yi*scorei).relu() for yi, scorei in zip(yb, scores)]
+    data_loss = sum(losses) * (1.0 / len(losses))
+    # L2 regularization
+    alpha = 1e-4
+    reg_loss = alpha * sum((p*p for p in model.parameters()))
+    total_loss = data_loss + reg_loss
+
+    # also get accuracy
+    accuracy = [(yi > 0) == (scorei.data > 0) for yi, scorei in zip(yb, scores)]
+    return total_loss, sum(accuracy) / len(accuracy)
+
+# optimization: the body of the demo's `for k in range(100):` loop
+def step(k):
+
+    # forward
+    total_loss, acc = loss()
+
+    # backward
+    model.zero_grad()
+    total_loss.backward()
+
+    # update (sgd)
+    learning_rate = 1.0 - 0.9*k/100
+    for p in model.parameters():
+        p.data -= learning_rate * p.grad
+
+    return total_loss.data
+"""
+
+MICROGRAD_IMPORTS = "from micrograd.engine import Value\nfrom micrograd.nn import MLP"
+OURS_IMPORTS = "from micrograd_like.engine import Value\nfrom micrograd_like.nn import MLP"
+
+
+def learning_rate(k: int) -> float:
+    """The demo's schedule, lr = 1.0 - 0.9 k / 100 (k taken mod 100 for long runs)."""
+    return 1.0 - 0.9 * (k % 100) / 100
+
+
+def copy_weights(src: MLP, dst: Any) -> None:
+    """Copy src's weights into dst, any MLP with micrograd's layers/neurons/w/b shape."""
+    for ls, ld in zip(src.layers, dst.layers):
+        for ns, nd in zip(ls.neurons, ld.neurons):
+            for ws, wd in zip(ns.w, nd.w):
+                wd.data = ws.data
+            nd.b.data = ns.b.data
+
+
+class Stepper:
+    """A contender: counts its steps (for the lr schedule) and keeps the first loss."""
+
+    def __init__(self, fn: Callable[[int], float]) -> None:
+        self.fn = fn
+        self.k = 0
+        self.first_loss: float | None = None
+
+    def __call__(self) -> None:
+        loss = self.fn(self.k)
+        if self.first_loss is None:
+            self.first_loss = float(loss)
+        self.k += 1
+
+
+def demo_step(imports: str, X: list[list[float]], y: list[int], ref: MLP) -> Callable[[int], float]:
+    """Run the demo source with ``imports``; return its ``step(k)`` with ref's weights."""
+    ns: dict[str, Any] = {"X": X, "y": y}
+    exec(DEMO_SOURCE.format(imports=imports), ns)
+    copy_weights(ref, ns["model"])
+    step: Callable[[int], float] = ns["step"]
+    return step
+
+
+def gc_off(fn: Callable[[int], float]) -> Callable[[int], float]:
+    """fn with the cyclic GC disabled while it runs."""
+
+    def run(k: int) -> float:
+        with h.gc_disabled():
+            return fn(k)
+
+    return run
+
+
+def fit_step(X: list[list[float]], y: list[int]) -> Callable[[int], float]:
+    """(d): one full-batch step per call of ``fit(..., epochs=1)``."""
+    model = MLP(2, [16, 16, 1], seed=SEED)
+
+    params = model.parameters()
+
+    def run(k: int) -> float:
+        # fit's History.loss leaves the L2 penalty out: add it back (first step only, to print)
+        reg = ALPHA * sum(p.data * p.data for p in params) if k == 0 else 0.0
+        hist = fit(
+            model, X, y, loss="hinge", l2=ALPHA, lr=learning_rate(k), epochs=1, progress=False
+        )
+        return hist.loss[-1] + reg
+
+    return run
+
+
+def fit_step_by_hand(X: list[list[float]], y: list[int]) -> Callable[[int], float]:
+    """(d*): what fit does inside its loop for one full-batch step, written out."""
+    from micrograd_like.engine import Value
+
+    model = MLP(2, [16, 16, 1], seed=SEED)
+    params = model.parameters()
+    opt = SGD(params, lr=1.0)
+    inputs = [[Value(v) for v in row] for row in X]
+
+    def run(k: int) -> float:
+        opt.lr = learning_rate(k)
+        with h.gc_disabled():
+            outs = [model(x) for x in inputs]
+            total = hinge(outs, y) + l2(params, ALPHA)
+            opt.zero_grad()
+            total.backward()
+            opt.step()
+        return total.data
+
+    return run
+
+
+def torch_step(torch: Any, X: list[list[float]], y: list[int], ref: MLP) -> Callable[[int], float]:
+    """(e): PyTorch eager, float64, per-sample forward, one backward, SGD under no_grad."""
+    torch.set_num_threads(1)
+    net = ref.to_torch()
+    rows = [torch.tensor(r, dtype=torch.float64) for r in X]
+    yt = torch.tensor(y, dtype=torch.float64)
+    params = list(net.parameters())
+
+    def run(k: int) -> float:
+        scores = torch.cat([net(x) for x in rows])
+        data_loss = torch.relu(1.0 - yt * scores).mean()
+        reg_loss = ALPHA * sum((p * p).sum() for p in params)
+        total = data_loss + reg_loss
+        net.zero_grad()
+        total.backward()
+        lr = learning_rate(k)
+        with torch.no_grad():
+            for p in params:
+                p -= lr * p.grad
+        return float(total.detach())
+
+    return run
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = h.parse_args(__doc__.splitlines()[0], argv)
+    n, rounds, warmup = (20, 1, 0) if args.quick else (100, 11, 1)
+    report = h.Report("bench_moons")
+    micrograd = h.optional_import("micrograd.engine")
+    torch = h.optional_import("torch")
+
+    X, y01 = make_moons(n, noise=0.1)
+    y = signed_labels(y01)
+    ref = MLP(2, [16, 16, 1], seed=SEED)
+
+    steppers: dict[str, Stepper | None] = {
+        "micrograd": Stepper(demo_step(MICROGRAD_IMPORTS, X, y, ref)) if micrograd else None,
+        "micrograd GC off": (
+            Stepper(gc_off(demo_step(MICROGRAD_IMPORTS, X, y, ref))) if micrograd else None
+        ),
+        "ours (demo code)": Stepper(demo_step(OURS_IMPORTS, X, y, ref)),
+        "ours (fit)": Stepper(fit_step(X, y)),
+        "ours (fit step by hand)": Stepper(fit_step_by_hand(X, y)),
+        "torch": Stepper(torch_step(torch, X, y, ref)) if torch else None,
+    }
+    print(f"moons training step: {n} samples, MLP(2, [16, 16, 1]), hinge + {ALPHA:g} L2, SGD")
+    print(f"{rounds} rounds (+{warmup} warm-up), contenders alternating; median ms per step")
+    times = h.alternate(dict(steppers), rounds=rounds, warmup=warmup)
+    ms = {name: times.median(name) for name in steppers}
+
+    rows = []
+    for name, s in steppers.items():
+        missing = "micrograd" if name.startswith("micrograd") else "torch"
+        if s is None:
+            rows.append([name, h.skipped(missing), "-"])
+        else:
+            rows.append([name, h.fmt(1e3 * ms[name], " ms"), h.fmt(s.first_loss)])
+    print(h.table(["contender", "ms per step (median)", "loss at step 0"], rows))
+    print()
+
+    no_mg = h.skipped("micrograd")
+    no_torch = h.skipped("torch")
+    for ours in ("ours (demo code)", "ours (fit)", "ours (fit step by hand)"):
+        tag = ours[len("ours (") : -1]
+        r_mg = h.ratio(ms["micrograd"], ms[ours])
+        r_gc = h.ratio(ms["micrograd GC off"], ms[ours])
+        r_t = h.ratio(ms[ours], ms["torch"])
+        print(h.ratio_line(f"micrograd/ours [{tag}]", r_mg, 30.0, True, no_mg))
+        print(h.ratio_line(f"micrograd-GC-off/ours [{tag}]", r_gc, None, True, no_mg))
+        print(h.ratio_line(f"ours/torch [{tag}]", r_t, 1.0, False, no_torch))
+        report.add(
+            f"moons micrograd/ours [{tag}]",
+            r_mg,
+            h.fmt(r_mg, "x") if r_mg else no_mg,
+            f">= 30x: {h.verdict(r_mg, 30.0, True)}",
+        )
+        report.add(
+            f"moons ours/torch [{tag}]",
+            r_t,
+            h.fmt(r_t, "x") if r_t else no_torch,
+            f"<= 1.0: {h.verdict(r_t, 1.0, False)}",
+        )
+    for name in steppers:
+        if ms[name] is not None:
+            report.add(f"moons ms/step {name}", 1e3 * ms[name], h.fmt(1e3 * ms[name], " ms"))
+    print("(PASS/FAIL are informational; the script always exits 0)")
+
+    if args.profile:
+        demo = demo_step(OURS_IMPORTS, X, y, ref)
+        step = fit_step_by_hand(X, y)
+        fitted = fit_step(X, y)
+        h.print_profile(lambda: [demo(k) for k in range(5)], "5 moons steps, demo code on ours")
+        h.print_profile(lambda: [step(k) for k in range(5)], "5 moons steps, fit's step by hand")
+        h.print_profile(lambda: [fitted(k) for k in range(5)], "5 moons steps, fit(epochs=1)")
+    report.save(args.json)
+    gc.collect()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

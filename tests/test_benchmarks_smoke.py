@@ -1,0 +1,108 @@
+"""Smoke test of the benchmark scripts: each runs at a tiny size (``--quick``) and prints
+its ratio lines, with and without the optional contenders (micrograd, torch) installed.
+
+The numbers themselves are not checked here (a --quick run is too small and the machine
+too noisy for that); ``make bench`` runs the real sizes.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+
+# script -> lines (substrings) its output must contain
+EXPECTED: dict[str, list[str]] = {
+    "bench_moons": [
+        "ratio micrograd/ours [demo code]: ",
+        "ratio micrograd-GC-off/ours [demo code]: ",
+        "ratio micrograd/ours [fit]: ",
+        "ratio ours/torch [fit]: ",
+    ],
+    "bench_engine": [
+        "ratio micrograd/ours [+, fwd+bwd]: ",
+        "ratio micrograd/ours [dot, fwd+bwd]: ",
+        "ours, fwd+bwd per node: ",
+    ],
+    "bench_memory": [
+        "ours bytes per node [+ chain]: ",
+        "ratio micrograd/ours [bytes per node, + chain]: ",
+        # not a timing: a property of the engine (no reference cycles in a graph)
+        "ours freed by reference counting alone (gc.disable(), del): yes",
+    ],
+    "bench_depth": [
+        "ours 20,000-node chain, forward + backward: ",
+        "micrograd deepest chain: ",
+        "ratio ours/micrograd [max depth tested]: ",
+    ],
+    "bench_digits": [
+        "ours seconds per epoch (median): ",
+        "ratio micrograd/ours [epoch, both multiclass hinge]: ",
+        "ratio ours/torch [epoch, cross-entropy]: ",
+    ],
+}
+
+
+def run(args: list[str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=BENCH.parent,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.mark.parametrize("script", sorted(EXPECTED))
+def test_script_runs_quick_and_prints_its_ratio_lines(script: str) -> None:
+    proc = run([str(BENCH / f"{script}.py"), "--quick"])
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for line in EXPECTED[script]:
+        assert line in proc.stdout, f"{line!r} missing from:\n{proc.stdout}"
+
+
+# Runs every script's main() in one process where `import torch` and `import micrograd`
+# fail, as when they are not installed (an import hook refuses them).
+WITHOUT_OPTIONAL = """
+import sys
+
+class NotInstalled:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("torch", "micrograd"):
+            raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
+        return None
+
+sys.meta_path.insert(0, NotInstalled())
+sys.path.insert(0, {bench!r})
+import importlib
+for name in {scripts!r}:
+    print("=== " + name, flush=True)
+    assert importlib.import_module(name).main(["--quick"]) == 0
+"""
+
+
+def test_scripts_degrade_gracefully_without_micrograd_and_torch() -> None:
+    code = WITHOUT_OPTIONAL.format(bench=str(BENCH), scripts=sorted(EXPECTED))
+    proc = run(["-c", code])
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = proc.stdout
+    assert "skipped (micrograd not installed)" in out
+    assert "skipped (torch not installed)" in out
+    assert "ratio micrograd/ours [fit]: skipped (micrograd not installed)" in out
+    assert "ratio ours/torch [fit]: skipped (torch not installed)" in out
+    assert "| ours (fit) " in out  # our own contenders still ran
+    for script in EXPECTED:
+        assert f"=== {script}" in out
+
+
+def test_run_all_prints_a_summary_table_with_machine_info() -> None:
+    proc = run([str(BENCH / "run_all.py"), "--quick", "--only", "bench_depth,bench_memory"])
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = proc.stdout
+    assert "| script " in out and "| bench_memory " in out and "| bench_depth " in out
+    for key in ("| date ", "| platform ", "| CPU ", "| Python ", "| micrograd-like "):
+        assert key in out
