@@ -112,7 +112,8 @@ class Evaluation(NamedTuple):
 class TrainingDiverged(RuntimeError):
     """The loss (or a parameter) became NaN or infinite: the learning rate is too large.
 
-    ``fit`` restores the parameters to their last finite values before raising. The
+    No parameter is ever made NaN or infinite (optimizer steps are all or nothing), so
+    the model keeps the values of the last step applied. The
     attributes say where: ``epoch`` (1-based), ``step`` (optimizer steps so far, 1-based),
     ``lr``, and ``history`` up to the last complete epoch.
     """
@@ -405,7 +406,7 @@ def _diverged(
 ) -> TrainingDiverged:
     return TrainingDiverged(
         f"training diverged: {why} at epoch {epoch}/{epochs}, step {step} (lr={lr:g}). "
-        "The parameters were restored to their last finite values. "
+        "The parameters are finite: they hold the values of the last step applied. "
         "Try a smaller learning rate.",
         epoch,
         step,

@@ -124,3 +124,14 @@ def test_second_derivatives_match_finite_differences_of_the_first(program: Progr
     numeric = numerical_grad(lambda *vs: Value(first(*[v.data for v in vs])), program.leaves)
     scale = max(1.0, abs(h[0][0]))
     assert h[0][0] == pytest.approx(numeric[0], rel=1e-4, abs=1e-5 * scale)
+
+
+def test_the_graph_of_a_gradient_can_be_drawn():
+    # y = x**2 at x = 3: x.grad = 2x = 6 is a Value made of the rule '**' partial b*a**(b-1)
+    from micrograd_like.viz import draw_dot
+
+    x = Value(3.0, label="x")
+    y = x**2
+    y.backward(create_graph=True)
+    source = draw_dot(x.grad).source
+    assert "data 6" in source and "x" in source and "**" in source
