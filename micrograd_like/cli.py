@@ -878,7 +878,9 @@ class _Parser(argparse.ArgumentParser):
             hint = "an expression or number that starts with '-' goes after '--', e.g. "
             hint += f'{PROG} graph -o g.png -- "-a*b" a=2 b=3, or {PROG} predict --model '
             hint += "m.json -- -1e-3 2"
-        self.exit(2, f"{self.prog}: error: {message} ({hint})\n")
+        # "micrograd-like: error: ..." for a sub-command too; its --help is in the hint
+        message = message.replace("\n", " ")
+        self.exit(2, f"{PROG}: error: {message} ({hint})\n")
 
 
 _FORMATTER = argparse.RawDescriptionHelpFormatter

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import numbers
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from micrograd_like.engine import _as_float
@@ -292,6 +292,13 @@ def make_line(
 # --------------------------------------------------------------------------------------
 
 
+def _labels(y: object, where: str) -> Iterable[Any]:
+    """``y`` if it is a list-like of labels, else a TypeError naming ``y``."""
+    if isinstance(y, (str, bytes, Mapping)) or not isinstance(y, Iterable):
+        raise TypeError(f"{where}: y must be a list of labels, got {type(y).__name__}")
+    return y
+
+
 def train_test_split(
     X: Sequence[T], y: Sequence[U], test_size: float = 0.2, seed: Seed = 0
 ) -> tuple[list[T], list[T], list[U], list[U]]:
@@ -336,7 +343,7 @@ def signed_labels(y: Sequence[Any]) -> list[int]:
     [-1, 1, 1]
     """
     out = []
-    for i, t in enumerate(y):
+    for i, t in enumerate(_labels(y, "signed_labels")):
         if isinstance(t, bool) or t not in (0, 1):
             raise ValueError(f"signed_labels: y[{i}] must be 0 or 1, got {t!r}")
         out.append(2 * int(t) - 1)
@@ -349,7 +356,7 @@ def one_hot(y: Sequence[int], num_classes: int | None = None) -> list[list[float
     >>> one_hot([0, 2], num_classes=3)
     [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
     """
-    labels = [_int(t, f"y[{i}]", 0) for i, t in enumerate(y)]
+    labels = [_int(t, f"y[{i}]", 0) for i, t in enumerate(_labels(y, "one_hot"))]
     k = (
         (max(labels) + 1 if labels else 0)
         if num_classes is None

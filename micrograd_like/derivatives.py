@@ -26,8 +26,22 @@ def _as_values(args: Sequence[Any]) -> list[Value]:
     ]
 
 
+def _output(out: object) -> Value | float:
+    """What ``f`` returned, if it is a Value or a number (a constant function)."""
+    if isinstance(out, Value) or (isinstance(out, (int, float)) and not isinstance(out, bool)):
+        return out
+    raise TypeError(f"the function must return a Value or a number, got {type(out).__name__}")
+
+
 def _argnums(argnums: int | Sequence[int], n: int) -> tuple[int, ...]:
-    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+    if isinstance(argnums, int):
+        nums: tuple[Any, ...] = (argnums,)
+    elif isinstance(argnums, Sequence) and not isinstance(argnums, (str, bytes)):
+        nums = tuple(argnums)
+    else:
+        raise TypeError(
+            f"argnums must be an int or a tuple of ints, got {type(argnums).__name__}: {argnums!r}"
+        )
     for i in nums:
         if isinstance(i, bool) or not isinstance(i, int):
             raise TypeError(f"argnums must be ints, got {type(i).__name__}")
@@ -53,15 +67,11 @@ def grad(f: Callable[..., Any], argnums: int | Sequence[int] = 0) -> Callable[..
     def df(*args: Any) -> Any:
         nums = _argnums(argnums, len(args))
         xs = _as_values(args)
-        out = f(*xs)
+        out = _output(f(*xs))
         if isinstance(out, Value):
             gs = gradients(out, [xs[i] for i in nums], create_graph=True)
-        elif isinstance(out, (int, float)) and not isinstance(out, bool):
-            gs = [0.0] * len(nums)  # a constant function
         else:
-            raise TypeError(
-                f"the function must return a Value or a number, got {type(out).__name__}"
-            )
+            gs = [0.0] * len(nums)  # a constant function
         if not any(isinstance(a, Value) for a in args):
             gs = [float(g) for g in gs]
         return gs[0] if isinstance(argnums, int) else tuple(gs)
@@ -81,8 +91,8 @@ def hessian(f: Callable[..., Any]) -> Callable[..., list[list[float]]]:
 
     def h(*args: Any) -> list[list[float]]:
         xs = _as_values(args)
-        out = f(*xs)
-        if not isinstance(out, Value):
+        out = _output(f(*xs))
+        if not isinstance(out, Value):  # a constant function
             return [[0.0] * len(xs) for _ in xs]
         rows = []
         for g in gradients(out, xs, create_graph=True):

@@ -29,7 +29,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from operator import mul
-from typing import Any, NamedTuple, Union
+from typing import Any, NamedTuple, Union, overload
 
 __all__ = [
     "RULES",
@@ -41,6 +41,7 @@ __all__ = [
     "dot",
     "gradients",
     "is_grad_enabled",
+    "log_softmax",
     "logsumexp",
     "no_grad",
     "topological_order",
@@ -101,6 +102,30 @@ def _logsumexp(xs: list[float]) -> float:
     """ln(e**x1 + ... + e**xn), shifted by max(x) so that it never overflows."""
     m = max(xs)
     return m + math.log(math.fsum([math.exp(x - m) for x in xs]))
+
+
+def _softmax_weights(xs: list[Any]) -> list[Any]:
+    """e**(xi - m) / sum_j e**(xj - m), m = max(x): the softmax of x, from shifted inputs.
+
+    Shifting first keeps ties of huge logits exact: softmax(1e16, 1e16) = (1/2, 1/2),
+    where e**(x - logsumexp(x)) would round to (1, 1). Runs on floats and on Values.
+    """
+    m = max(x.data if isinstance(x, Value) else x for x in xs)  # a constant: it cancels
+    es = [_e(x - m) for x in xs]
+    total = math.fsum(es) if all(type(e) is float for e in es) else vsum(es)
+    return [e / total for e in es]
+
+
+def _log_softmax(txs: list[float]) -> float:
+    """t - logsumexp(x) for [t, x1..xn], as (t - m) - ln(sum_j e**(xj - m)), m = max(x)."""
+    xs = txs[1:]
+    m = max(xs)
+    return (txs[0] - m) - math.log(math.fsum([math.exp(x - m) for x in xs]))
+
+
+def _log_softmax_partials(out: Any, txs: list[Any]) -> list[Any]:
+    """d/dt = 1 and d/dxj = -softmax(x)j."""
+    return [1.0, *[-w for w in _softmax_weights(txs[1:])]]
 
 
 def _e(x: Any) -> Any:
@@ -202,8 +227,10 @@ RULES: dict[str, Rule] = {
     "sum":        Rule(sum,                                       lambda out, xs: (1.0,) * len(xs),          nary=True),
     "dot":        Rule(_dot,                                      _dot_partials,                             nary=True),
     "affine":     Rule(_affine,                                   _affine_partials,                          nary=True),
-    # d lse / d xi = e**(xi - lse) = softmax(x)i: stable for logits of any size
-    "logsumexp":  Rule(_logsumexp,                                lambda out, xs: [_e(x - out) for x in xs], nary=True),
+    # d lse / d xi = softmax(x)i; both rows shift by max(x), so logits of any size work
+    "logsumexp":  Rule(_logsumexp,                                lambda out, xs: _softmax_weights(xs),      nary=True),
+    # log_softmax(x)i as ONE node: inputs [xi, x1..xn], out = xi - logsumexp(x)
+    "log_softmax": Rule(_log_softmax,                             _log_softmax_partials,                     nary=True),
 }  # fmt: skip
 """The primitives. Everything else (``-``, ``/``, the losses, softmax) is composed."""
 
@@ -339,7 +366,12 @@ def _as_float(x: object, what: str) -> float:
             f"{what} must be a real number (int or float), got {type(x).__name__}: {x!r}"
         )
     else:
-        f = float(x)
+        try:
+            f = float(x)
+        except OverflowError:
+            raise ValueError(
+                f"{what} must be a finite number, got an int too large for a float"
+            ) from None
     if not math.isfinite(f):
         raise ValueError(f"{what} must be a finite number, got {f!r}")
     return f
@@ -351,7 +383,7 @@ def _lift(x: object) -> Value | None:
         return x
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         return None  # the operator returns NotImplemented; Python names the type
-    return Value(float(x))
+    return Value(_as_float(x, "operand"))
 
 
 # --------------------------------------------------------------------------------------
@@ -552,11 +584,14 @@ class Value:
 
     def leaky_relu(self, alpha: Operand = 0.01) -> Value:
         """x if x > 0 else alpha * x. ``alpha`` may be a Value (a learnable slope)."""
-        k = _lift(alpha)
-        if k is None:
+        if isinstance(alpha, Value):
+            k = alpha
+        elif isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
             raise TypeError(
                 f"leaky_relu alpha must be a number or a Value, got {type(alpha).__name__}"
             )
+        else:
+            k = Value(_as_float(alpha, "leaky_relu alpha"))
         return _binary("leaky_relu", self, k)
 
     # -- comparisons (by data) and identity ------------------------------------------
@@ -604,6 +639,8 @@ class Value:
         With ``create_graph=True`` every ``.grad`` becomes a Value with a graph of
         its own, so a gradient can be differentiated again (second derivatives).
         """
+        if create_graph is not False and create_graph is not True:
+            raise TypeError(f"create_graph must be a bool, got {type(create_graph).__name__}")
         order = topological_order(self)
         if create_graph:
             _backward_create_graph(self, order)
@@ -706,6 +743,10 @@ def gradients(output: Value, inputs: Sequence[Value], create_graph: bool = False
     """
     if not isinstance(output, Value):
         raise TypeError(f"output must be a Value, got {type(output).__name__}")
+    if isinstance(inputs, Value) or not isinstance(inputs, (list, tuple)):
+        raise TypeError(f"inputs must be a list of Values, got {type(inputs).__name__}")
+    if create_graph is not False and create_graph is not True:
+        raise TypeError(f"create_graph must be a bool, got {type(create_graph).__name__}")
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):
             raise TypeError(f"inputs[{i}] must be a Value, got {type(x).__name__}")
@@ -719,6 +760,8 @@ def gradients(output: Value, inputs: Sequence[Value], create_graph: bool = False
 
 
 def _values(xs: Iterable[Operand], what: str) -> tuple[Value, ...]:
+    if isinstance(xs, (Value, str, bytes, dict)) or not isinstance(xs, Iterable):
+        raise TypeError(f"{what} must be a list of Values or numbers, got {type(xs).__name__}")
     out = []
     for i, x in enumerate(xs):
         v = _lift(x)
@@ -785,6 +828,34 @@ def logsumexp(values: Iterable[Operand]) -> Value:
     if not vs:
         raise ValueError("logsumexp needs at least one value, got an empty sequence")
     return _nary("logsumexp", vs)
+
+
+@overload
+def log_softmax(values: Iterable[Operand], index: None = None) -> list[Value]: ...
+@overload
+def log_softmax(values: Iterable[Operand], index: int) -> Value: ...
+
+
+def log_softmax(values: Iterable[Operand], index: int | None = None) -> list[Value] | Value:
+    """log_softmax(x)i = xi - logsumexp(x), each ONE node, exact even for huge logits.
+
+    The derivatives: d/dxi = 1 - softmax(x)i, d/dxj = -softmax(x)j for j != i. With
+    ``index``, only that output (a cross-entropy needs one).
+
+    >>> xs = [Value(0.0), Value(0.0)]
+    >>> [round(v.data, 6) for v in log_softmax(xs)]   # ln(1/2) each
+    [-0.693147, -0.693147]
+    >>> [v.data for v in log_softmax([Value(1e308), Value(1e308)])] == [-math.log(2)] * 2
+    True
+    """
+    vs = _values(values, "log_softmax values")
+    if not vs:
+        raise ValueError("log_softmax needs at least one value, got an empty sequence")
+    if index is None:
+        return [_nary("log_softmax", (x, *vs)) for x in vs]
+    if isinstance(index, bool) or not isinstance(index, int) or not -len(vs) <= index < len(vs):
+        raise ValueError(f"log_softmax index must be an int in [0, {len(vs)}), got {index!r}")
+    return _nary("log_softmax", (vs[index], *vs))
 
 
 def _paired(

@@ -4,12 +4,12 @@ Softmax turns a list of scores ("logits") into probabilities:
 
     softmax(x)_i = e**x_i / (e**x_1 + ... + e**x_n)
 
-Computed literally, ``e**1000`` overflows. Everything here goes through one stable,
-fused primitive, ``lse = logsumexp(x) = ln(e**x_1 + ... + e**x_n)``:
+Computed literally, ``e**1000`` overflows. Everything here goes through the engine's
+stable, fused primitives ``logsumexp`` and ``log_softmax`` (one node per output):
 
-    log_softmax(x)_i = x_i - lse        softmax(x)_i = e**(x_i - lse)
+    log_softmax(x)_i = x_i - logsumexp(x)        softmax(x)_i = e**log_softmax(x)_i
 
-and ``x_i - lse <= 0`` always, so nothing overflows.
+Both shift by ``max(x)`` inside, so nothing overflows and ties of huge logits stay exact.
 
 >>> [round(p.data, 4) for p in softmax([1000.0, 1000.0])]   # no overflow
 [0.5, 0.5]
@@ -58,9 +58,7 @@ def log_softmax(values: Sequence[Operand]) -> list[Value]:
     >>> [round(v.data, 4) for v in log_softmax([0.0, 0.0])]   # ln(1/2) each
     [-0.6931, -0.6931]
     """
-    xs = _lifted(values, "log_softmax values")
-    neg_lse = engine.logsumexp(xs) * -1.0  # one node, shared by every output
-    return [x + neg_lse for x in xs]
+    return engine.log_softmax(_lifted(values, "log_softmax values"))
 
 
 def softmax(values: Sequence[Operand]) -> list[Value]:

@@ -18,7 +18,7 @@ True
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from micrograd_like.engine import RULES, Value, _as_float, topological_order
@@ -35,13 +35,33 @@ def _output(f: Function, xs: Sequence[float]) -> float:
     return out.data
 
 
+def _check_inputs(where: str, f: object, xs: object, eps: object) -> tuple[list[float], float]:
+    """``xs`` as floats and ``eps`` as a float > 0, after checking that ``f`` is callable."""
+    if not callable(f):
+        raise TypeError(f"{where} needs a function, got {type(f).__name__}")
+    if isinstance(xs, (str, bytes, Mapping)) or not isinstance(xs, Iterable):
+        raise TypeError(f"{where}: xs must be a list of numbers, got {type(xs).__name__}")
+    floats = [_as_float(x, f"input {i}") for i, x in enumerate(xs)]
+    h = _as_float(eps, "eps")
+    if h <= 0.0:
+        raise ValueError(f"eps must be > 0, got {h!r}")
+    return floats, h
+
+
+def _tolerance(x: object, name: str) -> float:
+    tol = _as_float(x, name)
+    if tol < 0.0:
+        raise ValueError(f"{name} must be >= 0, got {tol!r}")
+    return tol
+
+
 def numerical_grad(f: Function, xs: Sequence[float], eps: float = 1e-6) -> list[float]:
     """Central-difference estimates of df/dxi for each input xi.
 
     >>> [round(g, 6) for g in numerical_grad(lambda x, y: x * y, [3.0, 4.0])]  # (y, x)
     [4.0, 3.0]
     """
-    xs = [_as_float(x, f"input {i}") for i, x in enumerate(xs)]
+    xs, eps = _check_inputs("numerical_grad", f, xs, eps)
     grads = []
     for i in range(len(xs)):
         up, down = list(xs), list(xs)
@@ -120,9 +140,13 @@ def check_gradients(
     :class:`GradientMismatch` naming the input or node (or, with
     ``raise_on_mismatch=False``, lists them in the result).
     """
-    if eps <= 0:
-        raise ValueError(f"eps must be > 0, got {eps!r}")
-    floats = [_as_float(x, f"input {i}") for i, x in enumerate(xs)]
+    floats, eps = _check_inputs("check_gradients", f, xs, eps)
+    rtol, atol = _tolerance(rtol, "rtol"), _tolerance(atol, "atol")
+    for flag, name in ((nodes, "nodes"), (raise_on_mismatch, "raise_on_mismatch")):
+        if not isinstance(flag, bool):
+            raise TypeError(f"{name} must be a bool, got {type(flag).__name__}: {flag!r}")
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int):
+        raise TypeError(f"max_nodes must be an int, got {type(max_nodes).__name__}")
     inputs = [Value(x, label=f"x{i}") for i, x in enumerate(floats)]
     out = f(*inputs)
     if not isinstance(out, Value):

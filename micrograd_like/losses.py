@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from micrograd_like import engine
@@ -58,12 +58,20 @@ _TINY = math.exp(LOG_CLAMP)  # below this probability, ln p < -100: the clamp ap
 # --------------------------------------------------------------------------------------
 
 
-def _is_seq(x: object) -> bool:
-    """True for a list/tuple (or array-like) of samples; False for one number or Value."""
+def _is_seq(x: object, where: str) -> bool:
+    """True for a list/tuple (or array-like) of samples; False for one number or Value.
+
+    A dict is neither (its ``[i]`` looks keys up): a TypeError that names ``where``.
+    """
     if isinstance(x, (list, tuple)):
         return True
     if isinstance(x, (Value, str, bytes, numbers.Number)):
         return False
+    if isinstance(x, Mapping):
+        raise TypeError(
+            f"{where} must be a number or a list, got {type(x).__name__}; "
+            "a dict is not a batch: pass a list of samples"
+        )
     return hasattr(x, "__len__") and hasattr(x, "__getitem__")
 
 
@@ -99,8 +107,8 @@ def _class_index(t: object, n_classes: int, where: str) -> int:
 
 def _pairs(loss: str, pred: Any, target: Any) -> tuple[list[Any], list[Any], list[str]]:
     """Split (pred, target) into per-sample lists, and an index suffix ("[i]") for each."""
-    if _is_seq(target):
-        if not _is_seq(pred):
+    if _is_seq(target, f"{loss} target"):
+        if not _is_seq(pred, f"{loss} pred"):
             raise ValueError(
                 f"{loss}: target is a list of {len(target)} samples but pred is a single "
                 f"{type(pred).__name__}; pass one prediction per target"
@@ -132,7 +140,7 @@ def _clamped_log(p: Value) -> Value:
 
 
 def _scalar_pred(x: Any, where: str) -> Value:
-    if _is_seq(x):
+    if _is_seq(x, where):
         raise ValueError(
             f"{where} is a list of {len(x)} values, but this loss expects one number per "
             "sample (a model with a single output)"
@@ -158,14 +166,15 @@ def mse(pred: Any, target: Any) -> Value:
     diffs: list[Value] = []
 
     def walk(p: Any, t: Any, at: str) -> None:  # at: the index path, "[2][0]"
-        if _is_seq(t):
-            if not _is_seq(p) or len(p) != len(t):
-                got = f"{len(p)} values" if _is_seq(p) else f"a single {type(p).__name__}"
+        if _is_seq(t, f"mse target{at}"):
+            p_seq = _is_seq(p, f"mse pred{at}")
+            if not p_seq or len(p) != len(t):
+                got = f"{len(p)} values" if p_seq else f"a single {type(p).__name__}"
                 raise ValueError(f"mse: target{at} has {len(t)} values but pred{at} has {got}")
             for i, (pi, ti) in enumerate(zip(p, t)):
                 walk(pi, ti, f"{at}[{i}]")
             return
-        if _is_seq(p):
+        if _is_seq(p, f"mse pred{at}"):
             raise ValueError(
                 f"mse: target{at} is a single number but pred{at} is a list of {len(p)} values"
             )
@@ -277,7 +286,7 @@ def hinge(score: Any, label: Any) -> Value:
 
 def _class_pairs(loss: str, outputs: Any, target: Any) -> tuple[list[list[Value]], list[int]]:
     """Per-sample output lists (as Values) and class indices, checked."""
-    batch = _is_seq(target)
+    batch = _is_seq(target, f"{loss} target")
     if batch:
         samples, targets, suffixes = _pairs(loss, outputs, target)
     else:
@@ -286,8 +295,9 @@ def _class_pairs(loss: str, outputs: Any, target: Any) -> tuple[list[list[Value]
     indices: list[int] = []
     for i, (row, t, suffix) in enumerate(zip(samples, targets, suffixes)):
         where = f"{loss}: outputs[{i}]" if batch else f"{loss}: outputs"
-        if not _is_seq(row):
-            raise ValueError(
+        if not _is_seq(row, where):
+            error = ValueError if isinstance(row, (Value, numbers.Number)) else TypeError
+            raise error(
                 f"{where} must be a list of per-class scores, got a single {type(row).__name__}"
             )
         if len(row) == 0:
@@ -300,6 +310,8 @@ def _class_pairs(loss: str, outputs: Any, target: Any) -> tuple[list[list[Value]
 def cross_entropy(logits: Any, target: Any) -> Value:
     """-ln softmax(z)_y = logsumexp(z) - z_y, averaged over samples. Takes raw logits.
 
+    Each sample's term is one ``log_softmax`` node, exact even for huge logits.
+
     For a model whose output layer already applies softmax, use
     :func:`cross_entropy_from_probs` (applying softmax twice is a classic bug).
 
@@ -309,9 +321,8 @@ def cross_entropy(logits: Any, target: Any) -> Value:
     """
     rows, indices = _class_pairs("cross_entropy", logits, target)
     n = len(rows)
-    lses = [engine.logsumexp(row) for row in rows]
-    picked = [row[y] for row, y in zip(rows, indices)]
-    return engine.dot(lses + picked, [1.0 / n] * n + [-1.0 / n] * n)  # one node
+    picked = [engine.log_softmax(row, index=y) for row, y in zip(rows, indices)]
+    return engine.dot(picked, [-1.0 / n] * n)  # one mean node
 
 
 def cross_entropy_from_probs(probs: Any, target: Any) -> Value:

@@ -29,7 +29,7 @@ from collections.abc import Set as AbstractSet
 from operator import attrgetter
 from typing import Any, NamedTuple
 
-from micrograd_like.engine import Value, _binary, _nary, _unary, logsumexp
+from micrograd_like.engine import Value, _binary, _nary, _unary, log_softmax
 
 __all__ = [
     "ACTIVATIONS",
@@ -537,12 +537,8 @@ class Layer(Module):
 
 
 def _softmax(zs: Sequence[Value]) -> list[Value]:
-    """p_i = e**(z_i - lse), lse = ln(sum_j e**z_j): stable for logits of any size.
-
-    Nodes: one logsumexp, one negation, then a ``+`` and an ``exp`` per output.
-    """
-    neg_lse = logsumexp(zs) * -1.0
-    return [(z + neg_lse).exp() for z in zs]
+    """p_i = e**log_softmax(z)_i: stable for logits of any size, two nodes per output."""
+    return [lp.exp() for lp in log_softmax(zs)]
 
 
 class MLP(Module):

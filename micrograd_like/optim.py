@@ -154,32 +154,49 @@ class Optimizer:
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Restore what :meth:`state_dict` returned (for the same parameter list)."""
+        """Restore what :meth:`state_dict` returned (for the same parameter list).
+
+        All or nothing: everything is checked first, so on an error nothing changes.
+        """
         if not isinstance(state, dict):
             raise TypeError(f"state must be a dict from state_dict(), got {type(state).__name__}")
         kind = state.get("type")
         if kind != type(self).__name__:
             raise ValueError(f"state is for a {kind!r} optimizer, not {type(self).__name__!r}")
-        for key, value in dict(state.get("hyperparameters", {})).items():
-            if key == "lr":
-                self._lr = _positive(value, "lr")
-            else:
-                self._set_hyperparameter(key, value)
+        for key in ("hyperparameters", "state"):
+            if not isinstance(state.get(key, {}), dict):
+                raise TypeError(f"state[{key!r}] must be a dict, got {type(state[key]).__name__}")
+        settings = self._check_hyperparameters(state.get("hyperparameters", {}))
         steps = state.get("steps", 0)
-        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
-            raise ValueError(f"state steps must be an int >= 0, got {steps!r}")
+        if isinstance(steps, bool) or not isinstance(steps, int):
+            raise TypeError(f"state steps must be an int, got {type(steps).__name__}: {steps!r}")
+        if steps < 0:
+            raise ValueError(f"state steps must be >= 0, got {steps}")
+        buffers = self._check_state(state.get("state", {}))
+        # every check passed: now change the optimizer
+        for key, value in settings.items():
+            setattr(self, "_lr" if key == "lr" else key, value)
         self.steps = steps
-        self._load_state(dict(state.get("state", {})))
+        for key, value in buffers.items():
+            setattr(self, key, value)
 
     # -- subclass hooks ------------------------------------------------------------------
 
     def _state(self) -> dict[str, Any]:
         return {}
 
-    def _load_state(self, state: dict[str, Any]) -> None:
-        pass
+    def _check_state(self, state: dict[str, Any]) -> dict[str, Any]:
+        """The running state of ``state_dict()['state']``, checked: attribute -> value."""
+        return {}
 
-    def _set_hyperparameter(self, key: str, value: Any) -> None:
+    def _check_hyperparameters(self, hyperparameters: dict[str, Any]) -> dict[str, Any]:
+        """The settings of ``state_dict()['hyperparameters']``, checked: name -> value."""
+        return {
+            key: _positive(value, "lr") if key == "lr" else self._check_hyperparameter(key, value)
+            for key, value in hyperparameters.items()
+        }
+
+    def _check_hyperparameter(self, key: str, value: Any) -> Any:
         raise ValueError(f"{type(self).__name__} has no hyperparameter {key!r}")
 
     def _buffer(self, state: dict[str, Any], key: str) -> list[float] | None:
@@ -268,19 +285,26 @@ class SGD(Optimizer):
             "nesterov": self.nesterov,
         }
 
-    def _set_hyperparameter(self, key: str, value: Any) -> None:
+    def _check_hyperparameters(self, hyperparameters: dict[str, Any]) -> dict[str, Any]:
+        settings = super()._check_hyperparameters(hyperparameters)
+        if settings.get("nesterov", self.nesterov) and not settings.get("momentum", self.momentum):
+            raise ValueError("nesterov=True needs momentum > 0, got momentum=0.0")
+        return settings
+
+    def _check_hyperparameter(self, key: str, value: Any) -> Any:
         if key in ("momentum", "weight_decay"):
-            setattr(self, key, _non_negative(value, key))
-        elif key == "nesterov" and isinstance(value, bool):
-            self.nesterov = value
-        else:
-            super()._set_hyperparameter(key, value)
+            return _non_negative(value, key)
+        if key == "nesterov":
+            if not isinstance(value, bool):
+                raise TypeError(f"nesterov must be a bool, got {type(value).__name__}: {value!r}")
+            return value
+        return super()._check_hyperparameter(key, value)
 
     def _state(self) -> dict[str, Any]:
         return {"momentum_buffer": None if self._buf is None else list(self._buf)}
 
-    def _load_state(self, state: dict[str, Any]) -> None:
-        self._buf = self._buffer(state, "momentum_buffer")
+    def _check_state(self, state: dict[str, Any]) -> dict[str, Any]:
+        return {"_buf": self._buffer(state, "momentum_buffer")}
 
 
 class Adam(Optimizer):
@@ -360,24 +384,23 @@ class Adam(Optimizer):
             "weight_decay": self.weight_decay,
         }
 
-    def _set_hyperparameter(self, key: str, value: Any) -> None:
+    def _check_hyperparameter(self, key: str, value: Any) -> Any:
         if key == "betas":
-            self.betas = self._check_betas(value)
-        elif key == "eps":
-            self.eps = _positive(value, "eps")
-        elif key == "weight_decay":
-            self.weight_decay = _non_negative(value, "weight_decay")
-        else:
-            super()._set_hyperparameter(key, value)
+            return self._check_betas(value)
+        if key == "eps":
+            return _positive(value, "eps")
+        if key == "weight_decay":
+            return _non_negative(value, "weight_decay")
+        return super()._check_hyperparameter(key, value)
 
     def _state(self) -> dict[str, Any]:
         return {"exp_avg": list(self._m), "exp_avg_sq": list(self._v)}
 
-    def _load_state(self, state: dict[str, Any]) -> None:
+    def _check_state(self, state: dict[str, Any]) -> dict[str, Any]:
         m = self._buffer(state, "exp_avg")
         v = self._buffer(state, "exp_avg_sq")
-        self._m = m if m is not None else [0.0] * len(self.params)
-        self._v = v if v is not None else [0.0] * len(self.params)
+        zeros = [0.0] * len(self.params)
+        return {"_m": zeros if m is None else m, "_v": list(zeros) if v is None else v}
 
 
 # --------------------------------------------------------------------------------------

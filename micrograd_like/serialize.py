@@ -34,6 +34,7 @@ import math
 import os
 import uuid
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any, Union
 
 from micrograd_like.nn import ACTIVATIONS, MLP, OUTPUT_ACTIVATIONS, LoadResult
@@ -61,7 +62,10 @@ _ARCH_KEYS = ("nin", "nouts", "activation", "output_activation")
 def _check_path(path: object) -> str:
     if isinstance(path, bytes) or not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a str or a path-like object, got {type(path).__name__}")
-    return os.fspath(path)
+    text = os.fspath(path)
+    if not text:
+        raise ValueError("path is empty; give a file name such as 'model.json'")
+    return text
 
 
 def _parameter_names(nin: int, nouts: list[int]) -> Iterator[str]:
@@ -178,10 +182,23 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _read_json(path: str) -> Any:
     """The JSON document in ``path``; OSError passes through, bad content is ValueError."""
+    too_big = f"{path}: file is larger than {MAX_FILE_BYTES} bytes; refusing to load it"
     with open(path, "rb") as f:
-        raw = f.read(MAX_FILE_BYTES + 1)
-    if len(raw) > MAX_FILE_BYTES:
-        raise ValueError(f"{path}: file is larger than {MAX_FILE_BYTES} bytes; refusing to load it")
+        # f.read(n) sets aside n bytes up front: ask for the file's size (+1), not the cap
+        size = os.fstat(f.fileno()).st_size
+        if size > MAX_FILE_BYTES:
+            raise ValueError(too_big)
+        parts = [f.read(size + 1)]
+        total = len(parts[0])
+        while total > size and total <= MAX_FILE_BYTES:  # it grew, or fstat has no size
+            chunk = f.read(min(1 << 20, MAX_FILE_BYTES + 1 - total))
+            if not chunk:
+                break
+            parts.append(chunk)
+            total += len(chunk)
+    if total > MAX_FILE_BYTES:
+        raise ValueError(too_big)
+    raw = parts[0] if len(parts) == 1 else b"".join(parts)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -271,7 +288,16 @@ def _short(xs: list[Any], limit: int = 8) -> str:
 def _validate_parameters(params: object, nin: int, nouts: list[int], path: str) -> dict[str, float]:
     if not isinstance(params, dict):
         raise ValueError(f"{path}: 'parameters' must be an object, got {type(params).__name__}")
-    names = list(_parameter_names(nin, nouts))
+    fans = [nin, *nouts]
+    total = sum((fans[i] + 1) * n for i, n in enumerate(nouts))
+    if len(params) < total:  # some are missing: name the first few, without listing all
+        missing = list(islice((n for n in _parameter_names(nin, nouts) if n not in params), 6))
+        more = " and more" if len(missing) > 5 else ""
+        raise ValueError(
+            f"{path}: parameters missing: {', '.join(missing[:5])}{more} "
+            f"(the architecture needs {total} parameters, the file has {len(params)})"
+        )
+    names = list(_parameter_names(nin, nouts))  # at most len(params): bounded by the file
     missing = [n for n in names if n not in params]
     if missing:
         more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""

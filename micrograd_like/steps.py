@@ -36,7 +36,7 @@ import graphviz
 
 from micrograd_like import engine
 from micrograd_like.engine import Value, topological_order
-from micrograd_like.viz import _check_int, display_names, draw_dot, graph_nodes
+from micrograd_like.viz import _check_bool, _check_int, display_names, draw_dot, graph_nodes
 
 __all__ = [
     "BackwardStep",
@@ -125,7 +125,7 @@ def backward_steps(root: Value, zero_grad: bool = True) -> Iterator[BackwardStep
     """
     if not isinstance(root, Value):
         raise TypeError(f"backward_steps expects a Value as root, got {type(root).__name__}")
-    if zero_grad:
+    if _check_bool(zero_grad, "zero_grad"):
         for v in graph_nodes(root):
             v.grad = 0.0
     return _run(root)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 
 from hypothesis import strategies as st
 
-from micrograd_like.engine import Value, affine, dot, logsumexp, vsum
+from micrograd_like.engine import Value, affine, dot, log_softmax, logsumexp, vsum
 
 __all__ = ["KINK_MARGIN", "OPS", "Program", "Step", "programs"]
 
@@ -52,6 +52,7 @@ OPS: dict[str, tuple[int, tuple[str, ...]]] = {
     "dot": (0, ("dot",)),
     "affine": (0, ("affine",)),
     "logsumexp": (0, ("logsumexp",)),
+    "log_softmax": (0, ("log_softmax",)),
 }
 EXPONENTS = (-1.5, -1.0, 0.5, 2.0, 3.0)
 
@@ -120,6 +121,8 @@ def _apply_step(step: Step, a: list[Value]) -> Value:
         return affine(a[:half], a[half : 2 * half], a[-1])
     if op == "logsumexp":
         return logsumexp(a)
+    if op == "log_softmax":
+        return log_softmax(a)[0]
     raise ValueError(f"unknown step op {op!r}")
 
 
@@ -157,7 +160,9 @@ def programs(
         arity = OPS[op][0]
         if arity == 0:
             k = draw(st.integers(1, 3))
-            arity = {"sum": k, "dot": 2 * k, "affine": 2 * k + 1, "logsumexp": k}[op]
+            arity = {"sum": k, "dot": 2 * k, "affine": 2 * k + 1, "logsumexp": k, "log_softmax": k}[
+                op
+            ]
         args = tuple(draw(st.integers(0, n - 1)) for _ in range(arity))
         const = draw(st.sampled_from(EXPONENTS)) if op == "pow_const" else 0.0
         steps.append(Step(op, args, const))

@@ -39,13 +39,13 @@ import random
 import sys
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from micrograd_like import losses as _losses
 from micrograd_like.engine import Value, _as_float, no_grad
-from micrograd_like.optim import SGD, Adam, Optimizer
+from micrograd_like.optim import SGD, Adam, Optimizer, _positive
 
 __all__ = [
     "Evaluation",
@@ -226,7 +226,11 @@ def _count_correct(outs: Sequence[Any], targets: Sequence[Any], kind: str) -> in
 
 def _samples(X: object, what: str) -> list[list[float]]:
     """X as a list of float rows, all the same length; bool/NaN/inf refused."""
-    if isinstance(X, (str, bytes)) or not hasattr(X, "__len__") or not hasattr(X, "__iter__"):
+    if (
+        isinstance(X, (str, bytes, Mapping))
+        or not hasattr(X, "__len__")
+        or not hasattr(X, "__iter__")
+    ):
         raise TypeError(
             f"{what} must be a list of samples (lists of numbers), got {type(X).__name__}"
         )
@@ -238,7 +242,7 @@ def _samples(X: object, what: str) -> list[list[float]]:
                 f"{what}[{i}] must be a list of numbers (one sample), got {type(row).__name__}; "
                 f"for one-feature data write {what} = [[x] for x in xs]"
             )
-        if isinstance(row, (str, bytes)) or not hasattr(row, "__iter__"):
+        if isinstance(row, (str, bytes, Mapping)) or not hasattr(row, "__iter__"):
             raise TypeError(f"{what}[{i}] must be a list of numbers, got {type(row).__name__}")
         values = [_as_float(v, f"{what}[{i}][{j}]") for j, v in enumerate(row)]
         if width < 0:
@@ -254,7 +258,11 @@ def _samples(X: object, what: str) -> list[list[float]]:
 
 def _dataset(X: object, y: object, what: str) -> tuple[list[list[float]], list[Any]]:
     rows = _samples(X, f"X{what}")
-    if isinstance(y, (str, bytes)) or not hasattr(y, "__len__") or not hasattr(y, "__iter__"):
+    if (
+        isinstance(y, (str, bytes, Mapping))
+        or not hasattr(y, "__len__")
+        or not hasattr(y, "__iter__")
+    ):
         raise TypeError(f"y{what} must be a list of targets, got {type(y).__name__}")
     targets = list(y)
     if not rows:
@@ -396,8 +404,14 @@ def _make_optimizer(
             f"got {optimizer!r}"
         )
     name = name.lower()
-    if lr is None:
-        lr = schedule(0) if schedule is not None else DEFAULT_LR[name]
+    if lr is None and schedule is None:
+        lr = DEFAULT_LR[name]
+    elif lr is None:
+        lr = schedule(0)
+        try:
+            _positive(lr, "lr")
+        except (TypeError, ValueError) as exc:
+            raise type(exc)(f"schedule(0) gave a bad learning rate: {exc}") from None
     return SGD(params, lr=lr) if name == "sgd" else Adam(params, lr=lr)
 
 
@@ -627,6 +641,11 @@ def _kind_for(model: Any, y: Sequence[Any], loss: object, first: Any) -> tuple[s
     return kind, name
 
 
+def _check_model(model: object) -> None:
+    if not callable(model):
+        raise TypeError(f"model must be callable, got {type(model).__name__}")
+
+
 def evaluate(
     model: Any, X: Sequence[Sequence[float]], y: Sequence[Any], loss: LossArg = "mse"
 ) -> Evaluation:
@@ -634,6 +653,7 @@ def evaluate(
 
     ``accuracy`` is None for regression (``mse``). No graph is recorded.
     """
+    _check_model(model)
     rows, targets = _dataset(X, y, "")
     loss_fn, name = _resolve_loss(loss, model)
     first = _probe(model, rows[0])
@@ -657,8 +677,7 @@ def predict(model: Any, X: Sequence[Sequence[float]], loss: LossArg | None = Non
     >>> predict(model, [[3.0], [0.5]]), predict(model, [[3.0], [0.5]], loss="hinge")
     ([2.0, -0.5], [1, -1])
     """
-    if not callable(model):
-        raise TypeError(f"model must be callable, got {type(model).__name__}")
+    _check_model(model)
     rows = _samples(X, "X")
     if not rows:
         return []
@@ -683,6 +702,7 @@ def accuracy(
     ``loss=None`` it is read from the labels: several outputs -> argmax; labels -1/+1
     -> sign of the score; labels 0/1 -> p > 0.5 for a sigmoid output, else z > 0.
     """
+    _check_model(model)
     rows, targets = _dataset(X, y, "")
     first = _probe(model, rows[0])
     kind, _ = _kind_for(model, targets, loss, first)

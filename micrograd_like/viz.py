@@ -156,6 +156,12 @@ def _check_int(x: object, name: str, low: int, high: int | None = None) -> int:
     return x
 
 
+def _check_bool(x: object, name: str) -> bool:
+    if not isinstance(x, bool):
+        raise TypeError(f"{name} must be a bool, got {type(x).__name__}: {x!r}")
+    return x
+
+
 def _legend(dot: graphviz.Digraph, kinds: Iterable[str], notes: Sequence[str]) -> None:
     rows = [
         f'<TR><TD BGCOLOR="{COLORS[k]}" BORDER="1" WIDTH="16"></TD>'
@@ -203,6 +209,8 @@ def draw_dot(
         )
     _check_int(max_nodes, "max_nodes", 1)
     _check_int(precision, "precision", 1, 17)
+    _check_bool(show_local_grads, "show_local_grads")
+    _check_bool(legend, "legend")
     if collapse not in (None, "neuron", "layer"):
         raise ValueError(f"collapse must be None, 'neuron' or 'layer', got {collapse!r}")
     if collapse is not None and model is None:

@@ -16,6 +16,7 @@ from micrograd_like.engine import (
     Value,
     affine,
     dot,
+    log_softmax,
     logsumexp,
     no_grad,
     topological_order,
@@ -198,9 +199,34 @@ def test_logsumexp():
     assert [x.grad for x in xs] == pytest.approx([0.25, 0.75], rel=1e-15)
 
 
+def test_log_softmax_is_one_node_per_output():
+    # x = (0, ln 3): softmax = (1/4, 3/4), so log_softmax = (ln 1/4, ln 3/4)
+    # d log_softmax_0 / dx = (1 - 1/4, -3/4) = (0.75, -0.75)
+    xs = [Value(0.0), Value(math.log(3.0))]
+    out = log_softmax(xs)
+    assert [v.op for v in out] == ["log_softmax"] * 2
+    assert [v.data for v in out] == pytest.approx([math.log(0.25), math.log(0.75)], rel=1e-15)
+    out[0].backward()
+    assert [x.grad for x in xs] == pytest.approx([0.75, -0.75], rel=1e-15)
+
+
+def test_log_softmax_of_huge_tied_logits_is_exact():
+    # x - logsumexp(x) would round ln 2 away at 1e16; shifting by max(x) first keeps it
+    for big in (1e16, 1e308, -1e308):
+        xs = [Value(big), Value(big)]
+        out = log_softmax(xs)
+        assert [v.data for v in out] == [-math.log(2.0)] * 2
+        out[0].backward()
+        assert [x.grad for x in xs] == [0.5, -0.5]
+        lse = logsumexp([Value(big), Value(big)])
+        lse_inputs = lse.parents
+        lse.backward()
+        assert [x.grad for x in lse_inputs] == [0.5, 0.5]
+
+
 def test_every_rule_has_a_worked_example_above():
     tested = {"+", "*", "**", "exp", "log", "tanh", "sigmoid", "relu", "leaky_relu"}
-    tested |= {"sum", "dot", "affine", "logsumexp"}
+    tested |= {"sum", "dot", "affine", "logsumexp", "log_softmax"}
     assert set(RULES) == tested, "a new rule needs a worked-example test in this file"
 
 

@@ -191,7 +191,7 @@ def test_cross_entropy_batch_is_the_mean():
     loss = cross_entropy(rows, [0, 1])
     assert loss.data == pytest.approx((math.log(2) + math.log(4 / 3)) / 2)
     ops = [v.op for v in topological_order(loss)]
-    assert ops == ["logsumexp", "logsumexp", "dot"]  # one mean node
+    assert ops == ["log_softmax", "log_softmax", "dot"]  # one node a sample, one mean node
 
 
 def test_cross_entropy_huge_logits():
