@@ -210,7 +210,7 @@ class Rule(NamedTuple):
         return self.partials(out, list(inputs)) if self.nary else self.partials(out, *inputs)
 
 
-_ONE_ONE = (1.0, 1.0)
+_ONE_ONE, _ONE, _ZERO, _ONE_ZERO = (1.0, 1.0), (1.0,), (0.0,), (1.0, 0.0)  # shared, not per node
 
 RULES: dict[str, Rule] = {
     # op              forward(a, ...)                          d out / d input, one per input
@@ -221,8 +221,8 @@ RULES: dict[str, Rule] = {
     "log":        Rule(_log,                                      lambda out, a: (1.0 / a,)),
     "tanh":       Rule(math.tanh,                                 lambda out, a: (1.0 - out * out,)),
     "sigmoid":    Rule(_sigmoid,                                  lambda out, a: (out * (1.0 - out),)),
-    "relu":       Rule(lambda a: a if a > 0.0 else 0.0,           lambda out, a: (1.0 if a > 0.0 else 0.0,)),
-    "leaky_relu": Rule(lambda a, k: a if a > 0.0 else k * a,      lambda out, a, k: (1.0, 0.0) if a > 0.0 else (k, a)),
+    "relu":       Rule(lambda a: a if a > 0.0 else 0.0,           lambda out, a: _ONE if a > 0.0 else _ZERO),
+    "leaky_relu": Rule(lambda a, k: a if a > 0.0 else k * a,      lambda out, a, k: _ONE_ZERO if a > 0.0 else (k, a)),
     # n-ary, fused: one node however many inputs, which come as one list xs
     "sum":        Rule(sum,                                       lambda out, xs: (1.0,) * len(xs),          nary=True),
     "dot":        Rule(_dot,                                      _dot_partials,                             nary=True),
@@ -377,20 +377,28 @@ def _as_float(x: object, what: str) -> float:
     return f
 
 
+_new = object.__new__
+
+
 def _lift(x: object) -> Value | None:
     """A Value for an operand: itself, a new constant leaf, or None when not a number."""
     if isinstance(x, Value):
         return x
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         return None  # the operator returns NotImplemented; Python names the type
-    return Value(_as_float(x, "operand"))
+    return _leaf(_as_float(x, "operand"))
+
+
+def _leaf(data: float, label: str = "") -> Value:
+    """A leaf holding ``data``, already checked (``Value.__init__`` without the checks)."""
+    v = _new(Value)
+    v.data, v.grad, v.label, v._prev, v._op, v._local = data, 0.0, label, (), "", ()
+    return v
 
 
 # --------------------------------------------------------------------------------------
 # Value
 # --------------------------------------------------------------------------------------
-
-_new = object.__new__
 
 
 def _nary(op: str, parents: tuple[Value, ...], args: list[float] | None = None) -> Value:
@@ -591,7 +599,7 @@ class Value:
                 f"leaky_relu alpha must be a number or a Value, got {type(alpha).__name__}"
             )
         else:
-            k = Value(_as_float(alpha, "leaky_relu alpha"))
+            k = _leaf(_as_float(alpha, "leaky_relu alpha"))
         return _binary("leaky_relu", self, k)
 
     # -- comparisons (by data) and identity ------------------------------------------
@@ -622,9 +630,7 @@ class Value:
 
     def detach(self) -> Value:
         """A new leaf with the same data and no history: gradients stop here."""
-        v = _new(Value)
-        v.data, v.grad, v.label, v._prev, v._op, v._local = self.data, 0.0, self.label, (), "", ()
-        return v
+        return _leaf(self.data, self.label)
 
     def backward(self, create_graph: bool = False) -> None:
         """Fill ``.grad`` of every node this one depends on with d(self)/d(node).
