@@ -18,7 +18,7 @@ import random
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from micrograd_like.engine import _as_float
+from micrograd_like.engine import _as_float, _non_negative
 
 __all__ = [
     "load_digits",
@@ -50,13 +50,6 @@ def _int(x: object, what: str, minimum: int) -> int:
     if n < minimum:
         raise ValueError(f"{what} must be >= {minimum}, got {n}")
     return n
-
-
-def _non_negative(x: object, what: str) -> float:
-    f = _as_float(x, what)
-    if f < 0.0:
-        raise ValueError(f"{what} must be >= 0, got {f!r}")
-    return f
 
 
 def _rng(seed: Seed) -> random.Random:

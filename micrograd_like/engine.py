@@ -377,6 +377,22 @@ def _as_float(x: object, what: str) -> float:
     return f
 
 
+def _positive(x: object, what: str) -> float:
+    """``x`` as a finite float > 0, or an error that names ``what``."""
+    f = _as_float(x, what)
+    if f <= 0.0:
+        raise ValueError(f"{what} must be > 0, got {f!r}")
+    return f
+
+
+def _non_negative(x: object, what: str) -> float:
+    """``x`` as a finite float >= 0, or an error that names ``what``."""
+    f = _as_float(x, what)
+    if f < 0.0:
+        raise ValueError(f"{what} must be >= 0, got {f!r}")
+    return f
+
+
 _new = object.__new__
 
 

@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from math import isfinite
 from typing import Any
 
-from micrograd_like.engine import Value, _as_float
+from micrograd_like.engine import Value, _as_float, _non_negative, _positive
 
 __all__ = [
     "StepRefused",
@@ -46,20 +46,6 @@ __all__ = [
 
 def _real(x: object, what: str) -> float:
     return _as_float(x, what)
-
-
-def _positive(x: object, what: str) -> float:
-    f = _as_float(x, what)
-    if f <= 0.0:
-        raise ValueError(f"{what} must be > 0, got {f!r}")
-    return f
-
-
-def _non_negative(x: object, what: str) -> float:
-    f = _as_float(x, what)
-    if f < 0.0:
-        raise ValueError(f"{what} must be >= 0, got {f!r}")
-    return f
 
 
 def _grads(params: list[Value]) -> list[float]:

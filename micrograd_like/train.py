@@ -44,8 +44,8 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from micrograd_like import losses as _losses
-from micrograd_like.engine import Value, _as_float, no_grad
-from micrograd_like.optim import SGD, Adam, Optimizer, _positive
+from micrograd_like.engine import Value, _as_float, _positive, no_grad
+from micrograd_like.optim import SGD, Adam, Optimizer
 
 __all__ = [
     "Evaluation",

@@ -20,6 +20,7 @@ import types
 import warnings
 
 import pytest
+from expressions import worked_example
 from hypothesis import given, settings
 
 from micrograd_like.engine import AnomalyError, Value, detect_anomaly, topological_order
@@ -27,18 +28,6 @@ from micrograd_like.nn import MLP
 from micrograd_like.steps import BackwardStep, StepGallery, backward_steps, explain, step_widget
 from micrograd_like.testing import programs
 from micrograd_like.viz import draw_dot, graph_nodes
-
-
-def worked_example() -> dict[str, Value]:
-    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
-    c, f = Value(10.0, label="c"), Value(-2.0, label="f")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
-    return {"a": a, "b": b, "c": c, "f": f, "e": e, "d": d, "L": L}
 
 
 def as_tuples(steps: list[BackwardStep]) -> list[tuple]:

@@ -18,6 +18,7 @@ import shutil
 
 import graphviz
 import pytest
+from expressions import worked_example
 
 from micrograd_like.engine import Value
 from micrograd_like.nn import MLP, Layer, Neuron
@@ -38,18 +39,6 @@ from micrograd_like.viz import (
 
 PNG = b"\x89PNG\r\n\x1a\n"
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
-
-
-def worked_example() -> dict[str, Value]:
-    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
-    c, f = Value(10.0, label="c"), Value(-2.0, label="f")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
-    return {"a": a, "b": b, "c": c, "f": f, "e": e, "d": d, "L": L}
 
 
 def nodes_of(source: str) -> dict[str, str]:
