@@ -400,6 +400,8 @@ def _lift(x: object) -> Value | None:
     """A Value for an operand: itself, a new constant leaf, or None when not a number."""
     if isinstance(x, Value):
         return x
+    if x.__class__ is float and math.isfinite(x):  # the common constant, without ABC checks
+        return _leaf(x)
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         return None  # the operator returns NotImplemented; Python names the type
     return _leaf(_as_float(x, "operand"))
@@ -781,9 +783,16 @@ def gradients(output: Value, inputs: Sequence[Value], create_graph: bool = False
 # --------------------------------------------------------------------------------------
 
 
+_JUST_VALUE = frozenset({Value})
+
+
 def _values(xs: Iterable[Operand], what: str) -> tuple[Value, ...]:
-    if isinstance(xs, (Value, str, bytes, dict)) or not isinstance(xs, Iterable):
-        raise TypeError(f"{what} must be a list of Values or numbers, got {type(xs).__name__}")
+    """The operands of a fused primitive as Values (numbers become constant leaves)."""
+    if xs.__class__ is not list and xs.__class__ is not tuple:
+        if isinstance(xs, (Value, str, bytes, dict)) or not isinstance(xs, Iterable):
+            raise TypeError(f"{what} must be a list of Values or numbers, got {type(xs).__name__}")
+    elif {*map(type, xs)} == _JUST_VALUE:  # the common case, checked at C speed
+        return tuple(xs)
     out = []
     for i, x in enumerate(xs):
         v = _lift(x)
