@@ -11,35 +11,26 @@ Errors are one line on stderr, ``micrograd-like: error: ...``, never a traceback
 code 2 for a bad argument, a missing or corrupt file, or an expression that cannot be
 computed; 1 for a failure while running (training diverged, Graphviz missing).
 
-The ``graph`` command never runs the text it is given: it parses it with :mod:`ast` and
-walks the tree, allowing only numbers, names, ``+ - * / **``, unary ``-``/``+`` and calls
-of the engine's functions.
-
->>> v, inputs = evaluate_expression("a*b + c", {"a": 2.0, "b": -3.0, "c": 10.0})
->>> v.backward()             # out = ab + c = -6 + 10; d/da = b, d/db = a, d/dc = 1
->>> v.data, [x.grad for x in inputs.values()]
-(4.0, [-3.0, 2.0, 1.0])
+The ``graph`` command never runs the text it is given: :mod:`micrograd_like.expression`
+parses it with :mod:`ast` and walks the tree, allowing only numbers, names,
+``+ - * / **``, unary ``-``/``+`` and calls of the engine's functions.
 """
 
 from __future__ import annotations
 
 import argparse
-import ast
-import keyword
 import math
-import operator
 import os
 import sys
 import time
-import unicodedata
-import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
 from micrograd_like import __version__
 from micrograd_like.engine import Value
+from micrograd_like.expression import FUNCTIONS, evaluate_expression, parse_assignment
 
 __all__ = [
     "DATASETS",
@@ -609,218 +600,6 @@ def _predict(args: argparse.Namespace) -> int:
     return 0
 
 
-# --------------------------------------------------------------------------------------
-# graph: a safe expression evaluator over the engine
-# --------------------------------------------------------------------------------------
-
-FUNCTIONS: dict[str, tuple[int, int]] = {
-    "tanh": (1, 1),
-    "exp": (1, 1),
-    "log": (1, 1),
-    "relu": (1, 1),
-    "sigmoid": (1, 1),
-    "leaky_relu": (1, 2),
-}
-"""The functions ``graph`` expressions may call: name -> (fewest, most) arguments."""
-
-MAX_EXPRESSION = 2000
-"""Longest expression ``graph`` accepts, in characters."""
-
-_BINARY: dict[type[ast.operator], tuple[str, Callable[[Any, Any], Value]]] = {
-    ast.Add: ("+", operator.add),
-    ast.Sub: ("-", operator.sub),
-    ast.Mult: ("*", operator.mul),
-    ast.Div: ("/", operator.truediv),
-    ast.Pow: ("**", operator.pow),
-}
-_REFUSED: dict[type[ast.AST], str] = {
-    ast.Attribute: "attribute access is",
-    ast.Subscript: "subscripts are",
-    ast.Lambda: "lambda is",
-    ast.ListComp: "comprehensions are",
-    ast.SetComp: "comprehensions are",
-    ast.DictComp: "comprehensions are",
-    ast.GeneratorExp: "generator expressions are",
-    ast.List: "lists are",
-    ast.Tuple: "tuples are",
-    ast.Set: "sets are",
-    ast.Dict: "dicts are",
-    ast.Compare: "comparisons are",
-    ast.BoolOp: "and/or are",
-    ast.IfExp: "if/else is",
-    ast.JoinedStr: "strings are",
-    ast.NamedExpr: "assignments (:=) are",
-    ast.Starred: "*arguments are",
-}
-_SYMBOLS: dict[type[ast.AST], str] = {
-    ast.FloorDiv: "//",
-    ast.Mod: "%",
-    ast.MatMult: "@",
-    ast.LShift: "<<",
-    ast.RShift: ">>",
-    ast.BitOr: "|",
-    ast.BitXor: "^",
-    ast.BitAnd: "&",
-    ast.Not: "not",
-    ast.Invert: "~",
-}
-
-
-def _symbol(op: ast.AST) -> str:
-    return _SYMBOLS.get(type(op), type(op).__name__)
-
-
-_ALLOWED = "numbers, names, + - * / **, and the functions " + ", ".join(FUNCTIONS)
-
-
-class _Evaluator:
-    """Walks a parsed expression, allowing only the whitelisted node types."""
-
-    def __init__(self, source: str, inputs: dict[str, Value]) -> None:
-        self.source = source
-        self.inputs = inputs
-
-    def refuse(self, node: ast.AST, what: str) -> NoReturn:
-        text = ast.get_source_segment(self.source, node) or ""
-        shown = f": {text[:40]}{'...' if len(text) > 40 else ''}" if text else ""
-        raise CommandError(f"{what} not allowed in an expression{shown} (allowed: {_ALLOWED})")
-
-    def constant(self, x: object, node: ast.AST) -> Value:
-        if isinstance(x, bool) or not isinstance(x, (int, float)):
-            what = "strings are" if isinstance(x, (str, bytes)) else f"{type(x).__name__} is"
-            self.refuse(node, what)
-        try:
-            f = float(x)
-        except OverflowError:
-            raise CommandError(f"the number {x} is too large for a float") from None
-        if not math.isfinite(f):
-            raise CommandError(
-                f"the number {ast.get_source_segment(self.source, node)} is not finite"
-            )
-        return Value(f, label=f"{f:g}")
-
-    def named(self, v: Value, node: ast.AST) -> Value:
-        """Label a new node by the source text it came from (``a*b``), when that is short."""
-        text = " ".join((ast.get_source_segment(self.source, node) or "").split())
-        if v.op and not v.label and len(text) <= 24:
-            v.label = text
-        return v
-
-    def visit(self, node: ast.AST) -> Value:
-        if isinstance(node, ast.Expression):
-            return self.visit(node.body)
-        if isinstance(node, ast.BinOp):
-            entry = _BINARY.get(type(node.op))
-            if entry is None:
-                self.refuse(node, f"the operator {_symbol(node.op)} is")
-            return self.named(entry[1](self.visit(node.left), self.visit(node.right)), node)
-        if isinstance(node, ast.UnaryOp):
-            if not isinstance(node.op, (ast.USub, ast.UAdd)):
-                self.refuse(node, f"the operator {_symbol(node.op)} is")
-            sign = -1 if isinstance(node.op, ast.USub) else 1
-            if isinstance(node.operand, ast.Constant):  # -3 is a number, not -1 * 3
-                value = self.constant(node.operand.value, node.operand)
-                return self.constant(sign * value.data, node)
-            operand = self.visit(node.operand)
-            return self.named(-operand, node) if sign < 0 else operand
-        if isinstance(node, ast.Constant):
-            return self.constant(node.value, node)
-        if isinstance(node, ast.Name):
-            if node.id in self.inputs:
-                return self.inputs[node.id]
-            if node.id in FUNCTIONS:
-                raise CommandError(f"{node.id} is a function: call it, e.g. {node.id}(x)")
-            raise CommandError(
-                f"unknown name {node.id!r}: give its value on the command line, e.g. {node.id}=1.5"
-            )
-        if isinstance(node, ast.Call):
-            return self.named(self.call(node), node)
-        self.refuse(node, _REFUSED.get(type(node), f"{type(node).__name__} is"))
-
-    def call(self, node: ast.Call) -> Value:
-        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
-            if isinstance(node.func, ast.Name):
-                raise CommandError(
-                    f"unknown function {node.func.id!r}; allowed: {', '.join(FUNCTIONS)}"
-                )
-            self.refuse(node, f"calling anything but {', '.join(FUNCTIONS)} by name is")
-        name = node.func.id
-        if node.keywords:
-            self.refuse(node, "keyword arguments are")
-        low, high = FUNCTIONS[name]
-        if not low <= len(node.args) <= high:
-            want = str(low) if low == high else f"{low} or {high}"
-            raise CommandError(f"{name}() takes {want} argument(s), got {len(node.args)}")
-        args = [self.visit(a) for a in node.args]
-        method = getattr(args[0], name)
-        return method(*args[1:])
-
-
-def _parse_assignment(text: str) -> tuple[str, float]:
-    """``"a=2"`` -> ("a", 2.0), or a CommandError saying what is wrong."""
-    name, sep, raw = text.partition("=")
-    name = unicodedata.normalize("NFKC", name.strip())  # as Python normalises identifiers
-    if not sep:
-        raise CommandError(f"expected NAME=NUMBER, got {text!r} (e.g. a=2)")
-    if not name.isidentifier() or keyword.iskeyword(name):
-        raise CommandError(f"{name!r} is not a valid name in {text!r} (e.g. a=2)")
-    if name in FUNCTIONS:
-        raise CommandError(f"{name!r} is a function name; choose another name for the input")
-    if not raw.strip():
-        raise CommandError(f"{name}= has no value: write {name}=NUMBER")
-    try:
-        value = float(raw)
-    except ValueError:
-        raise CommandError(f"the value of {name} must be a number, got {raw!r}") from None
-    if not math.isfinite(value):
-        raise CommandError(f"the value of {name} must be a finite number, got {raw!r}")
-    return name, value
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return repr(text if len(text) <= limit else text[:limit] + "...")
-
-
-def evaluate_expression(source: str, values: dict[str, float]) -> tuple[Value, dict[str, Value]]:
-    """Build the graph of ``source`` with each name a leaf Value; return (output, inputs).
-
-    Only numbers, the names in ``values``, ``+ - * / **``, unary ``-``/``+`` and calls of
-    :data:`FUNCTIONS` are allowed; anything else raises CommandError. The text is parsed
-    with :mod:`ast` and walked; it is never executed.
-    """
-    if len(source) > MAX_EXPRESSION:
-        raise CommandError(f"the expression is longer than {MAX_EXPRESSION} characters")
-    if not source.strip():
-        raise CommandError("the expression is empty")
-    try:
-        with warnings.catch_warnings():  # e.g. "1and": a SyntaxWarning, not our one line
-            warnings.simplefilter("ignore")
-            tree = ast.parse(source.strip(), mode="eval")
-    except SyntaxError as error:
-        where = f" at column {error.offset}" if error.offset else ""
-        raise CommandError(f"invalid expression {_short(source)}: {error.msg}{where}") from None
-    except (ValueError, RecursionError, MemoryError):
-        raise CommandError(f"invalid expression {_short(source)}") from None
-    inputs = {name: Value(v, label=name) for name, v in values.items()}
-    walker = _Evaluator(source.strip(), inputs)
-    try:
-        out = walker.visit(tree)
-    except RecursionError:
-        raise CommandError("the expression is nested too deeply") from None
-    except ArithmeticError as error:  # 1/0, exp(1000), ...
-        raise CommandError(f"cannot compute {_short(source)}: {error}") from None
-    except ValueError as error:  # log(-1), (-8)**0.5, ...
-        raise CommandError(f"cannot compute {_short(source)}: {error}") from None
-    from micrograd_like.viz import graph_nodes
-
-    for v in graph_nodes(out):
-        if not math.isfinite(v.data):
-            raise CommandError(f"cannot compute {_short(source)}: a number overflowed to {v.data}")
-        if not v.parents and not v.label:  # the engine's own constants, e.g. the -1 of a - b
-            v.label = f"{v.data:g}"
-    return out, inputs
-
-
 _GRAPH_FORMATS = ("png", "svg", "pdf", "dot", "gv")
 
 
@@ -838,7 +617,7 @@ def _graph(args: argparse.Namespace) -> int:
         raise CommandError(f"-o {args.output}: the folder {output.parent} does not exist")
     values: dict[str, float] = {}
     for text in args.values:
-        name, value = _parse_assignment(text)
+        name, value = parse_assignment(text)
         if name in values:
             raise CommandError(f"{name} is given twice")
         values[name] = value

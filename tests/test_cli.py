@@ -20,7 +20,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from micrograd_like.cli import CommandError, evaluate_expression, main
+from micrograd_like.cli import main
+from micrograd_like.expression import ExpressionError, evaluate_expression
 from micrograd_like.serialize import load
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -287,11 +288,11 @@ def test_expression_evaluator_builds_the_same_graph_as_python() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="ab()+-*/.,_'[]:=0123456789 tanhexplogrelu", max_size=30))
 def test_any_text_is_a_value_or_a_command_error(text: str) -> None:
-    # whatever is typed, the evaluator answers with a Value or a CommandError (one line
+    # whatever is typed, the evaluator answers with a Value or an ExpressionError (one line
     # for the user): never another exception, never running anything
     try:
         out, _ = evaluate_expression(text, {"a": 0.5, "b": -2.0})
-    except CommandError as error:
+    except ExpressionError as error:
         assert "\n" not in str(error)
     else:
         assert math.isfinite(out.data)
