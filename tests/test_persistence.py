@@ -177,16 +177,6 @@ def test_an_interrupt_midway_also_cleans_up(
 # --------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def no_build(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail the test if load() builds a model: every case below must be refused first."""
-
-    def forbidden(*args: Any, **kw: Any) -> MLP:
-        raise AssertionError("load built a model from a bad file")
-
-    monkeypatch.setattr(serialize, "MLP", forbidden)
-
-
 def test_missing_file_raises_file_not_found_with_the_path(tmp_path: Path) -> None:
     path = tmp_path / "nope.json"
     with pytest.raises(FileNotFoundError, match="nope.json"):

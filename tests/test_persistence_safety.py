@@ -60,16 +60,6 @@ def document(model: MLP | None = None) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def no_build(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fail the test if load() builds a model: a bad file must be refused before that."""
-
-    def forbidden(*args: Any, **kw: Any) -> MLP:
-        raise AssertionError("load built a model from a bad file")
-
-    monkeypatch.setattr(serialize, "MLP", forbidden)
-
-
 def refused(path: Path) -> str:
     """load(path) must raise ValueError naming the file, in one line; its message."""
     with pytest.raises(ValueError) as info:
