@@ -665,12 +665,10 @@ class Value:
         """
         if create_graph is not False and create_graph is not True:
             raise TypeError(f"create_graph must be a bool, got {type(create_graph).__name__}")
-        order = topological_order(self)
         if create_graph:
-            _backward_create_graph(self, order)
+            _backward_create_graph(self, topological_order(self))
             return
-        for v in order:  # intermediate nodes hold this call's gradient only
-            v.grad = 0.0
+        order = _walk(self)  # and every node in order now has grad 0.0: this call's only
         self.grad += 1.0
         checking = _anomaly is not None
         for v in reversed(order):
@@ -700,27 +698,60 @@ def topological_order(root: Value) -> list[Value]:
     >>> [v.op for v in topological_order(c)]
     ['*', '+']
     """
+    saved: list[tuple[Value, Any]] = []
+    try:
+        return _walk(root, saved)
+    finally:
+        for v, g in saved:  # the walk marks nodes in .grad; put every grad back
+            v.grad = g
+
+
+def _walk(root: Value, saved: list[tuple[Value, Any]] | None = None) -> list[Value]:
+    """topological_order, marking each listed node by setting its ``.grad`` to 0.0.
+
+    Depth-first from ``root`` with an explicit stack. A node's ``.grad`` slot is its
+    visit mark, so no visited-set is needed and ``backward()`` gets its zeroing free:
+
+    * first pop: mark the node busy, push it back, then push its unlisted parents;
+    * second pop (still busy, so every parent is listed by now): list it, and set its
+      grad to ``done``, a 0.0 made for this walk (``is`` tells it from any other 0.0).
+
+    In a DAG a busy node is never anybody's parent while it is busy, so a node is
+    listed once. ``saved`` (if given) gets (node, old grad) for every node marked. If
+    the walk is interrupted, no node is left busy: its grad becomes 0.0.
+    """
     order: list[Value] = []
     if not root._prev:
         return order
-    expanded: set[Value] = set()
-    stack: list[Any] = [root]
-    push, pop, expand, emit = stack.append, stack.pop, expanded.add, order.append
-    while stack:
-        v = pop()
-        if v is _EMIT:  # every parent of the node below the marker is now in order
-            emit(pop())
-        elif v not in expanded:
-            expand(v)
-            push(v)
-            push(_EMIT)
-            for p in reversed(v._prev):  # parents are visited left to right, as recursion would
-                if p._prev and p not in expanded:
-                    push(p)
+    done = float(0)  # a new object: stale marks of an earlier walk are never `is done`
+    busy = _BUSY
+    stack = [root]
+    push, pop, emit = stack.append, stack.pop, order.append
+    v = root
+    try:
+        while stack:
+            v = pop()
+            g = v.grad
+            if g is busy:
+                emit(v)
+                v.grad = done
+            elif g is not done:
+                if saved is not None:
+                    saved.append((v, g))
+                v.grad = busy
+                push(v)
+                for p in reversed(v._prev):  # parents are visited left to right, as recursion would
+                    if p._prev and p.grad is not done:
+                        push(p)
+    except BaseException:
+        for u in (v, *stack):
+            if u.grad is busy:
+                u.grad = 0.0
+        raise
     return order
 
 
-_EMIT = object()  # stack marker for topological_order
+_BUSY = object()  # the mark of a node whose parents _walk is still listing
 
 
 def _chain_rule(root: Value, order: list[Value], create_graph: bool) -> dict[Value, Any]:
