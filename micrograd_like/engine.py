@@ -159,7 +159,7 @@ def _pow_partials(out: Any, a: Any, b: Any) -> tuple[Any, Any]:
 def _dot(wx: list[Any]) -> Any:
     """w . x = w1*x1 + ... + wn*xn."""
     n = len(wx) >> 1
-    return sum(map(mul, wx[:n], wx[n:]))
+    return sum(map(mul, wx, wx[n:]))  # map stops where wx[n:] does
 
 
 def _dot_partials(out: Any, wx: list[Any]) -> list[Any]:
@@ -171,7 +171,7 @@ def _dot_partials(out: Any, wx: list[Any]) -> list[Any]:
 def _affine(wxb: list[Any]) -> Any:
     """w . x + b."""
     n = len(wxb) >> 1
-    return sum(map(mul, wxb[:n], wxb[n:-1]), wxb[-1])
+    return sum(map(mul, wxb, wxb[n:-1]), wxb[-1])  # map stops where wxb[n:-1] does
 
 
 def _affine_partials(out: Any, wxb: list[Any]) -> list[Any]:
