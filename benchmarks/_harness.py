@@ -4,6 +4,8 @@
   each contender once, in an order rotated from round to round, and the result is the
   median over the rounds. So a burst of noise from other processes hits every contender
   alike, and ratios are fair even on a busy machine.
+* :func:`alternate_workers` does the same with every contender in a process of its own
+  (:class:`Workers`), for workloads where the garbage collector is part of the cost.
 * :func:`optional_import` imports micrograd or torch when installed; otherwise the
   contender is reported as ``skipped (<name> not installed)``.
 * :func:`table`, :func:`ratio_line` print results; :class:`Report` collects the headline
@@ -21,6 +23,7 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import importlib.util
 import json
 import math
 import statistics
@@ -61,6 +64,14 @@ def optional_import(name: str) -> ModuleType | None:
         return importlib.import_module(name)
     except ImportError:
         return None
+
+
+def installed(name: str) -> bool:
+    """Whether ``import name`` would find the package (without importing it)."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ImportError:  # e.g. an import hook that refuses the package
+        return False
 
 
 def parse_args(description: str, argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -149,6 +160,111 @@ def alternate(
     finally:
         gc.unfreeze()
     return times
+
+
+# --------------------------------------------------------------------------------------
+# Contenders in processes of their own
+# --------------------------------------------------------------------------------------
+
+Factory = Callable[..., Callable[[], Any]]
+"""A module-level function that builds a contender in its worker process (so it can be
+named across processes): ``factory(*args)`` returns the zero-argument call to time."""
+
+
+def _worker(conn: Any, factory: Factory, args: tuple[Any, ...], clock: str) -> None:
+    """A contender's process: build it, then time one call per request, until None."""
+    import traceback
+
+    set_clock(clock)
+    try:
+        fn = factory(*args)
+        conn.send("ready")
+        while conn.recv() is not None:
+            t0 = now()
+            value = fn()
+            conn.send((now() - t0, value))
+    except Exception:
+        conn.send(traceback.format_exc())  # the parent raises it with the contender's name
+    conn.close()
+
+
+class Workers:
+    """Contenders that each live in a process of their own, as in real use.
+
+    Every contender's process imports only what it needs (torch's ~170k objects live in
+    the torch contender's heap alone), and its garbage collector sees only its own
+    objects, on their natural schedule: nothing is collected for it between calls. So a
+    contender whose graphs are reference cycles (micrograd) pays for collecting them,
+    as it does in a training loop, and no contender pays for another's garbage.
+    """
+
+    def __init__(self, factories: dict[str, tuple[Factory, tuple[Any, ...]] | None]) -> None:
+        import multiprocessing
+
+        ctx = multiprocessing.get_context("spawn")  # a fresh interpreter, not a fork
+        clock = "cpu" if now is time.process_time else "wall"
+        self.conns: dict[str, Any] = {}
+        self.procs: list[Any] = []
+        for name, spec in factories.items():
+            if spec is None:
+                continue
+            parent, child = ctx.Pipe()
+            proc = ctx.Process(target=_worker, args=(child, spec[0], spec[1], clock), daemon=True)
+            proc.start()
+            self.conns[name] = parent
+            self.procs.append(proc)
+        for name in self.conns:
+            self._expect(name, str)
+
+    def _expect(self, name: str, kind: type) -> Any:
+        """The worker's next message, which must be of ``kind``; its traceback otherwise."""
+        message = self.conns[name].recv()
+        if message == "ready" or (kind is tuple and isinstance(message, tuple)):
+            return message
+        self.close()
+        raise RuntimeError(f"benchmark contender {name!r} failed in its process:\n{message}")
+
+    def call(self, name: str) -> tuple[float, Any]:
+        """Seconds one call of ``name`` took in its process, and what it returned."""
+        self.conns[name].send("run")
+        seconds, value = self._expect(name, tuple)
+        return seconds, value
+
+    def close(self) -> None:
+        for conn in self.conns.values():
+            try:
+                conn.send(None)
+            except OSError:  # that worker has already stopped
+                pass
+        for proc in self.procs:
+            proc.join(timeout=30)
+
+
+def alternate_workers(
+    factories: dict[str, tuple[Factory, tuple[Any, ...]] | None], rounds: int, warmup: int = 1
+) -> tuple[Timings, dict[str, Any]]:
+    """:func:`alternate` with every contender in its own process (see :class:`Workers`).
+
+    Returns the timings and, per contender, the value its first call returned.
+    """
+    workers = Workers(factories)
+    times = Timings()
+    first: dict[str, Any] = {}
+    names = list(workers.conns)
+    for name in names:
+        times[name] = []
+        times.parts[name] = {}
+    try:
+        for r in range(warmup + rounds):
+            k = r % len(names) if names else 0
+            for name in names[k:] + names[:k]:
+                seconds, value = workers.call(name)
+                first.setdefault(name, value)
+                if r >= warmup:
+                    times[name].append(seconds)
+    finally:
+        workers.close()
+    return times, first
 
 
 def median(xs: Sequence[float]) -> float:

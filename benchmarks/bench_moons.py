@@ -14,6 +14,11 @@ Contenders, all starting from the same weights and taking the same steps:
 (e) PyTorch eager, float64, one thread: per-sample forward of an nn.Sequential, the
     same loss, one backward, SGD under no_grad.
 
+Every contender runs in a process of its own (``h.alternate_workers``), the rounds
+alternating between them, and nothing is collected for it between steps: each pays for
+its own garbage, as in a training loop. For micrograd as shipped that is the point:
+every step's graph is a reference cycle that only the cyclic GC frees.
+
 Targets: micrograd/ours >= 30x; ours/torch <= 1.0.
 """
 
@@ -105,18 +110,16 @@ def copy_weights(src: MLP, dst: Any) -> None:
 
 
 class Stepper:
-    """A contender: counts its steps (for the lr schedule) and keeps the first loss."""
+    """A contender: counts its steps (for the lr schedule); each call returns the loss."""
 
     def __init__(self, fn: Callable[[int], float]) -> None:
         self.fn = fn
         self.k = 0
-        self.first_loss: float | None = None
 
-    def __call__(self) -> None:
+    def __call__(self) -> float:
         loss = self.fn(self.k)
-        if self.first_loss is None:
-            self.first_loss = float(loss)
         self.k += 1
+        return float(loss)
 
 
 def demo_step(imports: str, X: list[list[float]], y: list[int], ref: MLP) -> Callable[[int], float]:
@@ -201,39 +204,78 @@ def torch_step(torch: Any, X: list[list[float]], y: list[int], ref: MLP) -> Call
     return run
 
 
+# The contenders, each built in a process of its own (h.Workers) from the sample count.
+
+
+def moons(n: int) -> tuple[list[list[float]], list[int], MLP]:
+    """The data and the reference weights every contender starts from."""
+    X, y01 = make_moons(n, noise=0.1)
+    return X, signed_labels(y01), MLP(2, [16, 16, 1], seed=SEED)
+
+
+def micrograd_contender(n: int, gc_on: bool) -> Stepper:
+    """(a), or (b) with ``gc_on=False``."""
+    X, y, ref = moons(n)
+    step = demo_step(MICROGRAD_IMPORTS, X, y, ref)
+    return Stepper(step if gc_on else gc_off(step))
+
+
+def demo_contender(n: int) -> Stepper:
+    """(c)."""
+    X, y, ref = moons(n)
+    return Stepper(demo_step(OURS_IMPORTS, X, y, ref))
+
+
+def fit_contender(n: int) -> Stepper:
+    """(d)."""
+    X, y, _ = moons(n)
+    return Stepper(fit_step(X, y))
+
+
+def by_hand_contender(n: int) -> Stepper:
+    """(d*)."""
+    X, y, _ = moons(n)
+    return Stepper(fit_step_by_hand(X, y))
+
+
+def torch_contender(n: int) -> Stepper:
+    """(e)."""
+    import torch
+
+    X, y, ref = moons(n)
+    return Stepper(torch_step(torch, X, y, ref))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = h.parse_args(__doc__.splitlines()[0], argv)
     n, rounds, warmup = (20, 1, 0) if args.quick else (100, 11, 1)
     report = h.Report("bench_moons")
-    micrograd = h.optional_import("micrograd.engine")
-    torch = h.optional_import("torch")
+    micrograd = h.installed("micrograd")
+    torch = h.installed("torch")
 
-    X, y01 = make_moons(n, noise=0.1)
-    y = signed_labels(y01)
-    ref = MLP(2, [16, 16, 1], seed=SEED)
-
-    steppers: dict[str, Stepper | None] = {
-        "micrograd": Stepper(demo_step(MICROGRAD_IMPORTS, X, y, ref)) if micrograd else None,
-        "micrograd GC off": (
-            Stepper(gc_off(demo_step(MICROGRAD_IMPORTS, X, y, ref))) if micrograd else None
-        ),
-        "ours (demo code)": Stepper(demo_step(OURS_IMPORTS, X, y, ref)),
-        "ours (fit)": Stepper(fit_step(X, y)),
-        "ours (fit step by hand)": Stepper(fit_step_by_hand(X, y)),
-        "torch": Stepper(torch_step(torch, X, y, ref)) if torch else None,
+    contenders: dict[str, tuple[h.Factory, tuple[Any, ...]] | None] = {
+        "micrograd": (micrograd_contender, (n, True)) if micrograd else None,
+        "micrograd GC off": (micrograd_contender, (n, False)) if micrograd else None,
+        "ours (demo code)": (demo_contender, (n,)),
+        "ours (fit)": (fit_contender, (n,)),
+        "ours (fit step by hand)": (by_hand_contender, (n,)),
+        "torch": (torch_contender, (n,)) if torch else None,
     }
     print(f"moons training step: {n} samples, MLP(2, [16, 16, 1]), hinge + {ALPHA:g} L2, SGD")
-    print(f"{rounds} rounds (+{warmup} warm-up), contenders alternating; median ms per step")
-    times = h.alternate(dict(steppers), rounds=rounds, warmup=warmup)
-    ms = {name: times.median(name) for name in steppers}
+    print(
+        f"{rounds} rounds (+{warmup} warm-up), contenders alternating, each in a process "
+        "of its own; median ms per step"
+    )
+    times, first_loss = h.alternate_workers(contenders, rounds=rounds, warmup=warmup)
+    ms = {name: times.median(name) for name in contenders}
 
     rows = []
-    for name, s in steppers.items():
+    for name, spec in contenders.items():
         missing = "micrograd" if name.startswith("micrograd") else "torch"
-        if s is None:
+        if spec is None:
             rows.append([name, h.skipped(missing), "-"])
         else:
-            rows.append([name, h.fmt(1e3 * ms[name], " ms"), h.fmt(s.first_loss)])
+            rows.append([name, h.fmt(1e3 * ms[name], " ms"), h.fmt(first_loss[name])])
     print(h.table(["contender", "ms per step (median)", "loss at step 0"], rows))
     print()
 
@@ -259,12 +301,13 @@ def main(argv: list[str] | None = None) -> int:
             h.fmt(r_t, "x") if r_t else no_torch,
             f"<= 1.0: {h.verdict(r_t, 1.0, False)}",
         )
-    for name in steppers:
+    for name in contenders:
         if ms[name] is not None:
             report.add(f"moons ms/step {name}", 1e3 * ms[name], h.fmt(1e3 * ms[name], " ms"))
     print("(PASS/FAIL are informational; the script always exits 0)")
 
     if args.profile:
+        X, y, ref = moons(n)
         demo = demo_step(OURS_IMPORTS, X, y, ref)
         step = fit_step_by_hand(X, y)
         fitted = fit_step(X, y)

@@ -106,3 +106,45 @@ def test_run_all_prints_a_summary_table_with_machine_info() -> None:
     assert "| script " in out and "| bench_memory " in out and "| bench_depth " in out
     for key in ("| date ", "| platform ", "| CPU ", "| Python ", "| micrograd-like "):
         assert key in out
+
+
+# Two contenders for the process harness; the factories must be importable by name.
+WORKERS = """
+import sys
+sys.path.insert(0, {bench!r})
+import _harness as h
+from workers_demo import broken, counter
+
+times, first = h.alternate_workers({{"counter": (counter, (10,))}}, rounds=3, warmup=1)
+assert len(times["counter"]) == 3 and first["counter"] == 11, (times, first)
+try:
+    h.alternate_workers({{"counter": (counter, (0,)), "broken": (broken, ())}}, rounds=1)
+except RuntimeError as exc:
+    print(exc)
+"""
+
+WORKERS_DEMO = """
+def counter(start):
+    state = [start]
+
+    def step():
+        state[0] += 1
+        return state[0]
+
+    return step
+
+
+def broken():
+    raise ValueError("this contender cannot be built")
+"""
+
+
+def test_contenders_in_their_own_processes_report_times_values_and_failures(tmp_path) -> None:
+    # counter's first call returns 10 + 1 = 11 (the warm-up call is the first call);
+    # broken's traceback comes back to the parent, under the contender's name.
+    (tmp_path / "workers_demo.py").write_text(WORKERS_DEMO)
+    code = f"import sys; sys.path.insert(0, {str(tmp_path)!r})\n" + WORKERS.format(bench=str(BENCH))
+    proc = run(["-c", code])
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "benchmark contender 'broken' failed in its process" in proc.stdout
+    assert "ValueError: this contender cannot be built" in proc.stdout
