@@ -62,14 +62,19 @@ class StepRefused(FloatingPointError):
 
 def _commit(opt: Optimizer, new: list[Any]) -> None:
     """Write the new parameter values, all or none: refuse if any is NaN or infinite."""
-    if {*map(type, new)} != {float}:  # grads that are Values (create_graph=True) gave Values
-        new = [float(x) for x in new]
-    if not all(map(isfinite, new)):
-        i = next(i for i, x in enumerate(new) if not isfinite(x))
-        raise StepRefused(
-            f"{type(opt).__name__} step would set parameter {i} to {new[i]!r} "
-            f"(lr={opt.lr!r}); no parameter was changed"
-        )
+    # The quick test: a sum of floats is finite only if every term is (an inf or a NaN
+    # survives any sum). Anything else (Values, or a sum that overflowed) is checked one
+    # by one.
+    total = sum(new) if new[0].__class__ is float else None
+    if total.__class__ is not float or not isfinite(total):
+        if {*map(type, new)} != {float}:  # grads that are Values (create_graph=True)
+            new = [float(x) for x in new]
+        if not all(map(isfinite, new)):
+            i = next(i for i, x in enumerate(new) if not isfinite(x))
+            raise StepRefused(
+                f"{type(opt).__name__} step would set parameter {i} to {new[i]!r} "
+                f"(lr={opt.lr!r}); no parameter was changed"
+            )
     for p, x in zip(opt.params, new):
         p.data = x
 

@@ -311,3 +311,22 @@ def test_a_step_that_would_overflow_changes_nothing(make):
         opt.step()
     assert (w.data, v.data) == (1.0, 2.0)
     assert opt.state_dict() == before
+
+
+def test_huge_but_finite_parameters_are_still_written():
+    # w1 = w2 = 1e308 and zero gradients: each new value is finite, though their sum
+    # (2e308) overflows; the quick sum test must fall back to checking one by one.
+    w1, w2, w3 = Value(1e308), Value(1e308), Value(0.0)
+    w3.grad = 1.0
+    SGD([w1, w2, w3], lr=0.5).step()  # w3 = 0 - 0.5 * 1 = -0.5
+    assert (w1.data, w2.data, w3.data) == (1e308, 1e308, -0.5)
+
+
+def test_plain_sgd_names_the_parameter_that_would_become_nan():
+    # p1 = inf - 0.1 * inf = inf - inf = NaN: refused, nothing written, p1 named.
+    p0, p1, p2 = Value(1.0), Value(2.0), Value(3.0)
+    p0.grad, p1.grad, p2.grad = 1.0, math.inf, 1.0
+    p1.data = math.inf  # as if set by hand
+    with pytest.raises(StepRefused, match="parameter 1 to nan"):
+        SGD([p0, p1, p2], lr=0.1).step()
+    assert (p0.data, p2.data) == (1.0, 3.0)
