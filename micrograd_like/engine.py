@@ -650,7 +650,7 @@ class Value:
         """A new leaf with the same data and no history: gradients stop here."""
         return _leaf(self.data, self.label)
 
-    def backward(self, create_graph: bool = False) -> None:
+    def backward(self, create_graph: bool = False, prune: bool = False) -> None:
         """Fill ``.grad`` of every node this one depends on with d(self)/d(node).
 
         The walk is iterative, so graphs of any depth work. Gradients are *added*:
@@ -662,13 +662,25 @@ class Value:
 
         With ``create_graph=True`` every ``.grad`` becomes a Value with a graph of
         its own, so a gradient can be differentiated again (second derivatives).
+
+        ``prune=True`` is for training loops, which read only the leaves' gradients:
+        the walk does not go behind a local derivative of 0 (a ReLU that is off, a
+        hinge whose margin is met), as no gradient can pass there. The leaves get the
+        same gradients, up to rounding in the last bits (the same terms may be added in
+        another order; and a 0 * inf is skipped rather than made NaN). Intermediate
+        nodes behind such a zero are not visited and keep the ``.grad`` they had.
+        ``fit`` uses it.
         """
         if create_graph is not False and create_graph is not True:
             raise TypeError(f"create_graph must be a bool, got {type(create_graph).__name__}")
+        if prune is not False and prune is not True:
+            raise TypeError(f"prune must be a bool, got {type(prune).__name__}")
         if create_graph:
+            if prune:  # d/dx (x*y) at y = 0 is 0, but d2/dxdy is 1: nothing may be skipped
+                raise ValueError("prune=True cannot be combined with create_graph=True")
             _backward_create_graph(self, topological_order(self))
             return
-        order = _walk(self)  # and every node in order now has grad 0.0: this call's only
+        order = _walk(self, prune)  # every node in order now has grad 0.0: this call's only
         self.grad += 1.0
         checking = _anomaly is not None
         for v in reversed(order):
@@ -700,13 +712,13 @@ def topological_order(root: Value) -> list[Value]:
     """
     saved: list[tuple[Value, Any]] = []
     try:
-        return _walk(root, saved)
+        return _walk(root, False, saved)
     finally:
         for v, g in saved:  # the walk marks nodes in .grad; put every grad back
             v.grad = g
 
 
-def _walk(root: Value, saved: list[tuple[Value, Any]] | None = None) -> list[Value]:
+def _walk(root: Value, prune: bool, saved: list[tuple[Value, Any]] | None = None) -> list[Value]:
     """topological_order, marking each listed node by setting its ``.grad`` to 0.0.
 
     Depth-first from ``root`` with an explicit stack. A node's ``.grad`` slot is its
@@ -717,7 +729,8 @@ def _walk(root: Value, saved: list[tuple[Value, Any]] | None = None) -> list[Val
       grad to ``done``, a 0.0 made for this walk (``is`` tells it from any other 0.0).
 
     In a DAG a busy node is never anybody's parent while it is busy, so a node is
-    listed once. ``saved`` (if given) gets (node, old grad) for every node marked. If
+    listed once. ``prune`` leaves out the parents behind a local derivative of 0 (and
+    so everything only they lead to). ``saved`` (if given) gets (node, old grad) for every node marked. If
     the walk is interrupted, no node is left busy: its grad becomes 0.0.
     """
     order: list[Value] = []
@@ -740,9 +753,15 @@ def _walk(root: Value, saved: list[tuple[Value, Any]] | None = None) -> list[Val
                     saved.append((v, g))
                 v.grad = busy
                 push(v)
-                for p in reversed(v._prev):  # parents are visited left to right, as recursion would
-                    if p._prev and p.grad is not done:
-                        push(p)
+                # parents are pushed right to left, so they are visited left to right
+                if prune:
+                    for p, d in zip(reversed(v._prev), reversed(v._local)):
+                        if d and p._prev and p.grad is not done:
+                            push(p)
+                else:
+                    for p in reversed(v._prev):
+                        if p._prev and p.grad is not done:
+                            push(p)
     except BaseException:
         for u in (v, *stack):
             if u.grad is busy:

@@ -561,7 +561,7 @@ def fit(
                             f"the loss became {total.data}", epoch, n_epochs, step, opt.lr, history
                         )
                     opt.zero_grad()
-                    total.backward()
+                    total.backward(prune=True)  # fit reads only the parameters' grads
                     try:
                         opt.step()  # all or nothing: never writes a NaN or inf parameter
                     except FloatingPointError as exc:

@@ -600,3 +600,27 @@ def test_micrograd_trace_graph_draw_dot_runs_unchanged():
     assert "data 7.0000 | grad 1.0000" in dot.source
     assert "data 3.0000 | grad 2.0000" in dot.source
     assert dot.source.count("shape=record") == 6
+
+
+def test_prune_does_not_walk_behind_a_relu_that_is_off():
+    # out = relu(x * w) + 3 * x at x = 2, w = -1: x * w = -2, so the relu is off and its
+    # local derivative is 0. d out/dx = 3 (through the second term), d out/dw = 0.
+    x, w = Value(2.0), Value(-1.0)
+    h = x * w
+    r = h.relu()
+    out = r + 3.0 * x
+    h.grad = 123.0  # as if left over from some earlier backward through h
+    out.backward(prune=True)
+    assert (x.grad, w.grad) == (3.0, 0.0)
+    assert r.grad == 1.0  # reached: it holds this call's gradient
+    assert h.grad == 123.0  # behind the zero, so not visited: untouched
+    out.backward()  # the full walk visits h and gives it this call's gradient, 0
+    assert h.grad == 0.0 and (x.grad, w.grad) == (6.0, 0.0)
+
+
+def test_prune_must_be_a_bool_and_cannot_go_with_create_graph():
+    y = Value(2.0) * Value(3.0)
+    with pytest.raises(TypeError, match="prune must be a bool, got int"):
+        y.backward(prune=1)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="prune=True cannot be combined with create_graph"):
+        y.backward(create_graph=True, prune=True)
