@@ -141,8 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(h.table(["machine", ""], info))
     print(
-        "\nRatios are measured side by side in one process, alternating the contenders "
-        "round by round\n(medians); absolute times depend on the machine and its load "
+        "\nRatios are measured side by side in one run, alternating the contenders "
+        "round by round\n(medians; bench_moons gives each contender a process of its "
+        "own); absolute times depend on the machine and its load "
         f"(clock: {args.clock} time).\nA script's CPU share well under 100% means it "
         "waited for a CPU: the machine was busy."
     )
