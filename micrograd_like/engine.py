@@ -730,8 +730,9 @@ def _walk(root: Value, prune: bool, saved: list[tuple[Value, Any]] | None = None
 
     In a DAG a busy node is never anybody's parent while it is busy, so a node is
     listed once. ``prune`` leaves out the parents behind a local derivative of 0 (and
-    so everything only they lead to). ``saved`` (if given) gets (node, old grad) for every node marked. If
-    the walk is interrupted, no node is left busy: its grad becomes 0.0.
+    so everything only they lead to). ``saved`` (if given) gets (node, old grad) for
+    every node marked. If the walk is interrupted, no node is left busy: its grad
+    becomes 0.0.
     """
     order: list[Value] = []
     if not root._prev:
