@@ -29,7 +29,7 @@ import math
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
@@ -74,6 +74,16 @@ def installed(name: str) -> bool:
         return False
 
 
+def add_clock_option(parser: argparse.ArgumentParser) -> None:
+    """``--clock wall|cpu``, which every script and run_all.py take."""
+    parser.add_argument(
+        "--clock",
+        choices=["wall", "cpu"],
+        default="wall",
+        help="wall time (default) or process CPU time (steadier on a busy machine)",
+    )
+
+
 def parse_args(description: str, argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The options every script takes: ``--quick``, ``--json PATH``, ``--profile``,
     ``--clock wall|cpu``."""
@@ -83,12 +93,7 @@ def parse_args(description: str, argv: Sequence[str] | None = None) -> argparse.
     parser.add_argument(
         "--profile", action="store_true", help="also print a cProfile of ours (top 15 tottime)"
     )
-    parser.add_argument(
-        "--clock",
-        choices=["wall", "cpu"],
-        default="wall",
-        help="wall time (default) or process CPU time (steadier on a busy machine)",
-    )
+    add_clock_option(parser)
     args = parser.parse_args(argv)
     set_clock(args.clock)
     print(f"[clock: {args.clock} time]")
@@ -103,9 +108,9 @@ def parse_args(description: str, argv: Sequence[str] | None = None) -> argparse.
 class Timings(dict[str, list[float]]):
     """{contender: [seconds per round]}, plus ``parts``: {contender: {part: [seconds]}}."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.parts: dict[str, dict[str, list[float]]] = {}
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        super().__init__((name, []) for name in names)
+        self.parts: dict[str, dict[str, list[float]]] = {name: {} for name in self}
 
     def median(self, name: str, part: str | None = None) -> float | None:
         """Median seconds of a contender (or of one part of it); None if it did not run."""
@@ -139,27 +144,32 @@ def alternate(
     Contenders that are None (not installed) are left out of the result. ``warmup``
     rounds run first and are not recorded. ``after`` runs after every call, untimed.
     """
-    live = [(name, fn) for name, fn in contenders.items() if fn is not None]
-    times = Timings()
-    for name, _ in live:
-        times[name] = []
-        times.parts[name] = {}
+    live = {name: fn for name, fn in contenders.items() if fn is not None}
+    times = Timings(live)
     gc.collect()
     gc.freeze()  # the set-up and the imports are not the contenders' garbage to scan
     try:
-        for r in range(warmup + rounds):
-            k = r % len(live) if live else 0
-            for name, fn in live[k:] + live[:k]:
-                total, parts = run_once(fn)
-                if after is not None:
-                    after()
-                if r >= warmup:
-                    times[name].append(total)
-                    for part, t in parts.items():
-                        times.parts[name].setdefault(part, []).append(t)
+        for name, recorded in _schedule(list(live), rounds, warmup):
+            total, parts = run_once(live[name])
+            if after is not None:
+                after()
+            if recorded:
+                times[name].append(total)
+                for part, t in parts.items():
+                    times.parts[name].setdefault(part, []).append(t)
     finally:
         gc.unfreeze()
     return times
+
+
+def _schedule(names: list[str], rounds: int, warmup: int) -> Iterator[tuple[str, bool]]:
+    """(name, recorded) for every call: ``warmup + rounds`` rounds, each calling every
+    contender once in an order rotated by one from the round before; the ``warmup``
+    rounds are not recorded."""
+    for r in range(warmup + rounds):
+        k = r % len(names) if names else 0
+        for name in names[k:] + names[:k]:
+            yield name, r >= warmup
 
 
 # --------------------------------------------------------------------------------------
@@ -178,13 +188,13 @@ def _worker(conn: Any, factory: Factory, args: tuple[Any, ...], clock: str) -> N
     set_clock(clock)
     try:
         fn = factory(*args)
-        conn.send("ready")
+        conn.send(("ready", None))
         while conn.recv() is not None:
             t0 = now()
             value = fn()
-            conn.send((now() - t0, value))
+            conn.send(("timed", (now() - t0, value)))
     except Exception:
-        conn.send(traceback.format_exc())  # the parent raises it with the contender's name
+        conn.send(("failed", traceback.format_exc()))  # the parent raises it, named
     conn.close()
 
 
@@ -214,23 +224,24 @@ class Workers:
             self.conns[name] = parent
             self.procs.append(proc)
         for name in self.conns:
-            self._expect(name, str)
+            self._receive(name)  # ("ready", None)
 
-    def _expect(self, name: str, kind: type) -> Any:
-        """The worker's next message, which must be of ``kind``; its traceback otherwise."""
-        message = self.conns[name].recv()
-        if message == "ready" or (kind is tuple and isinstance(message, tuple)):
-            return message
-        self.close()
-        raise RuntimeError(f"benchmark contender {name!r} failed in its process:\n{message}")
+    def _receive(self, name: str) -> Any:
+        """What the worker sent next; if it failed, stop every worker and raise its traceback."""
+        tag, payload = self.conns[name].recv()
+        if tag == "failed":
+            self.close()
+            raise RuntimeError(f"benchmark contender {name!r} failed in its process:\n{payload}")
+        return payload
 
     def call(self, name: str) -> tuple[float, Any]:
         """Seconds one call of ``name`` took in its process, and what it returned."""
         self.conns[name].send("run")
-        seconds, value = self._expect(name, tuple)
+        seconds, value = self._receive(name)
         return seconds, value
 
     def close(self) -> None:
+        """Stop every worker (again is harmless)."""
         for conn in self.conns.values():
             try:
                 conn.send(None)
@@ -238,6 +249,7 @@ class Workers:
                 pass
         for proc in self.procs:
             proc.join(timeout=30)
+        self.conns, self.procs = {}, []
 
 
 def alternate_workers(
@@ -248,20 +260,14 @@ def alternate_workers(
     Returns the timings and, per contender, the value its first call returned.
     """
     workers = Workers(factories)
-    times = Timings()
+    times = Timings(workers.conns)
     first: dict[str, Any] = {}
-    names = list(workers.conns)
-    for name in names:
-        times[name] = []
-        times.parts[name] = {}
     try:
-        for r in range(warmup + rounds):
-            k = r % len(names) if names else 0
-            for name in names[k:] + names[:k]:
-                seconds, value = workers.call(name)
-                first.setdefault(name, value)
-                if r >= warmup:
-                    times[name].append(seconds)
+        for name, recorded in _schedule(list(workers.conns), rounds, warmup):
+            seconds, value = workers.call(name)
+            first.setdefault(name, value)
+            if recorded:
+                times[name].append(seconds)
     finally:
         workers.close()
     return times, first

@@ -101,12 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="tiny sizes, for the smoke test")
     parser.add_argument("--profile", action="store_true", help="print cProfile listings too")
     parser.add_argument("--only", default="", help="comma-separated script names to run")
-    parser.add_argument(
-        "--clock",
-        choices=["wall", "cpu"],
-        default="wall",
-        help="wall time (default) or process CPU time (steadier on a busy machine)",
-    )
+    h.add_clock_option(parser)
     args = parser.parse_args(argv)
     names = [s.strip() for s in args.only.split(",") if s.strip()] or SCRIPTS
     unknown = [n for n in names if n not in SCRIPTS]
