@@ -28,8 +28,9 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from operator import mul
-from typing import Any, NamedTuple, Union, overload
+from dataclasses import dataclass
+from operator import add, mul
+from typing import Any, Union, overload
 
 __all__ = [
     "RULES",
@@ -190,7 +191,8 @@ def _affine_partials(out: Any, wxb: list[Any]) -> list[Any]:
 # --------------------------------------------------------------------------------------
 
 
-class Rule(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Rule:
     """One primitive: ``forward(*inputs) -> out`` and ``partials(out, *inputs)``.
 
     An ``nary`` rule takes its inputs as one list instead: ``forward(inputs)``,
@@ -214,8 +216,8 @@ _ONE_ONE, _ONE, _ZERO, _ONE_ZERO = (1.0, 1.0), (1.0,), (0.0,), (1.0, 0.0)  # sha
 
 RULES: dict[str, Rule] = {
     # op              forward(a, ...)                          d out / d input, one per input
-    "+":          Rule(lambda a, b: a + b,                        lambda out, a, b: _ONE_ONE),
-    "*":          Rule(lambda a, b: a * b,                        lambda out, a, b: (b, a)),
+    "+":          Rule(add,                                       lambda out, a, b: _ONE_ONE),
+    "*":          Rule(mul,                                       lambda out, a, b: (b, a)),
     "**":         Rule(_pow,                                      _pow_partials),
     "exp":        Rule(_exp,                                      lambda out, a: (out,)),
     "log":        Rule(_log,                                      lambda out, a: (1.0 / a,)),
@@ -425,7 +427,9 @@ def _nary(op: str, parents: tuple[Value, ...], args: list[float] | None = None) 
     ``args``, when given, must be ``[p.data for p in parents]`` (a layer reads its
     inputs' data once for all its neurons).
     """
-    forward, partials, _ = RULES[op]
+    rule = RULES[op]
+    forward = rule.forward
+    partials = rule.partials
     if args is None:
         args = [p.data for p in parents]
     out = forward(args)
@@ -442,41 +446,81 @@ def _nary(op: str, parents: tuple[Value, ...], args: list[float] | None = None) 
     return node
 
 
-def _unary(op: str, a: Value) -> Value:
-    """Make the node ``op(a)``; every activation's hot path."""
-    forward, partials, _ = RULES[op]
-    x = a.data
-    out = forward(x)
-    node = _new(Value)
-    node.data = out
-    node.grad = 0.0
-    node.label = ""
-    if _plain:
-        node._op = op
-        node._prev = (a,)
-        node._local = partials(out, x)
-    else:
-        _record(node, op, (a,), RULES[op].local, (x,))
-    return node
+def _unary_op(op: str, doc: str) -> Callable[[Value], Value]:
+    """The method ``x.<op>()``: it makes the node ``op(x)`` from ``RULES[op]``.
+
+    Every unary node is made here, inline, as one call: this is every activation's
+    hot path (``Value.relu``, ``Value.exp``, ...).
+    """
+
+    def method(self: Value) -> Value:
+        rule = RULES[op]
+        forward = rule.forward  # a plain load: calling rule.forward() directly is slower
+        x = self.data
+        out = forward(x)
+        node = _new(Value)
+        node.data = out
+        node.grad = 0.0
+        node.label = ""
+        if _plain:
+            node._op = op
+            node._prev = (self,)
+            partials = rule.partials
+            node._local = partials(out, x)
+        else:
+            _record(node, op, (self,), rule.local, (x,))
+        return node
+
+    method.__name__, method.__qualname__, method.__doc__ = op, f"Value.{op}", doc
+    return method
 
 
-def _binary(op: str, a: Value, b: Value) -> Value:
-    """Make the node ``op(a, b)``; every + and *'s hot path."""
-    forward, partials, _ = RULES[op]
-    x = a.data
-    y = b.data
-    out = forward(x, y)
-    node = _new(Value)
-    node.data = out
-    node.grad = 0.0
-    node.label = ""
-    if _plain:
-        node._op = op
-        node._prev = (a, b)
-        node._local = partials(out, x, y)
-    else:
-        _record(node, op, (a, b), RULES[op].local, (x, y))
-    return node
+def _binary_op(
+    name: str, op: str, doc: str, reflected: bool = False
+) -> Callable[[Value, Any], Value]:
+    """The method ``self <op> other``: it makes the node ``op(self, other)`` from
+    ``RULES[op]`` (``op(other, self)`` when ``reflected``, for ``__radd__`` and friends).
+
+    A number ``other`` becomes a constant leaf; anything else gives NotImplemented, so
+    Python raises its usual TypeError naming both types. Every binary node is made
+    here, inline, as one call: this is every + and *'s hot path.
+    """
+
+    def method(self: Value, other: Any) -> Value:
+        o: Value | None
+        if other.__class__ is Value:
+            o = other
+        else:
+            o = _lift(other)
+            if o is None:
+                return NotImplemented
+        if reflected:
+            a, b = o, self
+        else:
+            a, b = self, o
+        rule = RULES[op]
+        forward = rule.forward  # a plain load: calling rule.forward() directly is slower
+        x = a.data
+        y = b.data
+        out = forward(x, y)
+        node = _new(Value)
+        node.data = out
+        node.grad = 0.0
+        node.label = ""
+        if _plain:
+            node._op = op
+            node._prev = (a, b)
+            partials = rule.partials
+            node._local = partials(out, x, y)
+        else:
+            _record(node, op, (a, b), rule.local, (x, y))
+        return node
+
+    method.__name__, method.__qualname__, method.__doc__ = name, f"Value.{name}", doc
+    return method
+
+
+_leaky_relu = _binary_op("_leaky_relu", "leaky_relu", "x if x > 0 else alpha * x, alpha a Value.")
 
 
 class Value:
@@ -538,30 +582,13 @@ class Value:
 
     # -- arithmetic -----------------------------------------------------------------
 
-    def __add__(self, other: Operand) -> Value:
-        o = other if other.__class__ is Value else _lift(other)
-        return NotImplemented if o is None else _binary("+", self, o)
-
-    def __radd__(self, other: Operand) -> Value:  # other + self
-        o = _lift(other)
-        return NotImplemented if o is None else _binary("+", o, self)
-
-    def __mul__(self, other: Operand) -> Value:
-        o = other if other.__class__ is Value else _lift(other)
-        return NotImplemented if o is None else _binary("*", self, o)
-
-    def __rmul__(self, other: Operand) -> Value:  # other * self
-        o = _lift(other)
-        return NotImplemented if o is None else _binary("*", o, self)
-
-    def __pow__(self, other: Operand) -> Value:
-        """self ** other, where other is a number or a Value (d/d(other) = out * ln self)."""
-        o = _lift(other)
-        return NotImplemented if o is None else _binary("**", self, o)
-
-    def __rpow__(self, other: Operand) -> Value:  # other ** self
-        o = _lift(other)
-        return NotImplemented if o is None else _binary("**", o, self)
+    # Each method makes one node from the rule table (see _binary_op and _unary_op).
+    __add__ = _binary_op("__add__", "+", "self + other")
+    __radd__ = _binary_op("__radd__", "+", "other + self", reflected=True)
+    __mul__ = _binary_op("__mul__", "*", "self * other")
+    __rmul__ = _binary_op("__rmul__", "*", "other * self", reflected=True)
+    __pow__ = _binary_op("__pow__", "**", "self ** other (d/d other = out * ln self)")
+    __rpow__ = _binary_op("__rpow__", "**", "other ** self", reflected=True)
 
     def __neg__(self) -> Value:  # -self = self * -1
         return self * -1.0
@@ -588,25 +615,11 @@ class Value:
 
     # -- functions ------------------------------------------------------------------
 
-    def exp(self) -> Value:
-        """e**x. Raises OverflowError naming the operand when x > ~709.78."""
-        return _unary("exp", self)
-
-    def log(self) -> Value:
-        """ln x. Raises ValueError naming the operand when x <= 0."""
-        return _unary("log", self)
-
-    def tanh(self) -> Value:
-        """tanh x; never overflows: ``Value(1000).tanh()`` is 1.0 with gradient 0.0."""
-        return _unary("tanh", self)
-
-    def sigmoid(self) -> Value:
-        """1 / (1 + e**-x), never overflows: ``Value(-1000).sigmoid()`` is 0.0."""
-        return _unary("sigmoid", self)
-
-    def relu(self) -> Value:
-        """max(0, x); its derivative at 0 is taken as 0, as in PyTorch."""
-        return _unary("relu", self)
+    exp = _unary_op("exp", "e**x. Raises OverflowError naming the operand past x ~ 709.78.")
+    log = _unary_op("log", "ln x. Raises ValueError naming the operand when x <= 0.")
+    tanh = _unary_op("tanh", "tanh x; never overflows: Value(1000).tanh() is 1.0, grad 0.")
+    sigmoid = _unary_op("sigmoid", "1 / (1 + e**-x); never overflows: Value(-1000) gives 0.0.")
+    relu = _unary_op("relu", "max(0, x); its derivative at 0 is taken as 0, as in PyTorch.")
 
     def leaky_relu(self, alpha: Operand = 0.01) -> Value:
         """x if x > 0 else alpha * x. ``alpha`` may be a Value (a learnable slope)."""
@@ -618,7 +631,7 @@ class Value:
             )
         else:
             k = _leaf(_as_float(alpha, "leaky_relu alpha"))
-        return _binary("leaky_relu", self, k)
+        return _leaky_relu(self, k)
 
     # -- comparisons (by data) and identity ------------------------------------------
 
@@ -685,7 +698,7 @@ class Value:
         checking = _anomaly is not None
         for v in reversed(order):
             g = v.grad
-            if g:  # a zero gradient adds nothing: dead ReLUs and met margins cost no work
+            if g != 0.0:  # a zero gradient adds nothing: dead ReLUs and met margins cost no work
                 for p, d in zip(v._prev, v._local):
                     p.grad += d * g
                 if checking:

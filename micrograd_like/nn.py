@@ -20,7 +20,6 @@ one ``*`` node per weight, to draw or to study.
 
 from __future__ import annotations
 
-import functools
 import math
 import numbers
 import random
@@ -29,7 +28,7 @@ from collections.abc import Set as AbstractSet
 from operator import attrgetter
 from typing import Any, NamedTuple
 
-from micrograd_like.engine import Value, _binary, _nary, _unary, log_softmax
+from micrograd_like.engine import Value, _nary, log_softmax
 
 __all__ = [
     "ACTIVATIONS",
@@ -271,14 +270,14 @@ def _collect(prefix: str, obj: object, out: list[tuple[str, Value]], seen: set[i
 
 def _leaky_relu(z: Value) -> Value:
     """leaky_relu(z) = z if z > 0 else 0.01 * z (the slope is a fresh constant leaf)."""
-    return _binary("leaky_relu", z, Value(LEAKY_RELU_SLOPE))
+    return z.leaky_relu(LEAKY_RELU_SLOPE)
 
 
 _ACTIVATION_FN: dict[str, Callable[[Value], Value] | None] = {
     "linear": None,  # no node at all
-    "relu": functools.partial(_unary, "relu"),
-    "tanh": functools.partial(_unary, "tanh"),
-    "sigmoid": functools.partial(_unary, "sigmoid"),
+    "relu": Value.relu,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
     "leaky_relu": _leaky_relu,
 }
 

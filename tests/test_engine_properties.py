@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
@@ -61,7 +62,7 @@ def test_a_program_reuses_nodes():
 
 def test_check_gradients_names_the_node_that_is_wrong(monkeypatch):
     # Break tanh's rule on purpose (drop the square): the checker must point at tanh.
-    broken = RULES["tanh"]._replace(partials=lambda out, a: (1.0 - out,))
+    broken = dataclasses.replace(RULES["tanh"], partials=lambda out, a: (1.0 - out,))
     monkeypatch.setitem(RULES, "tanh", broken)
     with pytest.raises(GradientMismatch) as info:
         check_gradients(lambda x: (x * 2).tanh() * 3, [0.3])
