@@ -699,8 +699,11 @@ class Value:
         for v in reversed(order):
             g = v.grad
             if g != 0.0:  # a zero gradient adds nothing: dead ReLUs and met margins cost no work
-                for p, d in zip(v._prev, v._local):
-                    p.grad += d * g
+                local = v._local  # an index, not zip(): zip costs more than 2 edges do
+                i = 0
+                for p in v._prev:
+                    p.grad += local[i] * g
+                    i += 1
                 if checking:
                     _check_backward(v)
 
@@ -769,8 +772,11 @@ def _walk(root: Value, prune: bool, saved: list[tuple[Value, Any]] | None = None
                 push(v)
                 # parents are pushed right to left, so they are visited left to right
                 if prune:
-                    for p, d in zip(reversed(v._prev), reversed(v._local)):
-                        if d and p._prev and p.grad is not done:
+                    local = v._local
+                    i = len(local)
+                    for p in reversed(v._prev):
+                        i -= 1
+                        if local[i] and p._prev and p.grad is not done:
                             push(p)
                 else:
                     for p in reversed(v._prev):
