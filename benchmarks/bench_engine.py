@@ -9,10 +9,12 @@
 * The fused n-ary nodes ``vsum``, ``dot``, ``affine``, ``logsumexp``: one node over N
   inputs, in ns per input; micrograd builds the same sum from + and * nodes
   (``sum(xs)``, ``sum(w*x)``, ``sum((w*x ...), b)`` as its Neuron does).
-* The headline, ours alone: a chain of 100,000 adds, written ``x = x + y`` in a plain
-  loop (the side-by-side chains call a lambda per step, so one source runs on both
-  engines; that call is not the engine's cost). Target: forward + backward <= 1 us per
-  node.
+* The headline: a chain of 100,000 adds, written ``x = x + y`` in a plain loop (the
+  side-by-side chains call a lambda per step, so one source runs on both engines; that
+  call is not the engine's cost). Target: forward + backward <= 1 us per node. The
+  machine moves that number by up to 1.5x from one hour to the next, so micrograd
+  (GC off) runs the same chain alongside: the issue's figures for it, 0.75 + 0.5 us,
+  make 1 us a ratio of 0.8.
 
 The cyclic GC is off while timing (collected between runs); the headline chain is also
 timed with it on.
@@ -68,12 +70,16 @@ def chain(V: Any, op: Op, x0: float, y0: float, n: int, reps: int, deep: bool = 
     return run
 
 
-def add_chain(n: int, gc_on: bool) -> Any:
-    """The headline: ``x = x + y`` written out, as a user writes it (no lambda per step)."""
+def add_chain(V: Any, n: int, gc_on: bool) -> Any:
+    """The headline: ``x = x + y`` written out, as a user writes it (no lambda per step).
+
+    micrograd's backward recurses once per node, so its recursion limit is raised.
+    """
 
     def run() -> dict[str, float]:
-        with contextlib.nullcontext() if gc_on else h.gc_disabled():
-            x, y = Value(0.5), Value(1e-3)
+        gc_state = contextlib.nullcontext() if gc_on else h.gc_disabled()
+        with gc_state, h.recursion_limit(n + 1000):
+            x, y = V(0.5), V(1e-3)
             t0 = h.now()
             for _ in range(n):
                 x = x + y
@@ -206,20 +212,24 @@ def main(argv: list[str] | None = None) -> int:
     print(" from + and * nodes)\n")
     print("\n".join(ratio_lines))
 
-    # ---- headline: ours alone, a chain of 100k adds -----------------------------------
-    t = h.alternate(
-        {"GC off": add_chain(n_head, gc_on=False), "GC on": add_chain(n_head, gc_on=True)},
-        rounds=head_rounds,
-    )
-    print(f"\nheadline: a chain of {n_head:,} adds, ours alone (median of {head_rounds})")
+    # ---- headline: a chain of 100k adds; micrograd (GC off) alongside, for scale --------
+    contenders = {
+        "ours, GC off": add_chain(Value, n_head, gc_on=False),
+        "ours, GC on": add_chain(Value, n_head, gc_on=True),
+    }
+    if MV is not None:
+        contenders["micrograd, GC off"] = add_chain(MV, n_head, gc_on=False)
+    t = h.alternate(contenders, rounds=head_rounds)
+    print(f"\nheadline: a chain of {n_head:,} adds (median of {head_rounds} alternating rounds)")
+    totals: dict[str, float | None] = {}
     hrows = []
-    for name in ("GC off", "GC on"):
+    for name in contenders:
         f, b = t.median(name, "forward"), t.median(name, "backward")
-        total = None if f is None or b is None else f + b
-        hrows.append([name, h.ns(f), h.ns(b), h.ns(total)])
-    print(h.table(["cyclic GC", "fwd ns/node", "bwd ns/node", "fwd+bwd ns/node"], hrows))
-    f, b = t.median("GC off", "forward"), t.median("GC off", "backward")
-    total_ns = None if f is None or b is None else 1e9 * (f + b)
+        totals[name] = None if f is None or b is None else f + b
+        hrows.append([name, h.ns(f), h.ns(b), h.ns(totals[name])])
+    print(h.table(["engine, cyclic GC", "fwd ns/node", "bwd ns/node", "fwd+bwd ns/node"], hrows))
+    f, b = t.median("ours, GC off", "forward"), t.median("ours, GC off", "backward")
+    total_ns = None if totals["ours, GC off"] is None else 1e9 * totals["ours, GC off"]
     print(h.target_line("ours, fwd+bwd per node", total_ns, 1000.0, False, unit=" ns"))
     report.add(
         f"engine {n_head:,}-add chain fwd+bwd ns/node",
@@ -227,6 +237,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{h.ns(f)} + {h.ns(b)} = {h.ns(None if total_ns is None else total_ns / 1e9)} ns",
         f"<= 1000 ns: {h.verdict(total_ns, 1000.0, False)}",
     )
+    # The issue's table puts micrograd (GC off) at 0.75 + 0.5 us on this chain, so
+    # 1 us is 0.8x micrograd; the ratio, unlike the ns, does not move with the machine.
+    r = h.ratio(totals["ours, GC off"], totals.get("micrograd, GC off"))
+    print(h.ratio_line("ours/micrograd-GC-off [add chain, fwd+bwd]", r, 0.8, False, no_mg))
+    report.add("engine add chain ours/micrograd-GC-off", r, h.fmt(r, "x"))
     report.save(args.json)
     return 0
 

@@ -27,6 +27,7 @@ EXPECTED: dict[str, list[str]] = {
         "ratio micrograd/ours [+, fwd+bwd]: ",
         "ratio micrograd/ours [dot, fwd+bwd]: ",
         "ours, fwd+bwd per node: ",
+        "ratio ours/micrograd-GC-off [add chain, fwd+bwd]: ",
     ],
     "bench_memory": [
         "ours bytes per node [+ chain]: ",
