@@ -442,7 +442,7 @@ def _nary(op: str, parents: tuple[Value, ...], args: list[float] | None = None) 
         node._prev = parents
         node._local = partials(out, args)
     else:
-        _record(node, op, parents, RULES[op].local, args)
+        _record(node, op, parents, rule.local, args)
     return node
 
 
@@ -520,9 +520,6 @@ def _binary_op(
     return method
 
 
-_leaky_relu = _binary_op("_leaky_relu", "leaky_relu", "x if x > 0 else alpha * x, alpha a Value.")
-
-
 class Value:
     """A scalar that remembers how it was computed, so it can be differentiated.
 
@@ -589,6 +586,7 @@ class Value:
     __rmul__ = _binary_op("__rmul__", "*", "other * self", reflected=True)
     __pow__ = _binary_op("__pow__", "**", "self ** other (d/d other = out * ln self)")
     __rpow__ = _binary_op("__rpow__", "**", "other ** self", reflected=True)
+    _leaky_relu = _binary_op("_leaky_relu", "leaky_relu", "leaky_relu with a Value slope")
 
     def __neg__(self) -> Value:  # -self = self * -1
         return self * -1.0
@@ -631,7 +629,7 @@ class Value:
             )
         else:
             k = _leaf(_as_float(alpha, "leaky_relu alpha"))
-        return _leaky_relu(self, k)
+        return self._leaky_relu(k)
 
     # -- comparisons (by data) and identity ------------------------------------------
 
