@@ -387,15 +387,24 @@ class Neuron(Module):
         """
         return self._forward_fine(_inputs(x, len(self.w), "Neuron"))
 
-    def _forward(self, xs: Sequence[Value], xdata: list[float] | None = None) -> Value:
+    def _forward(
+        self,
+        xs: Sequence[Value],
+        xdata: list[float] | None = None,
+        wdata: list[float] | None = None,
+    ) -> Value:
         """The hot path, for checked inputs: ONE affine node, then the activation node.
 
-        ``xdata`` is ``[x.data for x in xs]``, read once by the layer for all its neurons.
+        ``xdata`` is ``[x.data for x in xs]``, read once by the layer for all its neurons;
+        ``wdata`` is ``[w.data for w in self.w]``, read once for a whole batch.
         """
         if xdata is None:
             xdata = [x.data for x in xs]
-        args = [w.data for w in self.w]
-        args += xdata
+        if wdata is None:
+            args = [w.data for w in self.w]
+            args += xdata
+        else:
+            args = wdata + xdata
         args.append(self.b.data)
         z = _nary("affine", (*self.w, *xs, self.b), args)
         act = self._act
@@ -513,6 +522,15 @@ class Layer(Module):
             return [n._forward_fine(xs) for n in self.neurons]
         xdata = [x.data for x in xs]
         return [n._forward(xs, xdata) for n in self.neurons]
+
+    def _forward_batch(self, xss: list[Sequence[Value]]) -> list[list[Value]]:
+        """``[self._forward(xs) for xs in xss]``, reading every weight once, not per sample."""
+        weights = [(n, [w.data for w in n.w]) for n in self.neurons]
+        out = []
+        for xs in xss:
+            xdata = [x.data for x in xs]
+            out.append([n._forward(xs, xdata, wdata) for n, wdata in weights])
+        return out
 
     def parameters(self) -> list[Value]:
         return [p for n in self.neurons for p in (*n.w, n.b)]
@@ -642,6 +660,15 @@ class MLP(Module):
         if self._output_activation == "softmax":
             out = _softmax(out)
         return out[0] if len(out) == 1 else out
+
+    def _forward_batch(self, inputs: Sequence[object]) -> list[Value | list[Value]]:
+        """``[self(x) for x in inputs]``, the same graph, reading every weight once."""
+        xss: list[Sequence[Value]] = [_inputs(x, self._nin, "MLP") for x in inputs]
+        for layer in self.layers:
+            xss = layer._forward_batch(xss)  # type: ignore[assignment]
+        if self._output_activation == "softmax":
+            xss = [_softmax(out) for out in xss]
+        return [out[0] if len(out) == 1 else out for out in xss]  # type: ignore[misc]
 
     def parameters(self) -> list[Value]:
         return [p for layer in self.layers for n in layer.neurons for p in (*n.w, n.b)]

@@ -45,6 +45,7 @@ from typing import Any, NamedTuple
 
 from micrograd_like import losses as _losses
 from micrograd_like.engine import Value, _as_float, _positive, no_grad
+from micrograd_like.nn import MLP, Module
 from micrograd_like.optim import SGD, Adam, Optimizer
 
 __all__ = [
@@ -510,9 +511,7 @@ def fit(
         if val is not None:
             _check_targets(val[1], kind, loss_name, _n_outputs(first), "_val")
 
-    from micrograd_like.nn import Module  # only to know the model lifts inputs itself
-
-    lift = isinstance(model, Module)
+    lift = isinstance(model, Module)  # a Module lifts its inputs itself
     inputs: list[Any] = _lift_rows(rows) if lift else rows
     val_inputs: list[Any] = []
     if val is not None:
@@ -544,7 +543,7 @@ def fit(
                 gc.disable()  # graphs have no reference cycles: refcounting frees them
                 try:
                     try:
-                        outs = [model(inputs[i]) for i in batch]
+                        outs = _forward_all(model, [inputs[i] for i in batch])
                         batch_targets = [targets[i] for i in batch]
                         data_loss = loss_fn(outs, batch_targets)
                         total = data_loss + _losses.l2(params, alpha) if alpha else data_loss
@@ -618,6 +617,13 @@ def _postfix(h: History) -> dict[str, str]:
 # --------------------------------------------------------------------------------------
 # Evaluating and predicting
 # --------------------------------------------------------------------------------------
+
+
+def _forward_all(model: Any, xs: list[Any]) -> list[Any]:
+    """``[model(x) for x in xs]``; an MLP reads each weight once for the whole batch."""
+    if type(model).__call__ is MLP.__call__:
+        return model._forward_batch(xs)
+    return [model(x) for x in xs]
 
 
 def _evaluate(

@@ -109,6 +109,21 @@ def test_one_fit_epoch_is_exactly_one_textbook_step(moons):
     )
 
 
+def test_fit_calls_a_model_that_defines_its_own_call(moons):
+    # fit batches an MLP's forward; a subclass with its own __call__ must still be called
+    # once per sample, or its code would be skipped.
+    X, y = moons
+    calls = []
+
+    class Counting(MLP):
+        def __call__(self, x, fine=False):
+            calls.append(1)
+            return super().__call__(x, fine)
+
+    fit(Counting(2, [4, 1], seed=1), X[:20], y[:20], loss="hinge", epochs=1, progress=False)
+    assert len(calls) == 1 + 20  # one first call checks the output shape, then 20 samples
+
+
 # --------------------------------------------------------------------------------------
 # Divergence
 # --------------------------------------------------------------------------------------
