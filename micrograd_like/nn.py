@@ -663,12 +663,12 @@ class MLP(Module):
 
     def _forward_batch(self, inputs: Sequence[object]) -> list[Value | list[Value]]:
         """``[self(x) for x in inputs]``, the same graph, reading every weight once."""
-        xss: list[Sequence[Value]] = [_inputs(x, self._nin, "MLP") for x in inputs]
+        xss: list[Any] = [_inputs(x, self._nin, "MLP") for x in inputs]
         for layer in self.layers:
-            xss = layer._forward_batch(xss)  # type: ignore[assignment]
+            xss = layer._forward_batch(xss)
         if self._output_activation == "softmax":
             xss = [_softmax(out) for out in xss]
-        return [out[0] if len(out) == 1 else out for out in xss]  # type: ignore[misc]
+        return [out[0] if len(out) == 1 else out for out in xss]
 
     def parameters(self) -> list[Value]:
         return [p for layer in self.layers for n in layer.neurons for p in (*n.w, n.b)]
