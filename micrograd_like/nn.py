@@ -370,7 +370,9 @@ class Neuron(Module):
         ``fine=True`` builds the step-by-step graph (see :meth:`forward_fine`).
         """
         xs = _inputs(x, len(self.w), "Neuron")
-        return self._forward_fine(xs) if fine else self._forward(xs)
+        if fine:
+            return self._forward_fine(xs)
+        return self._forward(xs, [x.data for x in xs], [w.data for w in self.w])
 
     def forward_fine(self, x: object) -> Value:
         """The same output as ``self(x)``, as a graph with every step a node of its own.
@@ -387,24 +389,14 @@ class Neuron(Module):
         """
         return self._forward_fine(_inputs(x, len(self.w), "Neuron"))
 
-    def _forward(
-        self,
-        xs: Sequence[Value],
-        xdata: list[float] | None = None,
-        wdata: list[float] | None = None,
-    ) -> Value:
+    def _forward(self, xs: Sequence[Value], xdata: list[float], wdata: list[float]) -> Value:
         """The hot path, for checked inputs: ONE affine node, then the activation node.
 
-        ``xdata`` is ``[x.data for x in xs]``, read once by the layer for all its neurons;
-        ``wdata`` is ``[w.data for w in self.w]``, read once for a whole batch.
+        ``xdata`` is ``[x.data for x in xs]`` and ``wdata`` is ``[w.data for w in self.w]``,
+        read by the caller: a layer reads xdata once for all its neurons, and a batch
+        reads wdata once for all its samples.
         """
-        if xdata is None:
-            xdata = [x.data for x in xs]
-        if wdata is None:
-            args = [w.data for w in self.w]
-            args += xdata
-        else:
-            args = wdata + xdata
+        args = wdata + xdata
         args.append(self.b.data)
         z = _nary("affine", (*self.w, *xs, self.b), args)
         act = self._act
@@ -521,10 +513,10 @@ class Layer(Module):
         if fine:
             return [n._forward_fine(xs) for n in self.neurons]
         xdata = [x.data for x in xs]
-        return [n._forward(xs, xdata) for n in self.neurons]
+        return [n._forward(xs, xdata, [w.data for w in n.w]) for n in self.neurons]
 
     def _forward_batch(self, xss: list[Sequence[Value]]) -> list[list[Value]]:
-        """``[self._forward(xs) for xs in xss]``, reading every weight once, not per sample."""
+        """``[self._forward(xs) for xs in xss]``, reading each weight once, not per sample."""
         weights = [(n, [w.data for w in n.w]) for n in self.neurons]
         out = []
         for xs in xss:
