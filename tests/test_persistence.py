@@ -9,31 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from documents import document, small_model
 
 from micrograd_like import serialize
 from micrograd_like.engine import Value
 from micrograd_like.nn import MLP
 from micrograd_like.serialize import MAX_PARAMETERS, load, save
-
-
-def small_model() -> MLP:
-    return MLP(2, [3, 2], activation="tanh", output_activation="sigmoid", seed=0)
-
-
-def document(model: MLP | None = None) -> dict[str, Any]:
-    """The JSON document save() writes for ``model`` (default: a small model)."""
-    m = model or small_model()
-    return {
-        "format": "micrograd_like.mlp",
-        "version": 1,
-        "architecture": {
-            "nin": m.nin,
-            "nouts": m.nouts,
-            "activation": m.activation,
-            "output_activation": m.output_activation,
-        },
-        "parameters": m.state_dict(),
-    }
 
 
 def write(path: Path, doc: Any) -> Path:

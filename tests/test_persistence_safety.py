@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from documents import document, small_model
 
 import micrograd_like
 from micrograd_like import serialize
@@ -38,26 +39,6 @@ from micrograd_like.optim import SGD, Adam, Optimizer
 from micrograd_like.serialize import MAX_PARAMETERS, load, save
 
 PACKAGE = Path(micrograd_like.__file__).resolve().parent
-
-
-def small_model(seed: int = 0) -> MLP:
-    return MLP(2, [3, 2], activation="tanh", output_activation="sigmoid", seed=seed)
-
-
-def document(model: MLP | None = None) -> dict[str, Any]:
-    """The JSON document save() writes for ``model``."""
-    m = model or small_model()
-    return {
-        "format": serialize.FORMAT,
-        "version": serialize.VERSION,
-        "architecture": {
-            "nin": m.nin,
-            "nouts": m.nouts,
-            "activation": m.activation,
-            "output_activation": m.output_activation,
-        },
-        "parameters": m.state_dict(),
-    }
 
 
 def refused(path: Path) -> str:
