@@ -3,10 +3,13 @@
 A :class:`Value` wraps one float. Every operation on Values records a node of a graph.
 A node keeps
 
-* ``_prev``  - its parents, in order (the operands of the op);
 * ``_op``    - the op's name, a key of :data:`RULES` (``""`` for a leaf);
-* ``_local`` - the local partial derivatives d(node)/d(parent), one per parent,
-  worked out from the rule table when the node is made.
+* ``_edges`` - ``(d1, ..., dn, None, p1, ..., pn)``: the local partial derivatives
+  di = d(node)/d(pi), worked out from the rule table when the node is made, then its
+  parents pi (the operands of the op, in order). :attr:`Value.local_grads` and
+  :attr:`Value.parents` are its two halves. One container per node, not two, keeps
+  a ``*`` node under 200 bytes; the ``None`` between the halves is where the loops
+  over either half stop.
 
 :meth:`Value.backward` walks the graph once, from the output back to the leaves, and
 applies the chain rule, ``parent.grad += local * node.grad``. That one line is the only
@@ -196,11 +199,12 @@ class Rule:
     """One primitive: ``forward(*inputs) -> out`` and ``partials(out, *inputs)``.
 
     An ``nary`` rule takes its inputs as one list instead: ``forward(inputs)``,
-    ``partials(out, inputs)``. :meth:`run` and :meth:`local` call either kind.
+    ``partials(out, inputs)``, and its partials return a new list (the node it is made
+    for keeps that list as its edges). :meth:`run` and :meth:`local` call either kind.
     """
 
     forward: Callable[..., Any]
-    partials: Callable[..., Sequence[Any]]
+    partials: Callable[..., Any]  # a sequence, one per input (a new list if nary)
     nary: bool = False
 
     def run(self, inputs: Sequence[Any]) -> Any:
@@ -226,7 +230,7 @@ RULES: dict[str, Rule] = {
     "relu":       Rule(lambda a: a if a > 0.0 else 0.0,           lambda out, a: _ONE if a > 0.0 else _ZERO),
     "leaky_relu": Rule(lambda a, k: a if a > 0.0 else k * a,      lambda out, a, k: _ONE_ZERO if a > 0.0 else (k, a)),
     # n-ary, fused: one node however many inputs, which come as one list xs
-    "sum":        Rule(sum,                                       lambda out, xs: (1.0,) * len(xs),          nary=True),
+    "sum":        Rule(sum,                                       lambda out, xs: [1.0] * len(xs),          nary=True),
     "dot":        Rule(_dot,                                      _dot_partials,                             nary=True),
     "affine":     Rule(_affine,                                   _affine_partials,                          nary=True),
     # d lse / d xi = softmax(x)i; both rows shift by max(x), so logits of any size work
@@ -322,7 +326,7 @@ def detect_anomaly() -> Iterator[None]:
 def _record(
     node: Value,
     op: str,
-    parents: tuple[Value, ...],
+    parents: Sequence[Value],
     local: Callable[[float, Sequence[float]], Sequence[Any]],
     args: Sequence[float],
 ) -> None:
@@ -333,23 +337,23 @@ def _record(
             f"op {op!r} gave {node.data!r} in forward from operands ({operands}), at {_user_site()}"
         )
     if not _grad_enabled:
-        node._op, node._prev, node._local = "", (), ()
+        node._op, node._edges = "", ()
         return
-    node._op, node._prev, node._local = op, parents, local(node.data, args)
+    node._op, node._edges = op, (*local(node.data, args), None, *parents)
     if _anomaly is not None:
         _anomaly.origins[node] = _user_site()
 
 
 def _check_backward(v: Value) -> None:
     """Inside detect_anomaly(): raise if v's backward step left a parent's grad non-finite."""
-    for i, p in enumerate(v._prev):
+    for i, p in enumerate(v.parents):
         if not math.isfinite(p.grad):
             assert _anomaly is not None
             where = _anomaly.origins.get(v, "<made before detect_anomaly()>")
-            operands = ", ".join(repr(q.data) for q in v._prev)
+            operands = ", ".join(repr(q.data) for q in v.parents)
             raise AnomalyError(
                 f"op {v._op!r} gave gradient {p.grad!r} in backward to its operand #{i} "
-                f"(operands ({operands}), local derivative {v._local[i]!r}, upstream "
+                f"(operands ({operands}), local derivative {v.local_grads[i]!r}, upstream "
                 f"gradient {v.grad!r}); the node was made at {where}"
             )
 
@@ -412,7 +416,7 @@ def _lift(x: object) -> Value | None:
 def _leaf(data: float, label: str = "") -> Value:
     """A leaf holding ``data``, already checked (``Value.__init__`` without the checks)."""
     v = _new(Value)
-    v.data, v.grad, v.label, v._prev, v._op, v._local = data, 0.0, label, (), "", ()
+    v.data, v.grad, v.label, v._op, v._edges = data, 0.0, label, "", ()
     return v
 
 
@@ -421,7 +425,7 @@ def _leaf(data: float, label: str = "") -> Value:
 # --------------------------------------------------------------------------------------
 
 
-def _nary(op: str, parents: tuple[Value, ...], args: list[float] | None = None) -> Value:
+def _nary(op: str, parents: Sequence[Value], args: list[float] | None = None) -> Value:
     """Make the node ``op(parents)`` of an n-ary rule: its value and its local partials.
 
     ``args``, when given, must be ``[p.data for p in parents]`` (a layer reads its
@@ -439,8 +443,10 @@ def _nary(op: str, parents: tuple[Value, ...], args: list[float] | None = None) 
     node.label = ""
     if _plain:
         node._op = op
-        node._prev = parents
-        node._local = partials(out, args)
+        edges = partials(out, args)  # a new list, one per input: the node keeps it
+        edges.append(None)
+        edges += parents
+        node._edges = edges
     else:
         _record(node, op, parents, rule.local, args)
     return node
@@ -464,9 +470,9 @@ def _unary_op(op: str, doc: str) -> Callable[[Value], Value]:
         node.label = ""
         if _plain:
             node._op = op
-            node._prev = (self,)
             partials = rule.partials
-            node._local = partials(out, x)
+            (d,) = partials(out, x)
+            node._edges = (d, None, self)
         else:
             _record(node, op, (self,), rule.local, (x,))
         return node
@@ -509,9 +515,9 @@ def _binary_op(
         node.label = ""
         if _plain:
             node._op = op
-            node._prev = (a, b)
             partials = rule.partials
-            node._local = partials(out, x, y)
+            da, db = partials(out, x, y)
+            node._edges = (da, db, None, a, b)
         else:
             _record(node, op, (a, b), rule.local, (x, y))
         return node
@@ -541,14 +547,13 @@ class Value:
     Value(data=3.0, grad=6.0, label='x')
     """
 
-    __slots__ = ("data", "grad", "label", "_prev", "_op", "_local")
+    __slots__ = ("data", "grad", "label", "_op", "_edges")
 
     data: float
     grad: Any  # a float; a Value after backward(create_graph=True)
     label: str
-    _prev: tuple[Value, ...]
     _op: str
-    _local: Sequence[Any]
+    _edges: Sequence[Any]  # (d1, .., dn, None, p1, .., pn); a list for an n-ary node
 
     def __init__(self, data: float, label: str = "") -> None:
         if not isinstance(label, str):
@@ -556,9 +561,8 @@ class Value:
         self.data = _as_float(data, "Value data")
         self.grad = 0.0
         self.label = label
-        self._prev = ()
         self._op = ""
-        self._local = ()
+        self._edges = ()
 
     # -- the graph, by public names --------------------------------------------------
 
@@ -570,12 +574,16 @@ class Value:
     @property
     def parents(self) -> tuple[Value, ...]:
         """The operands this node was computed from, in order."""
-        return self._prev
+        e = self._edges
+        return tuple(e[(len(e) >> 1) + 1 :])
+
+    _prev = parents  # micrograd's name, read by its trace_graph notebook
 
     @property
-    def local_grads(self) -> Sequence[Any]:
+    def local_grads(self) -> tuple[Any, ...]:
         """d(self)/d(parent) for each parent, as the rule table gave them."""
-        return self._local
+        e = self._edges
+        return tuple(e[: len(e) >> 1])
 
     # -- arithmetic -----------------------------------------------------------------
 
@@ -697,11 +705,13 @@ class Value:
         for v in reversed(order):
             g = v.grad
             if g != 0.0:  # a zero gradient adds nothing: dead ReLUs and met margins cost no work
-                local = v._local  # an index, not zip(): zip costs more than 2 edges do
-                i = 0
-                for p in v._prev:
-                    p.grad += local[i] * g
+                e = v._edges  # (d1, .., dn, None, p1, .., pn): an index, not zip()
+                i = len(e) >> 1
+                for d in e:
+                    if d is None:
+                        break
                     i += 1
+                    e[i].grad += d * g
                 if checking:
                     _check_backward(v)
 
@@ -749,7 +759,7 @@ def _walk(root: Value, prune: bool, saved: list[tuple[Value, Any]] | None = None
     becomes 0.0.
     """
     order: list[Value] = []
-    if not root._prev:
+    if not root._edges:
         return order
     done = float(0)  # a new object: stale marks of an earlier walk are never `is done`
     busy = _BUSY
@@ -769,16 +779,20 @@ def _walk(root: Value, prune: bool, saved: list[tuple[Value, Any]] | None = None
                 v.grad = busy
                 push(v)
                 # parents are pushed right to left, so they are visited left to right
+                e = v._edges  # (d1, .., dn, None, p1, .., pn)
                 if prune:
-                    local = v._local
-                    i = len(local)
-                    for p in reversed(v._prev):
+                    i = len(e) >> 1
+                    for p in reversed(e):
+                        if p is None:
+                            break
                         i -= 1
-                        if local[i] and p._prev and p.grad is not done:
+                        if e[i] and p._edges and p.grad is not done:
                             push(p)
                 else:
-                    for p in reversed(v._prev):
-                        if p._prev and p.grad is not done:
+                    for p in reversed(e):
+                        if p is None:
+                            break
+                        if p._edges and p.grad is not done:
                             push(p)
     except BaseException:
         for u in (v, *stack):
@@ -802,8 +816,9 @@ def _chain_rule(root: Value, order: list[Value], create_graph: bool) -> dict[Val
         g = adjoint.get(v, 0.0)
         if isinstance(g, float) and g == 0.0:
             continue
-        local = RULES[v._op].local(v, v._prev) if create_graph else v._local
-        for p, d in zip(v._prev, local):
+        parents = v.parents
+        local = RULES[v._op].local(v, parents) if create_graph else v.local_grads
+        for p, d in zip(parents, local):
             contribution = d * g
             previous = adjoint.get(p)
             adjoint[p] = contribution if previous is None else previous + contribution
@@ -815,7 +830,7 @@ def _backward_create_graph(root: Value, order: list[Value]) -> None:
     adjoint = _chain_rule(root, order, create_graph=True)
     for v in order:
         v.grad = adjoint.get(v, 0.0)
-    leaves = {p for v in order for p in v._prev if not p._prev} if order else {root}
+    leaves = {p for v in order for p in v.parents if not p._edges} if order else {root}
     for leaf in leaves:
         g = adjoint.get(leaf, 0.0)
         leaf.grad = g if isinstance(leaf.grad, float) and leaf.grad == 0.0 else leaf.grad + g

@@ -398,7 +398,7 @@ class Neuron(Module):
         """
         args = wdata + xdata
         args.append(self.b.data)
-        z = _nary("affine", (*self.w, *xs, self.b), args)
+        z = _nary("affine", [*self.w, *xs, self.b], args)
         act = self._act
         return z if act is None else act(z)
 

@@ -176,6 +176,22 @@ def test_dot_is_one_node():
     assert [v.grad for v in x] == [1.0, 2.0, 3.0]
 
 
+def test_parents_and_local_grads_are_the_two_halves_of_a_node():
+    # dot(w, x) = 1*4 + 2*5 = 14: parents (w1, w2, x1, x2), and d/dwi = xi, d/dxi = wi
+    w = [Value(1.0), Value(2.0)]
+    x = [Value(4.0), Value(5.0)]
+    d = dot(w, x)
+    assert d.parents == (*w, *x)
+    assert d.local_grads == (4.0, 5.0, 1.0, 2.0)
+    # r = relu(-3) = 0: one parent, local derivative 0; e = exp(0) = 1, de/dr = e = 1
+    r = (w[0] * -3.0).relu()
+    e = r.exp()
+    assert (r.parents[0].op, r.local_grads) == ("*", (0.0,))
+    assert (e.parents, e.local_grads) == ((r,), (1.0,))
+    # a leaf has neither
+    assert (w[0].parents, w[0].local_grads) == ((), ())
+
+
 def test_affine_is_a_neuron_before_its_activation():
     # z = w.x + b with w = (0.5, -1), x = (2, 1), b = 0.25: 1 - 1 + 0.25 = 0.25
     # dz/dw = x = (2, 1); dz/dx = w = (0.5, -1); dz/db = 1
@@ -327,17 +343,17 @@ def test_topological_order_leaves_every_grad_as_it_was():
 
 
 def test_a_walk_that_fails_half_way_leaves_no_marks():
-    # A parent whose _prev raises stands in for a KeyboardInterrupt in the middle of the
+    # A parent whose _edges raises stands in for a KeyboardInterrupt in the middle of the
     # walk: afterwards every grad is a plain float again, never the walk's busy mark.
     class Broken(Value):
         __slots__ = ()
 
         @property
-        def _prev(self) -> tuple[Value, ...]:  # type: ignore[override]
+        def _edges(self) -> tuple[Value, ...]:  # type: ignore[override]
             raise RuntimeError("walk interrupted")
 
-        @_prev.setter
-        def _prev(self, value: tuple[Value, ...]) -> None:
+        @_edges.setter
+        def _edges(self, value: tuple[Value, ...]) -> None:
             pass
 
     a = Value(2.0)
