@@ -44,7 +44,7 @@ def measure(V: Any, op: Callable[[Any, Any], Any], n: int) -> dict[str, float]:
     """Bytes per node at each stage of one chain of n nodes (GC off throughout).
 
     Whether the graph was freed is judged by counting live Value instances, not bytes:
-    freed 2-tuples and floats go to CPython's free lists, which tracemalloc still counts.
+    freed small tuples and floats go to CPython's free lists, which tracemalloc still counts.
     """
     with h.gc_disabled(), h.recursion_limit(n + 1000):
         gc.collect()

@@ -199,12 +199,11 @@ class Rule:
     """One primitive: ``forward(*inputs) -> out`` and ``partials(out, *inputs)``.
 
     An ``nary`` rule takes its inputs as one list instead: ``forward(inputs)``,
-    ``partials(out, inputs)``, and its partials return a new list (the node it is made
-    for keeps that list as its edges). :meth:`run` and :meth:`local` call either kind.
+    ``partials(out, inputs)``. :meth:`run` and :meth:`local` call either kind.
     """
 
     forward: Callable[..., Any]
-    partials: Callable[..., Any]  # a sequence, one per input (a new list if nary)
+    partials: Callable[..., Sequence[Any]]
     nary: bool = False
 
     def run(self, inputs: Sequence[Any]) -> Any:
@@ -230,7 +229,7 @@ RULES: dict[str, Rule] = {
     "relu":       Rule(lambda a: a if a > 0.0 else 0.0,           lambda out, a: _ONE if a > 0.0 else _ZERO),
     "leaky_relu": Rule(lambda a, k: a if a > 0.0 else k * a,      lambda out, a, k: _ONE_ZERO if a > 0.0 else (k, a)),
     # n-ary, fused: one node however many inputs, which come as one list xs
-    "sum":        Rule(sum,                                       lambda out, xs: [1.0] * len(xs),          nary=True),
+    "sum":        Rule(sum,                                       lambda out, xs: (1.0,) * len(xs),          nary=True),
     "dot":        Rule(_dot,                                      _dot_partials,                             nary=True),
     "affine":     Rule(_affine,                                   _affine_partials,                          nary=True),
     # d lse / d xi = softmax(x)i; both rows shift by max(x), so logits of any size work
@@ -443,10 +442,7 @@ def _nary(op: str, parents: Sequence[Value], args: list[float] | None = None) ->
     node.label = ""
     if _plain:
         node._op = op
-        edges = partials(out, args)  # a new list, one per input: the node keeps it
-        edges.append(None)
-        edges += parents
-        node._edges = edges
+        node._edges = [*partials(out, args), None, *parents]
     else:
         _record(node, op, parents, rule.local, args)
     return node

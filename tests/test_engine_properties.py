@@ -8,7 +8,7 @@ import math
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from micrograd_like.engine import RULES, Value
+from micrograd_like.engine import RULES, Value, vsum
 from micrograd_like.gradcheck import GradientMismatch, check_gradients, numerical_grad
 from micrograd_like.testing import Program, Step, covered_primitives, programs
 
@@ -68,6 +68,19 @@ def test_check_gradients_names_the_node_that_is_wrong(monkeypatch):
         check_gradients(lambda x: (x * 2).tanh() * 3, [0.3])
     assert "input 0" in str(info.value)
     assert "op '*'" in str(info.value)  # the node feeding tanh gets a wrong gradient
+
+
+def test_a_patched_nary_rule_may_return_any_sequence(monkeypatch):
+    # s = x1 + x2 + x3 = 6, ds/dxi = 1, whether the rule gives its partials as a tuple
+    # or as one list it keeps and hands out again: the node copies them, never edits them
+    shared = [1.0, 1.0, 1.0]
+    for partials in (lambda out, xs: (1.0,) * len(xs), lambda out, xs: shared):
+        monkeypatch.setitem(RULES, "sum", dataclasses.replace(RULES["sum"], partials=partials))
+        xs = [Value(1.0), Value(2.0), Value(3.0)]
+        s = vsum(xs)
+        s.backward()
+        assert (s.data, [x.grad for x in xs]) == (6.0, [1.0, 1.0, 1.0])
+    assert shared == [1.0, 1.0, 1.0]
 
 
 def test_numerical_grad_by_hand():
