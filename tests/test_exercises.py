@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -477,3 +479,33 @@ def test_verdicts_print_as_their_message():
     assert isinstance(verdict, Verdict)
     assert repr(verdict) == str(verdict) == verdict.message
     assert repr(verdict).startswith("right!")
+
+
+# --------------------------------------------------------------------------------------
+# The notebooks: every exercise has a placeholder and a solution that passes its check
+# --------------------------------------------------------------------------------------
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+CALL = re.compile(r"\bcheck\.(\w+)\(")
+
+
+def _code(path: Path) -> list[str]:
+    cells = json.loads(path.read_text())["cells"]
+    return ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+
+
+def test_every_exercise_is_checked_and_has_a_tested_solution():
+    asked: dict[str, str] = {}
+    for path in sorted(NOTEBOOKS.glob("0*.ipynb")):
+        for source in _code(path):
+            for name in CALL.findall(source):
+                asked[name] = path.name
+                assert "= None" in source, f"{path.name}: check.{name} without a placeholder"
+    solutions = "\n".join(_code(NOTEBOOKS / "solutions.ipynb"))
+    solved = set(re.findall(r"assert check\.(\w+)\(", solutions))
+    assert set(asked) == solved, {n: asked.get(n) for n in set(asked) ^ solved}
+    methods = {n for n in dir(check) if not n.startswith("_")}
+    assert set(asked) == methods  # no check without its exercise
+    per_notebook = {p: sum(1 for n in asked if asked[n] == p) for p in set(asked.values())}
+    assert len(per_notebook) == 8 and all(2 <= k <= 3 for k in per_notebook.values())
+    assert "assert report and not report.missing and not report.warnings" in solutions
