@@ -459,6 +459,12 @@ def test_one_hidden_neuron():
     assert "MLP(1, [1, 1]" in str(check.one_hidden_neuron(MLP(1, [8, 1]), X, y))
     relu = MLP(1, [1, 1], seed=0)
     assert "tanh" in str(check.one_hidden_neuron(relu, X, y))
+    # untrained, its gradient is far from 0: with seed 2 its mse is already low (0.06)
+    # but it is not at a minimum
+    untrained = MLP(1, [1, 1], activation="tanh", seed=2)
+    verdict = check.one_hidden_neuron(untrained, X, y)
+    assert not verdict and "still falling" in str(verdict)
+    assert all(p.grad == 0.0 for p in untrained.parameters())  # the check leaves no grads
 
 
 def _history(lr: float, losses: list[float]) -> History:
