@@ -25,8 +25,9 @@ This is the plain path. Unless ``MICROGRAD_LIKE_REFERENCE=1`` is set before impo
 from __future__ import annotations
 
 import inspect
+import numbers
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Union, overload
+from typing import Any, Union, cast, overload
 
 from micrograd_like import modes
 from micrograd_like.checks import real
@@ -89,10 +90,8 @@ class Value:
         self.grad: Any = 0.0  # a Value after backward(create_graph=True)
         self.label = label
         self._op = _op
-        self._parents: Sequence[Any] = _checked_children(
-            _children
-        )  # see fast.py for the packed form
-        self._local_grads: Any = None  # None: no rule; user code assigns self._backward
+        self._parents: Any = _checked_children(_children)  # fast.py packs it differently
+        self._local_grads: Any = None  # no rule: user code assigns this node's _backward
         _check_names(_op, label)
 
     def _step(self) -> None:
@@ -145,7 +144,7 @@ class Value:
     @property
     def parents(self) -> tuple[Value, ...]:
         """The operands this node was computed from, in order."""
-        return tuple(self._parents)
+        return self._parents  # a tuple on this path
 
     @property
     def local_grads(self) -> tuple[Any, ...]:
@@ -154,7 +153,7 @@ class Value:
         Empty for a node made by user code (``Value(x, (a,), "sin")``): its own
         ``_backward`` passes the gradient on.
         """
-        return tuple(self._local_grads or ())
+        return self._local_grads or ()
 
     @property
     def _prev(self) -> set[Value]:
@@ -284,15 +283,17 @@ def topological_order(root: Value) -> list[Value]:
     """
     order: list[Value] = []
     visited: set[Value] = set()
-    stack = [(root, False)]
+    stack = [(root, False)] if root.parents else []
     while stack:
         v, parents_listed = stack.pop()
         if parents_listed:
             order.append(v)
-        elif v not in visited and v.parents:
+        elif v not in visited:
             visited.add(v)
-            stack.append((v, True))
-            stack.extend((p, False) for p in reversed(v.parents))  # left one first
+            stack.append((v, True))  # listed once every parent is
+            for p in reversed(v.parents):  # right to left, so the left one is listed first
+                if p.parents and p not in visited:
+                    stack.append((p, False))
     return order
 
 
@@ -341,12 +342,9 @@ def _lift(x: object) -> Value | None:
     """An operand as a Value: itself, a new constant leaf, or None when not a number."""
     if isinstance(x, Value):
         return x
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        try:
-            return Value(x)  # type: ignore[arg-type]  # other real numbers (Fraction, numpy)
-        except TypeError:
-            return None  # the operator returns NotImplemented; Python names the type
-    return Value(x)
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        return None  # the operator returns NotImplemented; Python names the type
+    return _result(real(x, "operand"))
 
 
 def _binary(op: str, a: object, b: object) -> Value:
@@ -361,8 +359,11 @@ def _values(xs: Iterable[Operand], what: str) -> tuple[Value, ...]:
     """The operands of an n-ary op as Values (numbers become constant leaves)."""
     if isinstance(xs, (Value, str, bytes, dict)) or not isinstance(xs, Iterable):
         raise TypeError(f"{what} must be a list of Values or numbers, got {type(xs).__name__}")
+    vs = tuple(xs)
+    if all(isinstance(v, Value) for v in vs):  # the common case: nothing to lift
+        return cast("tuple[Value, ...]", vs)
     out = []
-    for i, x in enumerate(xs):
+    for i, x in enumerate(vs):
         v = _lift(x)
         if v is None:
             raise TypeError(
