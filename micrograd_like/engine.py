@@ -117,8 +117,9 @@ class Value:
         gives ``a.grad == 2``), and leaves (inputs and parameters) keep adding across
         calls, as in PyTorch: call ``zero_grad()`` between training steps. Intermediate
         nodes hold the gradient of the latest call. With ``create_graph=True`` every
-        ``.grad`` is a Value that can be differentiated again. ``prune=True`` lets the
-        fast path skip what cannot change a leaf's gradient; here it changes nothing.
+        ``.grad`` is a Value that can be differentiated again. ``prune`` is kept for
+        compatibility and changes nothing: this walk visits every node, and the fast
+        path's walk skips only what leaves every ``.grad`` as this one does.
         """
         _check_flags(create_graph, prune)
         order = topological_order(self)

@@ -4,21 +4,41 @@ The contract. With the fast path installed (the default; ``MICROGRAD_LIKE_REFERE
 before import keeps it out), every op makes the node the plain path of
 :mod:`micrograd_like.engine` makes, with the same ``.data``, ``.op``, ``.parents`` and
 ``.local_grads``, bit for bit; and ``backward()`` leaves every ``.grad`` the plain
-``backward()`` leaves, bit for bit. One exception, for training loops:
-``backward(prune=True)`` does not walk behind a local derivative of 0 (a ReLU that is
-off): the leaves get the same gradients, up to the order of summation in the last bit,
-and the nodes it skips keep their old ``.grad``.
+``backward()`` leaves, with two documented differences:
 
-``tests/machinery/test_fast_path.py`` checks the contract on random graphs. Inside
-``no_grad()`` or ``detect_anomaly()``, and with ``create_graph=True``, every op and
-``backward()`` take the plain path.
+* **A local derivative of 0 passes nothing on**, as a gradient of 0 already does on both
+  paths: ``0 * inf`` is skipped rather than made NaN. This holds under
+  ``detect_anomaly()`` too, which therefore does not report it.
+* **The walk prunes exactly.** It does not walk behind a local derivative of 0 (a ReLU
+  that is off) when nothing behind it was ever walked or written by the chain rule, so
+  every ``.grad`` there is still the 0.0 it was made with: what the full walk would
+  give it. Every node gets the full walk's gradient; where pruning changes the order
+  in which three or more terms are summed into a node, it can differ in the last bit.
+  ``backward_steps`` walks everything, as the plain path does. A ``.grad`` assigned by
+  hand to an intermediate node that only lies behind such a zero is left as assigned.
+  ``prune=True`` is accepted and changes nothing.
+
+``tests/machinery/test_fast_path.py`` and ``test_pruning.py`` check the contract on
+random graphs. Inside ``no_grad()`` or ``detect_anomaly()``, and with
+``create_graph=True``, every op and ``backward()`` take the plain path.
 
 Why it is faster, in one place:
 
 * **Packed storage.** A node keeps its local derivatives and its parents in ONE
-  container, ``(d1, .., dn, None, p1, .., pn)``, in the ``_parents`` slot, with
-  ``_local_grads`` set to :data:`PACKED`. One container instead of two keeps a
-  ``*`` node at 200 bytes. ``Value.parents`` and ``Value.local_grads`` unpack it.
+  container, ``(d1, .., dn, s, p1, .., pn)``, in the ``_parents`` slot, with
+  ``_local_grads`` set to :data:`PACKED`. ``s``, in the middle, is the node's *stamp*
+  (below). ``Value.parents`` and ``Value.local_grads`` unpack it.
+* **Neuron nodes share their data.** A neuron's ``affine`` node made by a layer
+  (``_local_grads`` is :data:`AFFINE`) holds ``(neuron, s, inputs)``: ``neuron`` is the
+  neuron's weights, their data and its bias, read once and shared by every sample for
+  as long as no weight changes (a changed ``.data`` or a replaced weight makes a new
+  one); ``inputs`` is the layer's input Values and their data, shared by the layer's
+  neurons. A ReLU after it is made inline.
+* **Stamps, for exact pruning.** ``s`` is the current *era* (an object replaced at the
+  start of every walk and every chain-rule step of the plain path) when the node and
+  all its non-leaf ancestors were made in this era, and :data:`_OLD` otherwise. A walk
+  may skip an edge with a local derivative of 0 only when its parent's stamp is the
+  era the walk began in: then nothing behind it has been written since it was made.
 * **Inlined node makers.** Each op's method makes its node in one call, without
   going through ``_make`` and ``Rule.run``.
 * **Visit marks.** The backward walk marks a node visited by putting a mark object in
@@ -39,6 +59,7 @@ import math
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from operator import attrgetter, mul
 from typing import Any
 
 from micrograd_like import engine, modes, nn
@@ -46,17 +67,44 @@ from micrograd_like.engine import Value
 from micrograd_like.modes import RECORDING
 from micrograd_like.rules import RULES
 
-__all__ = ["PACKED", "forward_batch", "gc_paused", "install", "installed", "uninstall"]
+__all__ = ["AFFINE", "PACKED", "forward_batch", "gc_paused", "install", "installed", "uninstall"]
 
 PACKED = object()
 """The ``_local_grads`` of a node whose edges are packed into ``_parents``."""
+AFFINE = object()
+"""The ``_local_grads`` of a neuron's affine node made by a layer: ``(neuron, s, inputs)``."""
 
 _new = object.__new__
 _current = modes.current
 _switched = modes.SWITCHED  # [0] while no thread is inside no_grad() or detect_anomaly()
 _plain_make = engine._make
 _plain_backward = Value.backward
+_plain_chain_rule = engine._chain_rule
 _walk_lock = threading.RLock()
+_data = attrgetter("data")
+_AFFINE_RULE = RULES["affine"]
+_RELU_RULE = RULES["relu"]
+
+
+class _Era:
+    """The stamp of nodes made since the last walk (see the module's docstring)."""
+
+    __slots__ = ()
+
+
+_era = _Era()
+_OLD = _Era()  # the stamp of a node with an ancestor made in an earlier era: never current
+_NEVER = _Era()  # the era a walk compares stamps with when PRUNE is off: no stamp is it
+
+PRUNE = True
+"""Whether ``backward()`` prunes (exactly). False walks everything, as the plain path
+does; the tests compare the two."""
+
+
+def _next_era() -> None:
+    """Start a new era: every node made so far can no longer be pruned as never walked."""
+    global _era
+    _era = _Era()
 
 
 # --------------------------------------------------------------------------------------
@@ -67,17 +115,35 @@ _walk_lock = threading.RLock()
 def _parents(self: Value) -> tuple[Value, ...]:
     """The operands this node was computed from, in order."""
     e = self._parents
-    if self._local_grads is PACKED:
+    kind = self._local_grads
+    if kind is PACKED:
         return tuple(e[(len(e) >> 1) + 1 :])
+    if kind is AFFINE:
+        (ws, _, b, _, _), _, (xs, _) = e
+        return (*ws, *xs, b)
     return tuple(e)
 
 
 def _local_grads(self: Value) -> tuple[Any, ...]:
     """d(self)/d(parent) for each parent, as the rule table gave them."""
     e = self._parents
-    if self._local_grads is PACKED:
+    kind = self._local_grads
+    if kind is PACKED:
         return tuple(e[: len(e) >> 1])
-    return tuple(self._local_grads or ())
+    if kind is AFFINE:
+        (_, wdata, _, _, _), _, (_, xdata) = e
+        return (*xdata, *wdata, 1.0)
+    return tuple(kind or ())
+
+
+def _stamp(parents: Sequence[Value]) -> Any:
+    """The stamp of a node with these parents: this era if theirs all are (or they are leaves)."""
+    s = _era
+    for p in parents:
+        q = p._parents
+        if q and q[len(q) >> 1] is not s:
+            return _OLD
+    return s
 
 
 def make(op: str, parents: Sequence[Value], args: list[float] | None = None) -> Value:
@@ -100,7 +166,7 @@ def make(op: str, parents: Sequence[Value], args: list[float] | None = None) -> 
     node.grad = 0.0
     node.label = ""
     node._op = op
-    node._parents = [*local, None, *parents]
+    node._parents = (*local, _stamp(parents), *parents)
     node._local_grads = PACKED
     return node
 
@@ -122,7 +188,11 @@ def _unary(op: str) -> Callable[[Value], Value]:
         node._op = op
         partials = rule.partials
         (d,) = partials(out, x)
-        node._parents = (d, None, self)
+        s = _era
+        q = self._parents
+        if q and q[len(q) >> 1] is not s:
+            s = _OLD
+        node._parents = (d, s, self)
         node._local_grads = PACKED
         return node
 
@@ -168,7 +238,14 @@ def _binary(name: str, op: str, reflected: bool = False) -> Callable[[Value, Any
         node._op = op
         partials = rule.partials
         da, db = partials(out, x, y)
-        node._parents = (da, db, None, a, b)
+        s = _era
+        q = a._parents
+        if q and q[len(q) >> 1] is not s:
+            s = _OLD
+        q = b._parents
+        if q and q[len(q) >> 1] is not s:
+            s = _OLD
+        node._parents = (da, db, s, a, b)
         node._local_grads = PACKED
         return node
 
@@ -183,30 +260,52 @@ def _binary(name: str, op: str, reflected: bool = False) -> Callable[[Value, Any
 
 
 def backward(self: Value, create_graph: bool = False, prune: bool = False) -> None:
-    """Value.backward, with visit marks (see the module's docstring for the contract)."""
+    """Value.backward, with visit marks and exact pruning (see the module's docstring)."""
     engine._check_flags(create_graph, prune)
     with _walk_lock:
         if create_graph or (_switched[0] and _current().anomaly is not None):
             return _plain_backward(self, create_graph)
-        order = _walk(self, prune)  # every node in order now has grad 0.0
+        order = _walk(self)  # every node in order now has grad 0.0
         self.grad += 1.0
         for v in reversed(order):
             g = v.grad
-            if g != 0.0:  # a zero gradient passes nothing on
-                if v._local_grads is not PACKED:
+            if g != 0.0:  # a zero gradient passes nothing on, nor does a zero derivative
+                kind = v._local_grads
+                e = v._parents
+                if kind is PACKED:
+                    n = len(e)
+                    if n == 5:  # (da, db, s, a, b)
+                        d = e[0]
+                        if d:
+                            e[3].grad += d * g
+                        d = e[1]
+                        if d:
+                            e[4].grad += d * g
+                    elif n == 3:  # (d, s, a)
+                        d = e[0]
+                        if d:
+                            e[2].grad += d * g
+                    else:
+                        i = n >> 1
+                        for d in e[: n >> 1]:
+                            i += 1
+                            if d:
+                                e[i].grad += d * g
+                elif kind is AFFINE:  # parents w1..wn, x1..xn, b; derivatives x, w, 1
+                    (ws, wdata, b, _, _), _, (xs, xdata) = e
+                    for w, d in zip(ws, xdata):
+                        if d:
+                            w.grad += d * g
+                    for x, d in zip(xs, wdata):
+                        if d:
+                            x.grad += d * g
+                    b.grad += g  # 1.0 * g
+                else:
                     v._backward()  # a node of the plain layout, or made by user code
-                    continue
-                e = v._parents  # (d1, .., dn, None, p1, .., pn)
-                i = len(e) >> 1
-                for d in e:
-                    if d is None:
-                        break
-                    i += 1
-                    e[i].grad += d * g
     return None
 
 
-def _walk(root: Value, prune: bool) -> list[Value]:
+def _walk(root: Value) -> list[Value]:
     """topological_order, marking each listed node by setting its ``.grad`` to 0.0.
 
     Depth-first from ``root`` with an explicit stack. A node's ``.grad`` slot is its
@@ -216,9 +315,12 @@ def _walk(root: Value, prune: bool) -> list[Value]:
     * second pop (still busy, so every parent is listed by now): list it, and set its
       grad to ``done``, a 0.0 made for this walk (``is`` tells it from any other 0.0).
 
-    ``prune`` leaves out the parents behind a local derivative of 0. If the walk is
-    interrupted, no node is left busy: its grad becomes 0.0.
+    A parent behind a local derivative of 0 is not pushed when its stamp is ``era``,
+    the era this walk began in (nothing behind it has been written since it was made).
+    If the walk is interrupted, no node is left busy: its grad becomes 0.0.
     """
+    era = _era if PRUNE else _NEVER
+    _next_era()  # nodes walked now are not "never walked" for the next walk
     order: list[Value] = []
     if not root._parents:
         return order
@@ -237,19 +339,46 @@ def _walk(root: Value, prune: bool) -> list[Value]:
             elif g is not done:
                 v.grad = busy
                 push(v)
-                e = v._parents  # packed, or a plain tuple of parents (no None in it)
-                if prune and v._local_grads is PACKED:
-                    i = len(e) >> 1
-                    for p in reversed(e):
-                        if p is None:
-                            break
-                        i -= 1
-                        if e[i] and p._parents and p.grad is not done:
+                e = v._parents
+                kind = v._local_grads
+                if kind is PACKED:  # parents right to left: visited left to right
+                    n = len(e)
+                    if n == 5:
+                        p = e[4]
+                        q = p._parents
+                        if q and p.grad is not done and (e[1] or q[len(q) >> 1] is not era):
                             push(p)
+                        p = e[3]
+                        q = p._parents
+                        if q and p.grad is not done and (e[0] or q[len(q) >> 1] is not era):
+                            push(p)
+                    elif n == 3:
+                        p = e[2]
+                        q = p._parents
+                        if q and p.grad is not done and (e[0] or q[len(q) >> 1] is not era):
+                            push(p)
+                    else:
+                        i = n >> 1
+                        j = n
+                        while j > i + 1:
+                            j -= 1
+                            p = e[j]
+                            q = p._parents
+                            if q and p.grad is not done and (e[j - i - 1] or q[len(q) >> 1] is not era):  # fmt: skip
+                                push(p)
+                elif kind is AFFINE:
+                    (ws, _, b, nonleaf, _), _, (xs, _) = e
+                    if nonleaf and b._parents and b.grad is not done:
+                        push(b)
+                    for p in reversed(xs):
+                        if p._parents and p.grad is not done:
+                            push(p)
+                    if nonleaf:
+                        for p in reversed(ws):
+                            if p._parents and p.grad is not done:
+                                push(p)
                 else:
-                    for p in reversed(e):  # parents right to left: visited left to right
-                        if p is None:  # the end of a packed node's parents
-                            break
+                    for p in reversed(v.parents):  # the plain layout, or made by user code
                         if p._parents and p.grad is not done:
                             push(p)
     except BaseException:
@@ -263,30 +392,108 @@ def _walk(root: Value, prune: bool) -> list[Value]:
 _BUSY = object()  # the mark of a node whose parents _walk is still listing
 
 
+def _chain_rule(node: Value, local_grads: Any) -> None:
+    """engine._chain_rule on the fast path: it starts a new era, and a local derivative
+    of 0 passes nothing on (as in the fast walk)."""
+    _next_era()
+    g = node.grad
+    if g.__class__ is not float:
+        return _plain_chain_rule(node, local_grads)
+    if g == 0.0:
+        return None
+    for parent, local in zip(node.parents, local_grads):
+        if local:
+            parent.grad += local * g
+    return None
+
+
 # --------------------------------------------------------------------------------------
 # Neurons, layers and batches
 # --------------------------------------------------------------------------------------
 
 
+def _weights(n: nn.Neuron) -> tuple[tuple[Value, ...], tuple[float, ...], Value, bool, list[Value]]:
+    """The neuron's (weights, their data, bias, any non-leaf among them, weights as a list).
+
+    Kept on the neuron and shared by the nodes of every sample; made anew when a weight
+    was replaced or its ``.data`` changed (a weight of 0 is compared by its bits).
+    """
+    ws = n.w
+    b = n.b
+    wdata = tuple(map(_data, ws))
+    cached = n.__dict__.get("_fast_weights")
+    if (
+        cached is not None
+        and cached[2] is b
+        and cached[1] == wdata
+        and cached[4] == ws
+        and 0.0 not in wdata
+    ):
+        return cached
+    nonleaf = bool(b._parents) or any(w._parents for w in ws)
+    made = (tuple(ws), wdata, b, nonleaf, list(ws))
+    n._fast_weights = made  # type: ignore[attr-defined]
+    return made
+
+
+def _neurons(layer: nn.Layer) -> list[tuple[Any, Any]]:
+    """Each neuron's shared weights and its activation (None: linear; _RELU: inline)."""
+    relu = RULES["relu"] is _RELU_RULE
+    return [
+        (_weights(n), _RELU if relu and n._activation == "relu" else _ACTIVATIONS[n._activation])
+        for n in layer.neurons
+    ]
+
+
+def _affine_nodes(neurons: list[tuple[Any, Any]], xs: Sequence[Value]) -> list[Value]:
+    """Each neuron's affine node and its activation, all reading the inputs ``xs``."""
+    xs = tuple(xs)
+    xdata = list(map(_data, xs))
+    inputs = (xs, xdata)
+    s = _era
+    for x in xs:
+        q = x._parents
+        if q and q[len(q) >> 1] is not s:
+            s = _OLD
+            break
+    out: list[Value] = []
+    append = out.append
+    for weights, act in neurons:
+        ws, wdata, b, nonleaf, _ = weights
+        z = _new(Value)
+        zd = sum(map(mul, wdata, xdata), b.data)  # the affine rule's forward
+        z.data = zd
+        z.grad = 0.0
+        z.label = ""
+        z._op = "affine"
+        zs = _OLD if nonleaf else s
+        z._parents = (weights, zs, inputs)
+        z._local_grads = AFFINE
+        if act is None:
+            append(z)
+        elif act is _RELU:  # the relu rule: max(0, z), derivative 1 if z > 0 else 0
+            r = _new(Value)
+            if zd > 0.0:
+                r.data = zd
+                r._parents = (1.0, zs, z)
+            else:
+                r.data = 0.0
+                r._parents = (0.0, zs, z)
+            r.grad = 0.0
+            r.label = ""
+            r._op = "relu"
+            r._local_grads = PACKED
+            append(r)
+        else:
+            append(act(z))
+    return out
+
+
 def _layer_forward(self: nn.Layer, xs: Sequence[Value]) -> list[Value]:
-    """Layer._forward, reading the inputs' data once for all the layer's neurons."""
-    xdata = [x.data for x in xs]
-    return [_neuron(n, xs, xdata, wdata, act) for n, wdata, act in _read(self)]
-
-
-def _read(layer: nn.Layer) -> list[tuple[nn.Neuron, list[float], Any]]:
-    """Each neuron with its weights' data, read now, and its activation's method."""
-    return [(n, [w.data for w in n.w], _ACTIVATIONS[n._activation]) for n in layer.neurons]
-
-
-def _neuron(
-    n: nn.Neuron, xs: Sequence[Value], xdata: list[float], wdata: list[float], act: Any
-) -> Value:
-    """One neuron's affine node and its activation, from data read by the caller."""
-    args = wdata + xdata
-    args.append(n.b.data)
-    z = make("affine", [*n.w, *xs, n.b], args)
-    return z if act is None else act(z)
+    """Layer._forward, with the neurons' affine nodes sharing their data."""
+    if (_switched[0] and _current() is not RECORDING) or RULES["affine"] is not _AFFINE_RULE:
+        return _plain_layer_forward(self, xs)
+    return _affine_nodes(_neurons(self), xs)
 
 
 def forward_batch(model: Any, inputs: Sequence[Any]) -> list[Any]:
@@ -294,13 +501,11 @@ def forward_batch(model: Any, inputs: Sequence[Any]) -> list[Any]:
     if not _installed or type(model).__call__ is not nn.MLP.__call__:
         return [model(x) for x in inputs]
     xss: list[Any] = [nn._inputs(x, model.nin, "MLP") for x in inputs]
+    if (_switched[0] and _current() is not RECORDING) or RULES["affine"] is not _AFFINE_RULE:
+        return [model(x) for x in xss]
     for layer in model.layers:
-        neurons = _read(layer)
-        out = []
-        for xs in xss:
-            xdata = [x.data for x in xs]
-            out.append([_neuron(n, xs, xdata, wdata, act) for n, wdata, act in neurons])
-        xss = out
+        neurons = _neurons(layer)
+        xss = [_affine_nodes(neurons, xs) for xs in xss]
     if model.output_activation == "softmax":
         xss = [nn._softmax(out) for out in xss]
     return [out[0] if len(out) == 1 else out for out in xss]
@@ -323,9 +528,11 @@ def gc_paused() -> Iterator[None]:
 # Installing
 # --------------------------------------------------------------------------------------
 
-_ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {}
+_RELU = object()  # the activation marker of an inline ReLU
+_ACTIVATIONS: dict[str, Any] = {}
 _saved: dict[tuple[Any, str], Any] = {}
 _installed = False
+_plain_layer_forward = nn.Layer._forward
 
 
 def _patches() -> dict[tuple[Any, str], Any]:
@@ -344,6 +551,7 @@ def _patches() -> dict[tuple[Any, str], Any]:
     }
     patches: dict[tuple[Any, str], Any] = {(Value, k): v for k, v in methods.items()}
     patches[(engine, "_make")] = make
+    patches[(engine, "_chain_rule")] = _chain_rule
     patches[(nn.Layer, "_forward")] = _layer_forward
     return patches
 
