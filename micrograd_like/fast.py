@@ -59,6 +59,7 @@ import math
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import chain
 from operator import attrgetter, mul
 from typing import Any
 
@@ -119,7 +120,7 @@ def _parents(self: Value) -> tuple[Value, ...]:
     if kind is PACKED:
         return tuple(e[(len(e) >> 1) + 1 :])
     if kind is AFFINE:
-        (ws, _, b, _, _), _, (xs, _) = e
+        (ws, _, b, _), _, (xs, _) = e
         return (*ws, *xs, b)
     return tuple(e)
 
@@ -131,7 +132,7 @@ def _local_grads(self: Value) -> tuple[Any, ...]:
     if kind is PACKED:
         return tuple(e[: len(e) >> 1])
     if kind is AFFINE:
-        (_, wdata, _, _, _), _, (_, xdata) = e
+        (_, wdata, _, _), _, (_, xdata) = e
         return (*xdata, *wdata, 1.0)
     return tuple(kind or ())
 
@@ -292,7 +293,7 @@ def backward(self: Value, create_graph: bool = False, prune: bool = False) -> No
                             if d:
                                 e[i].grad += d * g
                 elif kind is AFFINE:  # parents w1..wn, x1..xn, b; derivatives x, w, 1
-                    (ws, wdata, b, _, _), _, (xs, xdata) = e
+                    (ws, wdata, b, _), _, (xs, xdata) = e
                     for w, d in zip(ws, xdata):
                         if d:
                             w.grad += d * g
@@ -367,7 +368,7 @@ def _walk(root: Value) -> list[Value]:
                             if q and p.grad is not done and (e[j - i - 1] or q[len(q) >> 1] is not era):  # fmt: skip
                                 push(p)
                 elif kind is AFFINE:
-                    (ws, _, b, nonleaf, _), _, (xs, _) = e
+                    (ws, _, b, nonleaf), _, (xs, _) = e
                     if nonleaf and b._parents and b.grad is not done:
                         push(b)
                     for p in reversed(xs):
@@ -412,37 +413,61 @@ def _chain_rule(node: Value, local_grads: Any) -> None:
 # --------------------------------------------------------------------------------------
 
 
-def _weights(n: nn.Neuron) -> tuple[tuple[Value, ...], tuple[float, ...], Value, bool, list[Value]]:
-    """The neuron's (weights, their data, bias, any non-leaf among them, weights as a list).
-
-    Kept on the neuron and shared by the nodes of every sample; made anew when a weight
-    was replaced or its ``.data`` changed (a weight of 0 is compared by its bits).
-    """
+def _weights(n: nn.Neuron, wdata: tuple[float, ...]) -> tuple[Any, ...]:
+    """The neuron's (weights, their data, bias, any non-leaf among them)."""
     ws = n.w
     b = n.b
-    wdata = tuple(map(_data, ws))
-    cached = n.__dict__.get("_fast_weights")
-    if (
-        cached is not None
-        and cached[2] is b
-        and cached[1] == wdata
-        and cached[4] == ws
-        and 0.0 not in wdata
-    ):
-        return cached
-    nonleaf = bool(b._parents) or any(w._parents for w in ws)
-    made = (tuple(ws), wdata, b, nonleaf, list(ws))
-    n._fast_weights = made  # type: ignore[attr-defined]
-    return made
+    return (tuple(ws), wdata, b, bool(b._parents) or any(w._parents for w in ws))
 
 
 def _neurons(layer: nn.Layer) -> list[tuple[Any, Any]]:
-    """Each neuron's shared weights and its activation (None: linear; _RELU: inline)."""
+    """Each neuron's shared weights and its activation (None: linear; _RELU: inline).
+
+    Kept on the layer as ``_fast_neurons`` and shared by the nodes of every sample; made
+    anew when a neuron, a weight, a bias or an activation was replaced or a weight's
+    ``.data`` changed (with a weight of 0, every time, since ``==`` does not tell 0.0
+    from -0.0). The checks are C-level loops: one pass over the weights' data.
+    """
+    neurons = layer.neurons
+    wlists = list(map(_w, neurons))
+    wdata = tuple(map(_data, _chain(wlists)))
     relu = RULES["relu"] is _RELU_RULE
-    return [
-        (_weights(n), _RELU if relu and n._activation == "relu" else _ACTIVATIONS[n._activation])
-        for n in layer.neurons
-    ]
+    cached = layer.__dict__.get("_fast_neurons")
+    if (
+        cached is not None
+        and cached[1] == wdata
+        and cached[0] == wlists
+        and cached[2] == list(map(_b, neurons))
+        and cached[3] == list(map(_activation, neurons))
+        and cached[4] is relu
+        and not cached[5]
+    ):
+        return cached[6]
+    made = []
+    for n in neurons:
+        a = n._activation
+        made.append(
+            (
+                _weights(n, tuple(map(_data, n.w))),
+                _RELU if relu and a == "relu" else _ACTIVATIONS[a],
+            )
+        )
+    layer._fast_neurons = (  # type: ignore[attr-defined]
+        [list(ws) for ws in wlists],
+        wdata,
+        list(map(_b, neurons)),
+        list(map(_activation, neurons)),
+        relu,
+        0.0 in wdata,
+        made,
+    )
+    return made
+
+
+_w = attrgetter("w")
+_b = attrgetter("b")
+_activation = attrgetter("_activation")
+_chain = chain.from_iterable
 
 
 def _affine_nodes(neurons: list[tuple[Any, Any]], xs: Sequence[Value]) -> list[Value]:
@@ -459,7 +484,7 @@ def _affine_nodes(neurons: list[tuple[Any, Any]], xs: Sequence[Value]) -> list[V
     out: list[Value] = []
     append = out.append
     for weights, act in neurons:
-        ws, wdata, b, nonleaf, _ = weights
+        ws, wdata, b, nonleaf = weights
         z = _new(Value)
         zd = sum(map(mul, wdata, xdata), b.data)  # the affine rule's forward
         z.data = zd
@@ -498,7 +523,7 @@ def _layer_forward(self: nn.Layer, xs: Sequence[Value]) -> list[Value]:
 
 def forward_batch(model: Any, inputs: Sequence[Any]) -> list[Any]:
     """``[model(x) for x in inputs]``; an MLP reads each weight once for the whole batch."""
-    if not _installed or type(model).__call__ is not nn.MLP.__call__:
+    if not _installed or type(model).__call__ is not _mlp_call:
         return [model(x) for x in inputs]
     xss: list[Any] = [nn._inputs(x, model.nin, "MLP") for x in inputs]
     if (_switched[0] and _current() is not RECORDING) or RULES["affine"] is not _AFFINE_RULE:
@@ -509,6 +534,17 @@ def forward_batch(model: Any, inputs: Sequence[Any]) -> list[Any]:
     if model.output_activation == "softmax":
         xss = [nn._softmax(out) for out in xss]
     return [out[0] if len(out) == 1 else out for out in xss]
+
+
+def _mlp_call(self: nn.MLP, x: object, fine: bool = False) -> Value | list[Value]:
+    """MLP.__call__ with the cyclic garbage collector paused while the graph is made."""
+    if gc.isenabled():
+        gc.disable()
+        try:
+            return _plain_mlp_call(self, x, fine)
+        finally:
+            gc.enable()
+    return _plain_mlp_call(self, x, fine)
 
 
 @contextmanager
@@ -533,6 +569,7 @@ _ACTIVATIONS: dict[str, Any] = {}
 _saved: dict[tuple[Any, str], Any] = {}
 _installed = False
 _plain_layer_forward = nn.Layer._forward
+_plain_mlp_call = nn.MLP.__call__
 
 
 def _patches() -> dict[tuple[Any, str], Any]:
@@ -553,6 +590,7 @@ def _patches() -> dict[tuple[Any, str], Any]:
     patches[(engine, "_make")] = make
     patches[(engine, "_chain_rule")] = _chain_rule
     patches[(nn.Layer, "_forward")] = _layer_forward
+    patches[(nn.MLP, "__call__")] = _mlp_call
     return patches
 
 
