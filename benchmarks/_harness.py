@@ -21,6 +21,7 @@ pays only for scanning its own objects, as in a fresh process.
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import importlib
 import importlib.util
@@ -182,16 +183,24 @@ named across processes): ``factory(*args)`` returns the zero-argument call to ti
 
 
 def _worker(conn: Any, factory: Factory, args: tuple[Any, ...], clock: str) -> None:
-    """A contender's process: build it, then time one call per request, until None."""
+    """A contender's process: build it, then time one call per request, until None.
+
+    A request is ``"run"`` (call ``fn()``) or a tuple ``(skip, arg)``: run ``fn(arg)``
+    ``skip`` times untimed, then once timed (``arg`` None: ``fn()``).
+    """
     import traceback
 
     set_clock(clock)
     try:
         fn = factory(*args)
         conn.send(("ready", None))
-        while conn.recv() is not None:
+        while (request := conn.recv()) is not None:
+            skip, arg = (0, None) if request == "run" else request
+            call = fn if arg is None else functools.partial(fn, arg)
+            for _ in range(skip):
+                call()
             t0 = now()
-            value = fn()
+            value = call()
             conn.send(("timed", (now() - t0, value)))
     except Exception:
         conn.send(("failed", traceback.format_exc()))  # the parent raises it, named
@@ -234,9 +243,10 @@ class Workers:
             raise RuntimeError(f"benchmark contender {name!r} failed in its process:\n{payload}")
         return payload
 
-    def call(self, name: str) -> tuple[float, Any]:
-        """Seconds one call of ``name`` took in its process, and what it returned."""
-        self.conns[name].send("run")
+    def call(self, name: str, arg: Any = None, skip: int = 0) -> tuple[float, Any]:
+        """Seconds one call of ``name`` (with ``arg``, after ``skip`` untimed calls) took
+        in its process, and what it returned."""
+        self.conns[name].send((skip, arg))
         seconds, value = self._receive(name)
         return seconds, value
 
@@ -271,6 +281,23 @@ def alternate_workers(
     finally:
         workers.close()
     return times, first
+
+
+def per_round_ratios(times: dict[str, list[float]], num: str, den: str) -> list[float]:
+    """times[num][r] / times[den][r] for every round r both ran (they ran side by side)."""
+    return [a / b for a, b in zip(times.get(num, []), times.get(den, [])) if b > 0.0]
+
+
+def rounds_line(label: str, ratios: Sequence[float], bound: float, share: float) -> str:
+    """``label: 0.81x (median), <= 1.0 in 87 of 100 rounds   (target >= 80%: PASS)``."""
+    if not ratios:
+        return f"{label}: n/a"
+    met = sum(r <= bound for r in ratios)
+    ok = met >= share * len(ratios)
+    return (
+        f"{label}: {median(ratios):.3g}x (median), <= {bound:g} in {met} of {len(ratios)} "
+        f"rounds   (target >= {share:.0%} of rounds: {'PASS' if ok else 'FAIL'})"
+    )
 
 
 def median(xs: Sequence[float]) -> float:
