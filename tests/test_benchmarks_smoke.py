@@ -22,6 +22,13 @@ EXPECTED: dict[str, list[str]] = {
         "ratio micrograd-GC-off/ours [demo code]: ",
         "ratio micrograd/ours [fit]: ",
         "ratio ours/torch [fit]: ",
+        "ratio ours/torch [demo code]: ",
+        "ratio ours/floor [fit, floor written plainly]: ",
+    ],
+    "bench_growth": [
+        "| width 8: MLP(2, [8, 8, 1]) |",
+        "live training, width 8 (20 points): ",
+        "| 10,000 ",
     ],
     "bench_engine": [
         "ratio micrograd/ours [+, fwd+bwd]: ",
