@@ -32,7 +32,7 @@ from micrograd_like.engine import Value
 from micrograd_like.nn import MLP
 from micrograd_like.train import fit
 
-WIDTHS = [8, 16, 32, 64]
+WIDTHS = [8, 16, 24, 32, 64]
 DEPTHS = [1, 2, 3, 4]
 
 
@@ -163,24 +163,21 @@ def main(argv: list[str] | None = None) -> int:
 
     widths = [(row, times) for row, times in results.items() if row.startswith("width")]
     if torch and widths:
-        faster = [
-            row
-            for row, times in widths
-            if h.median(h.per_round_ratios(times, "ours", "torch")) > 1.0
-        ]
-        floor_faster = [
-            row
-            for row, times in widths
-            if h.median(h.per_round_ratios(times, "floor, written plainly", "torch")) > 1.0
-        ]
-        print(
-            "torch per sample is faster than ours from: "
-            + (faster[0] if faster else f"none of the widths up to {widths[-1][0]}")
-        )
-        print(
-            "torch per sample is faster than the plain floor from: "
-            + (floor_faster[0] if floor_faster else f"none of the widths up to {widths[-1][0]}")
-        )
+        for who in ("ours", "floor, written plainly"):
+            slower = [
+                row for row, ts in widths if h.median(h.per_round_ratios(ts, who, "torch")) > 1.0
+            ]
+            faster = [row for row, _ in widths if row not in slower]
+            where = (
+                f"from {slower[0]} (faster than torch up to {faster[-1]})"
+                if slower and faster
+                else (
+                    f"from {slower[0]}"
+                    if slower
+                    else f"at none of the widths up to {widths[-1][0]}"
+                )
+            )
+            print(f"torch per sample overtakes {who} {where}")
     first = results[rows_spec[0][0]]
     steps_per_s = 1.0 / h.median(first["ours"])
     print(

@@ -27,7 +27,14 @@ from typing import Any
 import _harness as h
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["bench_moons", "bench_growth", "bench_engine", "bench_memory", "bench_depth", "bench_digits"]
+SCRIPTS = [
+    "bench_moons",
+    "bench_growth",
+    "bench_engine",
+    "bench_memory",
+    "bench_depth",
+    "bench_digits",
+]
 PACKAGES = ["micrograd-like", "micrograd", "torch", "scikit-learn"]
 
 

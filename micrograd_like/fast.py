@@ -203,11 +203,65 @@ def _unary(op: str) -> Callable[[Value], Value]:
 
 
 def _lift(x: object) -> Value | None:
+    if x.__class__ is int and -_EXACT < x < _EXACT:
+        x = float(x)  # as checks.real converts it
     if x.__class__ is float and math.isfinite(x):
         v = _new(Value)
         v.data, v.grad, v.label, v._op, v._parents, v._local_grads = x, 0.0, "", "", (), None
         return v
     return engine._lift(x)
+
+
+_EXACT = 2**53  # ints below this in size are floats exactly
+
+
+def _arith(name: str, op: str, reflected: bool = False) -> Callable[[Value, Any], Value]:
+    """``+`` or ``*`` inline, the rule's forward and partials written out: a + b with
+    derivatives (1, 1), a * b with (b, a). Used only while the rule table's rows are the
+    ones written out here."""
+    plus = op == "+"
+    rule0 = RULES[op]
+    generic = _binary(name, op, reflected)
+
+    def method(self: Value, other: Any) -> Value:
+        o: Value | None
+        if other.__class__ is Value:
+            o = other
+        else:
+            o = _lift(other)
+            if o is None:
+                return NotImplemented
+        if reflected:
+            a, b = o, self
+        else:
+            a, b = self, o
+        if (_switched[0] and _current() is not RECORDING) or RULES[op] is not rule0:
+            return generic(self, o)
+        x = a.data
+        y = b.data
+        node = _new(Value)
+        s = _era
+        q = a._parents
+        if q and q[len(q) >> 1] is not s:
+            s = _OLD
+        q = b._parents
+        if q and q[len(q) >> 1] is not s:
+            s = _OLD
+        if plus:
+            node.data = x + y
+            node._parents = (1.0, 1.0, s, a, b)
+        else:
+            node.data = x * y
+            node._parents = (y, x, s, a, b)
+        node.grad = 0.0
+        node.label = ""
+        node._op = op
+        node._local_grads = PACKED
+        return node
+
+    method.__name__, method.__qualname__ = name, f"Value.{name}"
+    method.__doc__ = getattr(Value, name).__doc__
+    return method
 
 
 def _binary(name: str, op: str, reflected: bool = False) -> Callable[[Value, Any], Value]:
@@ -574,10 +628,10 @@ _plain_mlp_call = nn.MLP.__call__
 
 def _patches() -> dict[tuple[Any, str], Any]:
     methods: dict[str, Any] = {
-        "__add__": _binary("__add__", "+"),
-        "__radd__": _binary("__radd__", "+", reflected=True),
-        "__mul__": _binary("__mul__", "*"),
-        "__rmul__": _binary("__rmul__", "*", reflected=True),
+        "__add__": _arith("__add__", "+"),
+        "__radd__": _arith("__radd__", "+", reflected=True),
+        "__mul__": _arith("__mul__", "*"),
+        "__rmul__": _arith("__rmul__", "*", reflected=True),
         "__truediv__": _binary("__truediv__", "/"),
         "__pow__": _binary("__pow__", "**"),
         "__rpow__": _binary("__rpow__", "**", reflected=True),

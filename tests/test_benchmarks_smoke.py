@@ -26,7 +26,7 @@ EXPECTED: dict[str, list[str]] = {
         "ratio ours/floor [fit, floor written plainly]: ",
     ],
     "bench_growth": [
-        "| width 8: MLP(2, [8, 8, 1]) |",
+        "| width 8: MLP(2, [8, 8, 1]) ",
         "live training, width 8 (20 points): ",
         "| 10,000 ",
     ],
