@@ -1,5 +1,6 @@
 # make test  : venv + dev install + Graphviz `dot` + ruff + mypy + pytest (doctests, notebooks)
 # make demo  : the main job
+# make pictures : every kind of picture, on the README's and notebooks' examples, in build/pictures
 # WITH_TORCH=1 also installs torch==2.13.0 (a CPU build) so the PyTorch parity tests run.
 PYTHON ?= python3
 VENV   := .venv
@@ -7,7 +8,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: test test-slow demo bench notebooks dot-check install clean
+.PHONY: test test-slow demo pictures bench notebooks dot-check install clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +46,9 @@ test-slow: install dot-check
 
 demo: install dot-check
 	$(PY) -m micrograd_like demo
+
+pictures: install dot-check  # for looking at, one after the other
+	$(PY) -m micrograd_like.gallery build/pictures
 
 notebooks: install dot-check  # executed copies, for reading, in build/notebooks
 	$(VENV)/bin/jupyter nbconvert --to notebook --execute --output-dir build/notebooks notebooks/*.ipynb

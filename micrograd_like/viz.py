@@ -242,7 +242,7 @@ class Names:
 
 
 def _constants(nodes: Sequence[Value], params: Mapping[Value, str]) -> set[Value]:
-    """The unlabelled leaves one op uses once, and unlabelled ops of such leaves only.
+    """The unlabelled leaves one op uses once, and unlabelled ops of constants only.
 
     ``a * 2`` makes the leaf 2, ``f / 2`` the node ``2**-1``: both are constants. Leaves
     that meet a parameter of the model in an op (its inputs) are never constants, and an
@@ -261,7 +261,7 @@ def _constants(nodes: Sequence[Value], params: Mapping[Value, str]) -> set[Value
         if not v.parents:
             if uses[v] == 1:
                 found.add(v)
-        elif all(p in found and not p.parents for p in v.parents):
+        elif all(p in found for p in v.parents):
             found.add(v)
     for v in reversed(nodes):  # from the root down, so that a given-back op gets its own
         if v.parents and v not in found and all(p in found for p in v.parents):
@@ -1118,7 +1118,7 @@ def draw_network(
     # a node's height along its column, in inches: a circle, or an image over its text
     image_pt = {col: 110 if col == last else 60 for col in range(last + 1)}
     height = {
-        col: (image_pt[col] + 4 + 13 * text_lines) / 72 if heatmaps else 0.8
+        col: (image_pt[col] + 4 + 13 * text_lines) / 72 if heatmaps else 0.85
         for col in range(last + 1)
     }
     step = {col: height[col] + 0.22 for col in height}
