@@ -1,13 +1,14 @@
 """Every kind of picture the library draws, on the README's and the notebooks' examples.
 
 ``make pictures`` (or ``python -m micrograd_like.gallery build/pictures``) writes them
-all to one folder, so that a person can look at each one, as a learner would, and check
-its numbers. Every graph picture is drawn right after a fresh ``backward()`` (or at a
+all to one folder, with an ``index.html`` that shows them one under the other, so that a
+person can look at each one, as a learner would, and check its numbers. Every graph picture is drawn right after a fresh ``backward()`` (or at a
 step of ``backward_steps``), so the gradients it shows are this graph's own.
 """
 
 from __future__ import annotations
 
+import html
 import io
 import sys
 import time
@@ -234,7 +235,23 @@ def write_pictures(folder: str | Path = "build/pictures", demo: bool = True) -> 
         if code != 0:
             raise RuntimeError(f"micrograd-like demo failed with exit code {code}")
         out.written += sorted((target / "demo").glob("*.png"))
+    out.written.append(_index(target, out.written))
     return out.written
+
+
+def _index(folder: Path, files: list[Path]) -> Path:
+    """``index.html``: every picture (and text) one under the other, for a browser."""
+    parts = ["<!doctype html><meta charset='utf-8'><title>micrograd_like pictures</title>"]
+    for path in files:
+        name = html.escape(str(path.relative_to(folder)))
+        if path.suffix == ".png":
+            parts.append(f"<h2>{name}</h2><img src='{name}' style='max-width: 100%'>")
+        elif path.suffix == ".txt":
+            text = html.escape(path.read_text(encoding="utf-8"))
+            parts.append(f"<h2>{name}</h2><pre>{text}</pre>")
+    index = folder / "index.html"
+    index.write_text("\n".join(parts) + "\n", encoding="utf-8")
+    return index
 
 
 if __name__ == "__main__":

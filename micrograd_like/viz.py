@@ -1141,7 +1141,7 @@ def draw_network(
             label=title,
             shape="plaintext",
             style="",
-            pos=place(top, across),
+            pos=place(top if rankdir == "LR" else top + 0.35, across),  # clear of every node
             fontsize="13",
         )
         fill = COLORS["input" if col == 0 else "output" if col == len(layers) else "intermediate"]
@@ -1189,6 +1189,6 @@ def draw_network(
                     f"n{col}_{j}",
                     color=_rgba(color, 0.06 + 0.94 * strength**2) if fade else color,
                     penwidth=f"{0.4 + 3.6 * strength:.2f}",
-                    tooltip=f"w = {_num(w.data, precision)}",
+                    tooltip=f"L{col}.N{j + 1}.w{k + 1} = {_num(w.data, precision)}",
                 )
     return dot

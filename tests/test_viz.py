@@ -559,7 +559,7 @@ def test_network_edges_show_sign_by_colour_and_strength_by_width_and_fading():
     # w = 1: s = 0.5, alpha 0.295 -> 75 = 0x4b; w = -0.25: s = 0.125, alpha 0.0747 -> 0x13
     assert "penwidth=2.20" in edges[("n0_0", "n1_1")] and "#1f77b44b" in edges[("n0_0", "n1_1")]
     assert "penwidth=0.85" in edges[("n0_1", "n1_1")] and "#d6272813" in edges[("n0_1", "n1_1")]
-    assert 'tooltip="w = -0.25"' in edges[("n0_1", "n1_1")]
+    assert 'tooltip="L1.N2.w2 = -0.25"' in edges[("n0_1", "n1_1")]  # layer 1, neuron 2
     plain = {(t, h): a for t, h, a in edges_of(draw_network(model, fade=False).source)}
     assert f'color="{POSITIVE}"' in plain[("n0_0", "n1_0")]
     # a threshold leaves the weak weights out: |w| < 0.6 drops 0.5 and -0.25
