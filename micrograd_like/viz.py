@@ -459,8 +459,9 @@ def draw_dot(
 
     Layout: ``rankdir="LR"`` runs left to right as micrograd does, ``"TB"`` top down,
     ``"auto"`` (the default) picks LR when that fits in :data:`MAX_WIDTH` (1,600) pixels
-    and TB when it is narrower, so that a picture fits a screen's width. ``compact=True`` writes each op inside its result's
-    box instead of a node of its own, which halves the depth of the picture.
+    and TB when it is narrower, so that a picture fits a screen's width. ``compact=True``
+    writes each op inside its result's box instead of a node of its own, which halves the
+    depth of the picture.
     ``collapse="neuron"`` or ``"layer"`` (needs ``model``) draws a box per neuron or
     layer. Graphs with more than ``max_nodes`` Values are refused (they would be
     unreadable).
@@ -493,7 +494,7 @@ def draw_dot(
             raise ValueError("step comes from backward_steps() of another root: pass that root")
         grads = step.grads()
     drawing = _Drawing(root, model, grads, step, show_local_grads, precision, show_constants)
-    drawing.compact = compact
+    drawing.compact = compact  # each op inside its result's box
     if collapse is None:
         drawing.full(max_nodes)
     else:
@@ -519,7 +520,7 @@ def draw_dot(
             notes.append(f'<FONT COLOR="{HIGHLIGHT}">red outline: node of this step</FONT>')
         if drawing.naming.inputs and len(drawing.naming.inputs) <= 8:
             shown = ", ".join(drawing.names[v] for v in drawing.naming.inputs)
-            notes.append(f"{shown}: unlabelled inputs (Value(..., label=...) names them)")
+            notes.append(_html(f"{shown}: unlabelled inputs (Value(..., label=...) names them)"))
         elif drawing.naming.inputs:
             notes.append(f"x1..x{len(drawing.naming.inputs)}: unlabelled inputs")
         if any("." in name for name in drawing.params.values()) or collapse:
