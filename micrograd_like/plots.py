@@ -228,16 +228,18 @@ def _grid_outputs(
     """The model's outputs at every grid point, rows following ``gy`` (call under no_grad).
 
     The model is first called on ``probe`` (one point), which checks what it returns.
-    An MLP is then run in batches of :data:`BATCH` points, reading its weights once per
-    batch; any other callable once per point.
+    An MLP is then run in batches of :data:`BATCH` points (``fast.forward_batch`` reads
+    its weights once per batch); any other callable once per point.
     """
+    from micrograd_like import fast
+    from micrograd_like.nn import MLP
+
     _outputs(model, probe)
     grid = [[a, b] for b in gy for a in gx]
-    batch = getattr(model, "_forward_batch", None)
     flat: list[list[float]] = []
-    if callable(batch):
+    if isinstance(model, MLP):
         for start in range(0, len(grid), BATCH):
-            for out in batch(grid[start : start + BATCH]):
+            for out in fast.forward_batch(model, grid[start : start + BATCH]):
                 outs = out if isinstance(out, list) else [out]
                 flat.append([_real(o, "model output") for o in outs])
     else:

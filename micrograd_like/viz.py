@@ -313,6 +313,9 @@ def _formula(v: Value, names: dict[Value, str], prec: dict[Value, int]) -> tuple
                 _MUL,
             )
         return f"{_operand(names[a], prec[a], _MUL)}*{_operand(names[b], prec[b], _NEG)}", _MUL
+    if v.op == "/" and len(ps) == 2:
+        a, b = ps
+        return f"{_operand(names[a], prec[a], _MUL)}/{_operand(names[b], prec[b], _NEG)}", _MUL
     if v.op == "**" and len(ps) == 2:
         a, b = ps
         return f"{_operand(names[a], prec[a], _ATOM)}**{_operand(names[b], prec[b], _NEG)}", _POW
@@ -682,10 +685,13 @@ class _Drawing:
             )
             self.shapes[into] = [self.op_text(v)]
             self.arrow(into, self.ids[v])
-        for parent, d in zip(v.parents, v.local_grads):
+        locals_ = v.local_grads  # empty for an op whose _backward user code wrote
+        for k, parent in enumerate(v.parents):
             if parent in self.constants:
                 continue
-            attrs = {"label": _num(d, p), "fontsize": "12"} if self.show_local_grads else {}
+            attrs = {}
+            if self.show_local_grads and k < len(locals_):
+                attrs = {"label": _num(locals_[k], p), "fontsize": "12"}
             if current:
                 attrs.update(color=HIGHLIGHT, penwidth="2")
             self.arrow(self.ids[parent], into, **attrs)

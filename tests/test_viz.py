@@ -177,12 +177,24 @@ def test_a_constant_is_folded_into_its_op_with_no_box_and_no_gradient():
     assert "{ 3 | data 3 | grad " in shown  # the 3 with its own (unused) gradient
 
 
-def test_a_division_by_a_number_folds_its_reciprocal():
+def test_a_division_folds_its_constant_and_reads_as_a_division():
     f = Value(4.0, label="f")
-    g = f / 2.0  # f * 2**-1: the node 2**-1 = 0.5 is made of constants only
+    g = f / 2.0  # the op /, its divisor a constant
     source = draw_dot(g).source
-    assert '_op [label="* 0.5"' in source
+    assert '_op [label="/ 2"' in source
     assert len(re.findall(r'label="\{ ', source)) == 2  # f and g
+    h = 10.0 / f  # 10 * f**-1, as PyTorch computes it
+    assert display_names(graph_nodes(h))[h] == "y" and "y = 10/f" in draw_dot(h).source
+
+
+def test_an_op_whose_backward_user_code_wrote_still_has_its_edges():
+    import math
+
+    x = Value(0.5, label="x")
+    out = Value(math.sin(x.data), (x,), "sin")  # micrograd's Value(data, _children, _op)
+    out.label = "s"
+    edges = edges_of(draw_dot(out, show_local_grads=True).source)
+    assert [(t, h) for t, h, _ in edges] == [("v1_op", "v1"), ("v0", "v1_op")]
 
 
 def test_record_special_characters_are_escaped():
