@@ -123,7 +123,7 @@ def test_default_grid_is_fine_and_fast_for_a_real_network():
     fig = plot_decision_boundary(model, X, y)  # 120 x 120 = 14,400 points, in batches
     assert time.perf_counter() - start < 10.0
     (image,) = fig.axes[0].get_images()
-    assert image.get_array().shape[:2] == (120, 120)  # micrograd's demo grid was 60 x 60
+    assert image.get_array().shape[:2] == (120, 120)
 
 
 def test_an_mlp_is_evaluated_in_batches_under_no_grad(monkeypatch):

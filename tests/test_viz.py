@@ -483,7 +483,7 @@ def test_the_readme_expression_fits_1600_pixels_with_text_as_large_as_micrograds
     assert "node [fontsize=14]" in source
     assert not re.search(r"^\tv\d+(_op)? \[[^\]]*fontsize", source, flags=re.M)
     width, height = png_size(render(graph, "png"))
-    assert width <= 1600, (width, height)  # micrograd's own layout: 7,237 px wide
+    assert width <= 1600, (width, height)
     width, _ = png_size(render(draw_dot(g, show_local_grads=True), "png"))
     assert width <= 1600
     assert "rankdir=TB" in source  # "auto" found left to right too wide
