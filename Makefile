@@ -1,5 +1,6 @@
 # make test  : venv + dev install + Graphviz `dot` + ruff + mypy + pytest (doctests, notebooks)
 # make demo  : the main job
+# make pictures : every kind of picture, on the README's and notebooks' examples, in build/pictures
 # WITH_TORCH=1 also installs torch==2.13.0 (a CPU build) so the PyTorch parity tests run.
 PYTHON ?= python3
 VENV   := .venv
@@ -11,7 +12,7 @@ REFERENCE_TESTS := micrograd_like/engine.py micrograd_like/rules.py micrograd_li
 	micrograd_like/steps.py tests/test_engine.py tests/test_nn.py tests/test_steps.py \
 	tests/test_micrograd_lecture.py tests/test_engine_properties.py tests/machinery
 
-.PHONY: test test-slow demo bench notebooks dot-check install clean
+.PHONY: test test-slow demo pictures bench notebooks dot-check install clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +51,9 @@ test-slow: install dot-check
 
 demo: install dot-check
 	$(PY) -m micrograd_like demo
+
+pictures: install dot-check  # for looking at, one after the other
+	$(PY) -m micrograd_like.gallery build/pictures
 
 notebooks: install dot-check  # executed copies, for reading, in build/notebooks
 	$(VENV)/bin/jupyter nbconvert --to notebook --execute --output-dir build/notebooks notebooks/*.ipynb

@@ -197,11 +197,14 @@ def _percent(x: float | None) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def _neuron_graph(model: Any, x: Sequence[float]) -> Any:
+def _neuron_graph(model: Any, x: Sequence[float]) -> tuple[Value, Any]:
     """The step-by-step graph of one first-layer neuron of ``model`` on the input ``x``.
 
+    Returns the neuron's output ``a`` and its picture.
+
     The neuron is the first whose ReLU is active on ``x`` (so gradients flow), drawn
-    after ``backward()`` with data, grads and local derivatives on the edges.
+    after ``backward()`` from zero gradients, with data, grads and local derivatives on
+    the edges.
     """
     from micrograd_like.engine import no_grad
     from micrograd_like.viz import draw_dot
@@ -213,11 +216,12 @@ def _neuron_graph(model: Any, x: Sequence[float]) -> Any:
             if neuron(list(x)).data > 0.0:
                 chosen = neuron
                 break
-    inputs = [Value(v, label=f"x{i}") for i, v in enumerate(x)]
+    inputs = [Value(v, label=f"x{i}") for i, v in enumerate(x, start=1)]
     a = chosen.forward_fine(inputs)
     a.label = "a"
+    chosen.zero_grad()  # training left its gradients in w and b: this picture's are fresh
     a.backward()
-    return draw_dot(a, model=chosen, show_local_grads=True)
+    return a, draw_dot(a, model=chosen, show_local_grads=True)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -262,7 +266,8 @@ def _demo(args: argparse.Namespace) -> int:
 
     print("3. Pictures:", flush=True)
     written: list[Path] = []
-    if _matplotlib_ok():
+    plots = _matplotlib_ok()
+    if plots:
         from micrograd_like.plots import plot_decision_boundary, plot_history
 
         fig = plot_decision_boundary(model, X, labels)  # classes 0/1, as make_moons gives
@@ -270,8 +275,10 @@ def _demo(args: argparse.Namespace) -> int:
         _save_figure(plot_history(history), folder / "loss.png", written)
     from micrograd_like.viz import draw_network
 
-    _save_graph(draw_network(model, X[0]), folder / "network.png", written)
-    _save_graph(_neuron_graph(model, X[0]), folder / "neuron_graph.png", written)
+    # with matplotlib, each neuron shows its activation over the plane (TF Playground)
+    network = draw_network(model, X[0], precision=2, heatmaps=plots, data=X if plots else None)
+    _save_graph(network, folder / "network.png", written)
+    _save_graph(_neuron_graph(model, X[0])[1], folder / "neuron_graph.png", written)
     _print_written(written, folder)
     print(f"done in {time.perf_counter() - started:.1f} s")
     return 0
@@ -677,9 +684,10 @@ _DEMO_EPILOG = f"""\
 example:
   {PROG} demo --out demo-output
 
-Writes decision_boundary.png, loss.png (loss and accuracy per epoch), network.png (the
-network, edges coloured by weight) and neuron_graph.png (the backprop graph of one neuron
-on one sample, with data, grads and local derivatives)."""
+Writes decision_boundary.png (shaded by the margin), loss.png (loss and accuracy per
+epoch), network.png (the network, edges coloured by weight, each neuron's activation over
+the plane) and neuron_graph.png (the backprop graph of one neuron on one sample, from
+zero gradients, with data, grads and local derivatives)."""
 
 _TRAIN_EPILOG = f"""\
 examples:

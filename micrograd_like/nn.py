@@ -380,7 +380,7 @@ class Neuron(Module):
     def forward_fine(self, x: object) -> Value:
         """The same output as ``self(x)``, as a graph with every step a node of its own.
 
-        One ``*`` node per ``wi * xi`` (labelled ``w0*x0``, ...), a chain of ``+`` nodes
+        One ``*`` node per ``wi * xi`` (labelled ``w1*x1``, ...), a chain of ``+`` nodes
         summing them, ``+ b`` (labelled ``z``), then the activation: 2n + 1 nodes
         where ``self(x)`` makes 2. Same value, same gradients; good for drawing.
 
@@ -388,7 +388,7 @@ class Neuron(Module):
         >>> n.w[0].data, n.w[1].data, n.b.data = 0.5, -1.0, 0.25
         >>> z = n.forward_fine([2.0, 1.0])   # (0.5*2 + -1*1) + 0.25
         >>> z.data, z.label, [p.label for p in z.parents[0].parents]
-        (0.25, 'z', ['w0*x0', 'w1*x1'])
+        (0.25, 'z', ['w1*x1', 'w2*x2'])
         """
         return self._forward_fine(_inputs(x, len(self.w), "Neuron"))
 
@@ -402,7 +402,7 @@ class Neuron(Module):
         s: Value | None = None
         for i, (wi, xi) in enumerate(zip(self.w, xs)):
             t = wi * xi
-            t.label = f"w{i}*x{i}"
+            t.label = f"w{i + 1}*x{i + 1}"
             s = t if s is None else s + t
         assert s is not None  # nin >= 1
         z = s + self.b

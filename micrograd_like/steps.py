@@ -15,10 +15,11 @@ When the walk is over, every ``.grad`` is bit for bit what ``backward()`` leaves
 >>> c = a * b; c.label = "c"
 >>> explain(c)
 backward pass from c, one node at a time: 1 step
-start: d(c)/d(c) = 1.0
-step 1/1: c = a * b, with d(c)/d(c) = 1.0
-  d(c)/d(a) += d(c)/d(c) * d(c)/d(a) = 1.0 * -3.0 = -3.0
-  d(c)/d(b) += d(c)/d(c) * d(c)/d(b) = 1.0 * 2.0 = 2.0
+(dc/dx: the gradient of c with respect to x; dv/dx: the local derivative of one op v)
+start: dc/dc = 1.0
+step 1/1: c = a * b, with dc/dc = 1.0
+  dc/da += dc/dc * dc/da (local) = 1.0 * -3.0 = -3.0
+  dc/db += dc/dc * dc/db (local) = 1.0 * 2.0 = 2.0
 >>> a.grad, b.grad        # explain() ran the backward pass
 (-3.0, 2.0)
 """
@@ -36,7 +37,15 @@ import graphviz
 
 from micrograd_like import modes
 from micrograd_like.engine import Value, topological_order
-from micrograd_like.viz import _check_bool, _check_int, display_names, draw_dot, graph_nodes
+from micrograd_like.viz import (
+    _ATOM_NAME,
+    _check_bool,
+    _check_int,
+    display_names,
+    draw_dot,
+    graph_nodes,
+    name_nodes,
+)
 
 __all__ = [
     "BackwardStep",
@@ -47,7 +56,7 @@ __all__ = [
     "step_widget",
 ]
 
-_INFIX = {"+": "+", "*": "*", "**": "**"}
+_INFIX = {"+": "+", "*": "*", "/": "/", "**": "**"}
 
 
 @dataclass(frozen=True)
@@ -94,8 +103,8 @@ class BackwardStep:
 
     def __str__(self) -> str:
         """The step in words, as :func:`explain` prints it."""
-        names = display_names(graph_nodes(self.root), None)
-        return "\n".join(_step_lines(self, names, 4))
+        naming = name_nodes(graph_nodes(self.root))
+        return "\n".join(_step_lines(self, naming.names, 4, naming.constants))
 
     def grads(self) -> dict[Value, Any]:
         """Every node's gradient right after this step (for drawing the graph at this step)."""
@@ -181,32 +190,63 @@ def _num(x: Any, precision: int) -> str:
     return s if any(ch in s for ch in ".ein") else s + ".0"
 
 
+def _wrapped(name: str) -> str:
+    """A name as an operand in an equation: ``a``, ``a*b``, ``tanh(n)``, but ``(a*b + 1)``."""
+    return f"({name})" if " " in name or name.startswith("-") else name
+
+
 def _expression(v: Value, names: dict[Value, str]) -> str:
-    """``v``'s defining equation: 'c = a * b', 'o = tanh(n)', 's = sum(x, y, z)'."""
-    args = [names[p] for p in v.parents]
+    """``v``'s defining equation: 'c = a * b', 'o = tanh(n)', 's = sum(x, y, z)'.
+
+    A node named by the expression it computes is just that: 'a*b'.
+    """
+    if v.parents and not v.label and not _ATOM_NAME.fullmatch(names[v]):
+        return names[v]
+    args = [_wrapped(names[p]) for p in v.parents]
     if v.op in _INFIX and len(args) == 2:
         return f"{names[v]} = {args[0]} {_INFIX[v.op]} {args[1]}"
-    return f"{names[v]} = {v.op}({', '.join(args)})"
+    return f"{names[v]} = {v.op}({', '.join(names[p] for p in v.parents)})"
 
 
-def _step_lines(step: BackwardStep, names: dict[Value, str], precision: int) -> list[str]:
-    """A step in words: the node, then one chain-rule line per parent."""
+def _d(out: str, x: str) -> str:
+    """The derivative symbol dy/dx, brackets only where a name needs them: dy/d(a*b)."""
+
+    def part(name: str) -> str:
+        return name if _ATOM_NAME.fullmatch(name) else f"({name})"
+
+    return f"d{part(out)}/d{part(x)}"
+
+
+def _step_lines(
+    step: BackwardStep,
+    names: dict[Value, str],
+    precision: int,
+    constants: set[Value] | frozenset[Value] = frozenset(),
+) -> list[str]:
+    """A step in words: the node, then one chain-rule line per parent.
+
+    ``dL/dx += dL/dv * dv/dx = 1.0 * 3.0 = 3.0   (dL/dx is now 6.0)``: the gradient of
+    the output L with respect to x grows by L's gradient at v times the local derivative
+    of v's op. At the output itself, ``dL/dx (local)`` marks the local factor. Terms
+    that reach a constant (``constants``: drawn inside their op) are left out.
+    """
     out, v = names[step.root], names[step.node]
     g = _num(step.grad, precision)
-    lines = [
-        f"step {step.index + 1}/{step.count}: {_expression(step.node, names)}, "
-        f"with d({out})/d({v}) = {g}"
-    ]
+    lines = [f"step {step.index + 1}/{step.count}: {_expression(step.node, names)}, with "]
+    lines[0] += f"{_d(out, v)} = {g}"
     if not step.contributions:
         lines[0] += ": a zero gradient passes nothing on"
     for c in step.contributions:
+        if c.parent in constants:
+            continue
         p = names[c.parent]
+        local = _d(v, p) + (" (local)" if step.node is step.root else "")
         line = (
-            f"  d({out})/d({p}) += d({out})/d({v}) * d({v})/d({p}) = "
+            f"  {_d(out, p)} += {_d(out, v)} * {local} = "
             f"{g} * {_num(c.local, precision)} = {_num(c.product, precision)}"
         )
         if c.total != c.product:  # the parent already had a gradient: show the sum
-            line += f"; total {_num(c.total, precision)}"
+            line += f"   ({_d(out, p)} is now {_num(c.total, precision)})"
         lines.append(line)
     return lines
 
@@ -220,17 +260,20 @@ def explain(
 ) -> None:
     """Print the backward pass in words, one chain-rule term a line, and run it.
 
-    ``d(out)/d(a) += d(out)/d(c) * d(c)/d(a) = 1.0 * -3.0 = -3.0`` reads: the gradient
-    reaching ``a`` through ``c`` is c's gradient times the local derivative dc/da. Nodes
-    are named by label, by parameter name when ``model`` is given, else ``v0``, ``v1``...
-    (the names :func:`~micrograd_like.viz.draw_dot` shows). Afterwards every ``.grad`` is
-    what ``root.backward()`` leaves, from zero gradients unless ``zero_grad=False``.
+    ``dL/da += dL/dc * dc/da = 1.0 * -3.0 = -3.0`` reads: the gradient of the output L
+    with respect to ``a`` grows by L's gradient at ``c`` times the local derivative of
+    c's op with respect to ``a``; ``(dL/da is now 6.0)`` follows when ``a`` already had
+    a gradient. Nodes are named as :func:`~micrograd_like.viz.draw_dot` names them (by
+    parameter name when ``model`` is given, by label, by their short expression, else
+    ``t1``...), and constants, drawn inside their op, get no line. Afterwards every
+    ``.grad`` is what ``root.backward()`` leaves, from zero gradients unless
+    ``zero_grad=False``.
     """
     steps = backward_steps(root, zero_grad)  # validates root
     _check_int(precision, "precision", 1, 17)
     stream = sys.stdout if file is None else file
-    nodes = graph_nodes(root)
-    names = display_names(nodes, model)
+    naming = name_nodes(graph_nodes(root), model)
+    names = naming.names
     count = len(topological_order(root))
     out = names[root]
     print(
@@ -239,9 +282,17 @@ def explain(
     )
     if count == 0:
         print(f"{out} is a leaf: nothing to pass a gradient on to", file=stream)
-    print(f"start: d({out})/d({out}) = 1.0", file=stream)
+    else:
+        print(
+            f"({_d(out, 'x')}: the gradient of {out} with respect to x; "
+            "dv/dx: the local derivative of one op v)",
+            file=stream,
+        )
+    for name, text in naming.legend.items():
+        print(f"where {name} = {text}", file=stream)
+    print(f"start: {_d(out, out)} = 1.0", file=stream)
     for step in steps:
-        print("\n".join(_step_lines(step, names, precision)), file=stream)
+        print("\n".join(_step_lines(step, names, precision, naming.constants)), file=stream)
 
 
 class StepGallery:
