@@ -26,10 +26,11 @@ step 1/1: c = a * b, with dc/dc = 1.0
 
 from __future__ import annotations
 
+import bisect
 import html
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
@@ -74,11 +75,48 @@ class Contribution:
 
 @dataclass
 class _Walk:
-    """What one run of ``backward_steps`` has done so far (shared by its steps)."""
+    """What one run of ``backward_steps`` has done so far (shared by its steps).
+
+    ``totals[node]`` lists (step index, the node's grad after that step) for the steps
+    that changed it, so a step can tell any node's grad without replaying the walk.
+    """
 
     root: Value
     start: dict[Value, Any]  # every node's grad once the walk has begun
     steps: list[BackwardStep] = field(default_factory=list)
+    totals: dict[Value, list[tuple[int, Any]]] = field(default_factory=dict)
+    _naming: Any = None
+
+    @property
+    def naming(self) -> Any:
+        """The picture's names for the graph's nodes, worked out once per walk."""
+        if self._naming is None:
+            self._naming = name_nodes(graph_nodes(self.root))
+        return self._naming
+
+    def record(self, step: BackwardStep) -> None:
+        self.steps.append(step)
+        for c in step.contributions:
+            self.totals.setdefault(c.parent, []).append((step.index, c.total))
+
+
+class _GradsAt(Mapping[Value, Any]):
+    """Every node's gradient right after step ``index``: a view, read node by node."""
+
+    def __init__(self, walk: _Walk, index: int) -> None:
+        self._walk, self._index = walk, index
+
+    def __getitem__(self, node: Value) -> Any:
+        start = self._walk.start[node]  # a KeyError for a node outside the graph
+        changes = self._walk.totals.get(node, ())
+        k = bisect.bisect_right(changes, self._index, key=lambda change: change[0])
+        return changes[k - 1][1] if k else start
+
+    def __iter__(self) -> Iterator[Value]:
+        return iter(self._walk.start)
+
+    def __len__(self) -> int:
+        return len(self._walk.start)
 
 
 @dataclass(frozen=True)
@@ -103,16 +141,15 @@ class BackwardStep:
 
     def __str__(self) -> str:
         """The step in words, as :func:`explain` prints it."""
-        naming = name_nodes(graph_nodes(self.root))
+        naming = self._walk.naming
         return "\n".join(_step_lines(self, naming.names, 4, naming.constants))
 
-    def grads(self) -> dict[Value, Any]:
-        """Every node's gradient right after this step (for drawing the graph at this step)."""
-        grads = dict(self._walk.start)
-        for step in self._walk.steps[: self.index + 1]:
-            for c in step.contributions:
-                grads[c.parent] = c.total
-        return grads
+    def grads(self) -> Mapping[Value, Any]:
+        """Every node's gradient right after this step (for drawing the graph at this step).
+
+        A read-only mapping, node -> grad; looking one node up does not replay the walk.
+        """
+        return _GradsAt(self._walk, self.index)
 
 
 def backward_steps(root: Value, zero_grad: bool = True) -> Iterator[BackwardStep]:
@@ -159,7 +196,7 @@ def _run(root: Value) -> Iterator[BackwardStep]:
             terms = [(p, before) for p, before in terms if p.grad is not before]
             terms = [Contribution(p, (p.grad - b) / g, p.grad - b, p.grad) for p, b in terms]
         step = BackwardStep(index, count, v, g, tuple(terms), walk)
-        walk.steps.append(step)
+        walk.record(step)
         yield step
 
 

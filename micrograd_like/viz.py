@@ -487,7 +487,7 @@ def draw_dot(
         raise ValueError(
             f"collapse={collapse!r} needs the model: draw_dot(root, model=mlp, collapse={collapse!r})"
         )
-    grads: dict[Value, Any] = {}
+    grads: Mapping[Value, Any] = {}
     if step is not None:
         from micrograd_like.steps import BackwardStep
 
@@ -553,7 +553,7 @@ class _Drawing:
         self,
         root: Value,
         model: Any,
-        grads: dict[Value, Any],
+        grads: Mapping[Value, Any],
         step: BackwardStep | None,
         show_local_grads: bool,
         precision: int,
