@@ -189,24 +189,25 @@ def mse(pred: Any, target: Any) -> Value:
     (4.0, 4.0)
     """
     diffs: list[Value] = []
-
-    def walk(p: Any, t: Any, at: str) -> None:  # at: the index path, "[2][0]"
+    # a depth-first walk over the nested lists with a stack of our own, not recursion, so
+    # a target nested thousands of lists deep gives a loss or a clear error, never a
+    # RecursionError. Each entry is (pred, target, at), at the index path: "[2][0]".
+    stack: list[tuple[Any, Any, str]] = [(pred, target, "")]
+    while stack:
+        p, t, at = stack.pop()
         if _is_seq(t, f"mse target{at}"):
             p_seq = _is_seq(p, f"mse pred{at}")
             if not p_seq or len(p) != len(t):
                 got = f"{len(p)} values" if p_seq else f"a single {type(p).__name__}"
                 raise ValueError(f"mse: target{at} has {len(t)} values but pred{at} has {got}")
-            for i, (pi, ti) in enumerate(zip(p, t)):
-                walk(pi, ti, f"{at}[{i}]")
-            return
+            stack.extend((p[i], t[i], f"{at}[{i}]") for i in reversed(range(len(t))))
+            continue
         if _is_seq(p, f"mse pred{at}"):
             raise ValueError(
                 f"mse: target{at} is a single number but pred{at} is a list of {len(p)} values"
             )
         v = _value(p, f"mse pred{at}")
         diffs.append(v + (-_number(t, f"mse target{at}")))
-
-    walk(pred, target, "")
     if not diffs:
         raise ValueError("mse: got an empty batch (no samples)")
     if len(diffs) == 1:
