@@ -436,7 +436,7 @@ def _train(args: argparse.Namespace) -> int:
     from micrograd_like.data import signed_labels, train_test_split
     from micrograd_like.nn import MLP
     from micrograd_like.optim import SGD, Adam
-    from micrograd_like.train import DEFAULT_LR, fit
+    from micrograd_like.train import DEFAULT_LR, _resolve_loss, fit
 
     started = time.perf_counter()
     defaults = DATASETS[args.dataset]
@@ -482,6 +482,10 @@ def _train(args: argparse.Namespace) -> int:
         output_activation=output_activation,
         seed=args.seed,
     )
+    # fit() picks the loss that suits the output layer (bce on a tanh output runs on
+    # logits): name the one that will run, and use it from here on
+    asked = loss
+    loss = _resolve_loss(loss, model)[1]
     if args.val_fraction > 0.0:
         X_train, X_val, y_train, y_val = train_test_split(X, y, args.val_fraction, seed=args.seed)
         validation: tuple[Any, Any] | None = (X_val, y_val)
@@ -504,6 +508,9 @@ def _train(args: argparse.Namespace) -> int:
     batching = "full batch" if batch == 0 else f"batch size {batch}"
     how = f"{type(opt).__name__} {_describe_schedule(schedule, lr, epochs)}{momentum}"
     print(f"training    {loss} loss{penalty}; {how}")
+    if loss != asked:
+        typed = args.loss or asked
+        print(f"            (--loss {typed} with a {output_activation} output runs as {loss})")
     print(f"            {epochs} epochs, {batching}", flush=True)
     history = fit(
         model,
