@@ -459,6 +459,11 @@ def _train(args: argparse.Namespace) -> int:
         raise CommandError(
             f"--save {args.save}: the folder {Path(args.save).parent} does not exist"
         )
+    if args.save and os.path.islink(args.save):  # save() would refuse it after training
+        raise CommandError(
+            f"--save {args.save}: it is a symbolic link, and save never writes through a "
+            "link; remove it or give the file's own path"
+        )
     folder = None if args.no_plots else _out_dir(args.out)  # fail before training, not after
 
     X, y = _load_dataset(args.dataset, samples, args.seed)

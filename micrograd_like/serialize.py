@@ -25,7 +25,7 @@ What :func:`save` promises:
 * The temporary file is named ``.NAME.PID-RANDOM.tmp``, cut to fit the file system's
   limit on name length, so every legal name can be saved. A save killed hard (``kill
   -9``, a power cut) can leave one behind; the next save to the same path removes such
-  leftovers, once their process is gone and nothing holds them open.
+  leftovers, once their process is gone and no one holds their lock.
 
 What :func:`load` promises: it checks the whole file before building anything and
 refuses, with a ValueError naming the problem, anything that is not exactly a file

@@ -343,3 +343,16 @@ def test_train_prints_the_loss_that_runs(tmp_path: Path) -> None:
                 "--no-plots")  # fmt: skip
     assert field(plain.stdout, "training").startswith("binary_cross_entropy loss")
     assert "runs as" not in plain.stdout
+
+
+def test_train_refuses_a_symlinked_save_path_before_training(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # save() refuses to write through a link; the CLI says so before it trains, not after
+    (tmp_path / "m.json").symlink_to(tmp_path / "elsewhere.json")
+    code = main(["train", "--no-plots", "--save", str(tmp_path / "m.json")])
+    out, err = capsys.readouterr()
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "m.json: it is a symbolic link" in err
+    assert "final" not in out  # it did not train first
+    assert not (tmp_path / "elsewhere.json").exists()
