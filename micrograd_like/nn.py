@@ -58,9 +58,9 @@ LEAKY_RELU_SLOPE = 0.01
 MAX_PARAMETERS = 10_000_000
 """The largest neuron, layer or MLP this library builds (and ``serialize.load`` reads).
 
-Ten million scalar Values take about 1.5 GB and tens of seconds to build; a forward
-pass through them, in pure Python, takes seconds per sample. The sizes are checked
-before anything is allocated, so ``MLP(2, [10**9])`` is refused at once.
+Ten million scalar Values take about 1.3 GB and 12 s to build, and a forward and
+backward pass through them about 1.6 s per sample. The sizes are checked before
+anything is allocated, so ``MLP(2, [10**9])`` is refused at once.
 """
 
 
@@ -88,7 +88,7 @@ def _check_count(count: int, what: str) -> None:
 
 
 def _short(sizes: list[int], limit: int = 6) -> str:
-    """``[16, 16, 1]``, or ``[1000, 1000, ...]`` (100000 sizes) for a long list."""
+    """``[16, 16, 1]``, or ``[1000, 1000, ...] (100000 layers)`` for a long list."""
     if len(sizes) <= limit:
         return repr(sizes)
     return f"[{', '.join(map(str, sizes[:limit]))}, ...] ({len(sizes)} layers)"
