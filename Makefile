@@ -6,6 +6,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 STAMP  := $(VENV)/.installed
+# run once more on the plain path of engine.py (MICROGRAD_LIKE_REFERENCE=1)
+REFERENCE_TESTS := micrograd_like/engine.py micrograd_like/rules.py micrograd_like/nn.py \
+	micrograd_like/steps.py tests/test_engine.py tests/test_nn.py tests/test_steps.py \
+	tests/test_micrograd_lecture.py tests/test_engine_properties.py tests/machinery
 
 .PHONY: test test-slow demo bench notebooks dot-check install clean
 
@@ -39,6 +43,7 @@ test: install dot-check
 	$(VENV)/bin/ruff format --check micrograd_like tests notebooks benchmarks
 	$(VENV)/bin/mypy micrograd_like
 	$(VENV)/bin/pytest -m "not slow" --nbmake micrograd_like tests notebooks $(PYTEST_ARGS)
+	MICROGRAD_LIKE_REFERENCE=1 $(VENV)/bin/pytest -m "not slow" -q $(REFERENCE_TESTS)
 
 test-slow: install dot-check
 	$(VENV)/bin/pytest -m slow $(PYTEST_ARGS)

@@ -5,6 +5,9 @@ library on top. The API is micrograd's: ``from micrograd_like.engine import Valu
 ``from micrograd_like.nn import MLP``. The most used names are also here, at the top.
 """
 
+import os as _os
+
+from micrograd_like import fast as _fast
 from micrograd_like.derivatives import grad, hessian
 from micrograd_like.engine import (
     AnomalyError,
@@ -24,6 +27,9 @@ from micrograd_like.serialize import load, save
 from micrograd_like.steps import backward_steps, explain
 from micrograd_like.train import History, TrainingDiverged, fit
 from micrograd_like.viz import draw_dot, draw_network, save_graph
+
+if _os.environ.get("MICROGRAD_LIKE_REFERENCE", "") in ("", "0"):
+    _fast.install()  # MICROGRAD_LIKE_REFERENCE=1 keeps the plain path of engine.py
 
 __version__ = "0.1.0"
 

@@ -32,6 +32,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from micrograd_like import engine
+from micrograd_like.checks import real as _real
 from micrograd_like.engine import Value
 
 __all__ = [
@@ -89,7 +90,7 @@ def _number(x: object, where: str) -> float:
     """A target as a finite float; bool, str, NaN and inf are refused."""
     if x.__class__ is float and math.isfinite(x):
         return x
-    return engine._as_float(x, where)
+    return _real(x, where)
 
 
 def _class_index(t: object, n_classes: int, where: str) -> int:
@@ -384,7 +385,7 @@ def multiclass_hinge(scores: Any, target: Any, margin: float = 1.0) -> Value:
     >>> multiclass_hinge(s, 0).data                  # max(0, 2.5-3+1) + max(0, -1-3+1)
     0.5
     """
-    m = engine._as_float(margin, "multiclass_hinge margin")
+    m = _real(margin, "multiclass_hinge margin")
     if m < 0.0:
         raise ValueError(f"multiclass_hinge margin must be >= 0, got {m!r}")
     rows, indices = _class_pairs("multiclass_hinge", scores, target)
@@ -412,7 +413,7 @@ def l2(parameters: Any, alpha: float = 1e-4) -> Value:
     >>> r.data, [p.grad for p in w]                # 0.5 * (1 + 4); d/dp = 2 * 0.5 * p
     (2.5, [1.0, -2.0])
     """
-    a = engine._as_float(alpha, "l2 alpha")
+    a = _real(alpha, "l2 alpha")
     if a < 0.0:
         raise ValueError(f"l2 alpha must be >= 0, got {a!r}")
     try:

@@ -28,7 +28,7 @@ from collections.abc import Set as AbstractSet
 from operator import attrgetter
 from typing import Any, NamedTuple
 
-from micrograd_like.engine import Value, _nary, log_softmax
+from micrograd_like.engine import Value, affine, log_softmax
 
 __all__ = [
     "ACTIVATIONS",
@@ -104,9 +104,11 @@ def _choice(value: object, valid: tuple[str, ...], name: str) -> str:
 
 
 def _make_rng(rng: random.Random | None, seed: int | None) -> random.Random:
-    """The random generator to draw weights from: ``rng``, ``Random(seed)`` or a fresh one.
+    """Where to draw weights from: ``rng``, ``Random(seed)``, or the ``random`` module.
 
-    The global ``random`` module is never touched.
+    Without ``seed`` or ``rng`` the draws come from the ``random`` module's global
+    generator, as in micrograd, so ``random.seed(1337)`` before building a model makes
+    the same model every time.
     """
     if rng is not None and seed is not None:
         raise ValueError("give either seed or rng, not both")
@@ -114,7 +116,9 @@ def _make_rng(rng: random.Random | None, seed: int | None) -> random.Random:
         if not isinstance(rng, random.Random):
             raise TypeError(f"rng must be a random.Random instance, got {type(rng).__name__}")
         return rng
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+    if seed is None:
+        return random._inst  # the generator behind random.seed()
+    if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"seed must be an int or None, got {type(seed).__name__}: {seed!r}")
     return random.Random(seed)
 
@@ -300,9 +304,9 @@ def _leaky_relu(z: Value) -> Value:
 
 _ACTIVATION_FN: dict[str, Callable[[Value], Value] | None] = {
     "linear": None,  # no node at all
-    "relu": Value.relu,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
+    "relu": lambda z: z.relu(),
+    "tanh": lambda z: z.tanh(),
+    "sigmoid": lambda z: z.sigmoid(),
     "leaky_relu": _leaky_relu,
 }
 
@@ -319,8 +323,9 @@ class Neuron(Module):
       ``fan_out`` being the size of the neuron's layer (1 for a lone neuron);
     * ``"kaiming"`` (He normal): ``w ~ N(0, std**2)`` with ``std = sqrt(2 / nin)``.
 
-    Draws come from ``rng`` (a ``random.Random``) or from ``random.Random(seed)``; the
-    global ``random`` state is never used, so ``seed=`` makes a neuron reproducible.
+    Draws come from ``rng`` (a ``random.Random``), from ``random.Random(seed)``, or,
+    with neither, from the ``random`` module as in micrograd (``random.seed(1337)``
+    then reproduces a model).
 
     >>> n = Neuron(3, seed=1)
     >>> n
@@ -396,9 +401,7 @@ class Neuron(Module):
         ``fine=True`` builds the step-by-step graph (see :meth:`forward_fine`).
         """
         xs = _inputs(x, len(self.w), "Neuron")
-        if fine:
-            return self._forward_fine(xs)
-        return self._forward(xs, [x.data for x in xs], [w.data for w in self.w])
+        return self._forward_fine(xs) if fine else self._forward(xs)
 
     def forward_fine(self, x: object) -> Value:
         """The same output as ``self(x)``, as a graph with every step a node of its own.
@@ -415,16 +418,9 @@ class Neuron(Module):
         """
         return self._forward_fine(_inputs(x, len(self.w), "Neuron"))
 
-    def _forward(self, xs: Sequence[Value], xdata: list[float], wdata: list[float]) -> Value:
-        """The hot path, for checked inputs: ONE affine node, then the activation node.
-
-        ``xdata`` is ``[x.data for x in xs]`` and ``wdata`` is ``[w.data for w in self.w]``,
-        read by the caller: a layer reads xdata once for all its neurons, and a batch
-        reads wdata once for all its samples.
-        """
-        args = wdata + xdata
-        args.append(self.b.data)
-        z = _nary("affine", [*self.w, *xs, self.b], args)
+    def _forward(self, xs: Sequence[Value]) -> Value:
+        """For checked inputs: ONE affine node, then the activation node."""
+        z = affine(self.w, xs, self.b)
         act = self._act
         return z if act is None else act(z)
 
@@ -533,23 +529,15 @@ class Layer(Module):
 
     def __call__(self, x: object, fine: bool = False) -> Value | list[Value]:
         """Every neuron on the same input; the inputs are checked once, not per neuron."""
-        out = self._forward(_inputs(x, self.nin, "Layer"), fine)
+        xs = _inputs(x, self.nin, "Layer")
+        out = self._forward_fine(xs) if fine else self._forward(xs)
         return out[0] if len(out) == 1 else out
 
-    def _forward(self, xs: Sequence[Value], fine: bool = False) -> list[Value]:
-        if fine:
-            return [n._forward_fine(xs) for n in self.neurons]
-        xdata = [x.data for x in xs]
-        return [n._forward(xs, xdata, [w.data for w in n.w]) for n in self.neurons]
+    def _forward(self, xs: Sequence[Value]) -> list[Value]:
+        return [n._forward(xs) for n in self.neurons]
 
-    def _forward_batch(self, xss: list[Sequence[Value]]) -> list[list[Value]]:
-        """``[self._forward(xs) for xs in xss]``, reading each weight once, not per sample."""
-        weights = [(n, [w.data for w in n.w]) for n in self.neurons]
-        out = []
-        for xs in xss:
-            xdata = [x.data for x in xs]
-            out.append([n._forward(xs, xdata, wdata) for n, wdata in weights])
-        return out
+    def _forward_fine(self, xs: Sequence[Value]) -> list[Value]:
+        return [n._forward_fine(xs) for n in self.neurons]
 
     def parameters(self) -> list[Value]:
         return [p for n in self.neurons for p in (*n.w, n.b)]
@@ -677,20 +665,11 @@ class MLP(Module):
         xs = _inputs(x, self._nin, "MLP")
         out: list[Value] = []
         for layer in self.layers:
-            out = layer._forward(xs, fine)
+            out = layer._forward_fine(xs) if fine else layer._forward(xs)
             xs = out
         if self._output_activation == "softmax":
             out = _softmax(out)
         return out[0] if len(out) == 1 else out
-
-    def _forward_batch(self, inputs: Sequence[object]) -> list[Value | list[Value]]:
-        """``[self(x) for x in inputs]``, the same graph, reading every weight once."""
-        xss: list[Any] = [_inputs(x, self._nin, "MLP") for x in inputs]
-        for layer in self.layers:
-            xss = layer._forward_batch(xss)
-        if self._output_activation == "softmax":
-            xss = [_softmax(out) for out in xss]
-        return [out[0] if len(out) == 1 else out for out in xss]
 
     def parameters(self) -> list[Value]:
         return [p for layer in self.layers for n in layer.neurons for p in (*n.w, n.b)]

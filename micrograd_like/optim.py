@@ -30,7 +30,10 @@ from collections.abc import Iterable
 from math import isfinite
 from typing import Any
 
-from micrograd_like.engine import Value, _as_float, _non_negative, _positive
+from micrograd_like.checks import non_negative as _non_negative
+from micrograd_like.checks import positive as _positive
+from micrograd_like.checks import real as _as_float
+from micrograd_like.engine import Value
 
 __all__ = [
     "StepRefused",

@@ -34,7 +34,7 @@ from typing import Any, TextIO
 
 import graphviz
 
-from micrograd_like import engine
+from micrograd_like import modes
 from micrograd_like.engine import Value, topological_order
 from micrograd_like.viz import _check_bool, _check_int, display_names, draw_dot, graph_nodes
 
@@ -132,6 +132,7 @@ def backward_steps(root: Value, zero_grad: bool = True) -> Iterator[BackwardStep
 
 
 def _run(root: Value) -> Iterator[BackwardStep]:
+    """Value.backward, one node's ``_backward()`` at a time, telling what each step did."""
     order = topological_order(root)
     for v in order:  # the same reset as Value.backward
         v.grad = 0.0
@@ -140,17 +141,38 @@ def _run(root: Value) -> Iterator[BackwardStep]:
     count = len(order)
     for index, v in enumerate(reversed(order)):
         g = v.grad
-        terms = []
-        if g:  # as in Value.backward, a zero gradient passes nothing on
-            for p, d in zip(v.parents, v.local_grads):
-                product = d * g
-                p.grad += product  # the very arithmetic of Value.backward: p.grad += d * g
-                terms.append(Contribution(p, d, product, p.grad))
-            if engine._anomaly is not None:  # inside detect_anomaly(), the same checks
-                engine._check_backward(v)
+        terms = _terms(v, g)
+        v._backward()  # the engine's own chain-rule step
+        anomaly = modes.current().anomaly
+        if anomaly is not None:  # inside detect_anomaly(), the same checks
+            modes.check_backward(anomaly, v)
+        if not v.local_grads:  # user code's _backward: read what it added
+            terms = [(p, before) for p, before in terms if p.grad is not before]
+            terms = [Contribution(p, (p.grad - b) / g, p.grad - b, p.grad) for p, b in terms]
         step = BackwardStep(index, count, v, g, tuple(terms), walk)
         walk.steps.append(step)
         yield step
+
+
+def _terms(v: Value, g: Any) -> list[Any]:
+    """The chain-rule terms ``v._backward()`` is about to add, one per parent.
+
+    For a node of the rule table: ``local * g``, and each parent's running total, as
+    the step's own additions will give them. For a node whose ``_backward`` user code
+    set: (parent, its grad before the step), to be compared after it; the local
+    derivative is then read back as what was added, divided by ``g``.
+    """
+    if not v.local_grads:
+        return [(p, p.grad) for p in dict.fromkeys(v.parents)]
+    if isinstance(g, float) and g == 0.0:  # the step passes nothing on
+        return []
+    totals: dict[Value, Any] = {}
+    terms = []
+    for p, d in zip(v.parents, v.local_grads):
+        product = d * g
+        totals[p] = totals.get(p, p.grad) + product
+        terms.append(Contribution(p, d, product, totals[p]))
+    return terms
 
 
 def _num(x: Any, precision: int) -> str:
