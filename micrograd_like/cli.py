@@ -443,7 +443,7 @@ def _train(args: argparse.Namespace) -> int:
     from micrograd_like.data import signed_labels, train_test_split
     from micrograd_like.nn import MLP
     from micrograd_like.optim import SGD, Adam
-    from micrograd_like.train import DEFAULT_LR, fit
+    from micrograd_like.train import DEFAULT_LR, _resolve_loss, fit
 
     started = time.perf_counter()
     defaults = DATASETS[args.dataset]
@@ -465,6 +465,11 @@ def _train(args: argparse.Namespace) -> int:
     if args.save and not Path(args.save).resolve().parent.is_dir():
         raise CommandError(
             f"--save {args.save}: the folder {Path(args.save).parent} does not exist"
+        )
+    if args.save and os.path.islink(args.save):  # save() would refuse it after training
+        raise CommandError(
+            f"--save {args.save}: it is a symbolic link, and save never writes through a "
+            "link; remove it or give the file's own path"
         )
     folder = None if args.no_plots else _out_dir(args.out)  # fail before training, not after
 
@@ -489,6 +494,10 @@ def _train(args: argparse.Namespace) -> int:
         output_activation=output_activation,
         seed=args.seed,
     )
+    # fit() picks the loss that suits the output layer (bce on a tanh output runs on
+    # logits): name the one that will run, and use it from here on
+    asked = loss
+    loss = _resolve_loss(loss, model)[1]
     if args.val_fraction > 0.0:
         X_train, X_val, y_train, y_val = train_test_split(X, y, args.val_fraction, seed=args.seed)
         validation: tuple[Any, Any] | None = (X_val, y_val)
@@ -511,6 +520,9 @@ def _train(args: argparse.Namespace) -> int:
     batching = "full batch" if batch == 0 else f"batch size {batch}"
     how = f"{type(opt).__name__} {_describe_schedule(schedule, lr, epochs)}{momentum}"
     print(f"training    {loss} loss{penalty}; {how}")
+    if loss != asked:
+        typed = args.loss or asked
+        print(f"            (--loss {typed} with a {output_activation} output runs as {loss})")
     print(f"            {epochs} epochs, {batching}", flush=True)
     history = fit(
         model,
