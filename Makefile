@@ -1,5 +1,7 @@
-# make test  : venv + dev install + Graphviz `dot` + ruff + mypy + pytest (doctests, notebooks)
+# make test  : venv + dev install + Graphviz `dot` + Chromium + ruff + mypy + pytest
+#              (doctests, notebooks, and the widgets in JupyterLab in headless Chromium)
 # make demo  : the main job
+# make lab   : the course notebooks in JupyterLab, from .venv
 # WITH_TORCH=1 also installs torch==2.13.0 (a CPU build) so the PyTorch parity tests run.
 PYTHON ?= python3
 VENV   := .venv
@@ -7,7 +9,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 STAMP  := $(VENV)/.installed
 
-.PHONY: test test-slow demo bench notebooks dot-check install clean
+.PHONY: test test-slow demo bench notebooks lab dot-check chromium-check install clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +36,20 @@ dot-check:
 	  fi; \
 	fi
 
-test: install dot-check
+# The browser tests (tests/browser) drive Debian's Chromium; without it they skip, saying why.
+chromium-check:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Chromium not found: installing Debian's chromium package (for the browser tests)"; \
+	    (apt-get install -y -qq chromium || (apt-get update -qq && apt-get install -y -qq chromium)) >/dev/null \
+	      || echo "Could not install chromium: the browser tests will be skipped"; \
+	  else \
+	    echo "No /usr/bin/chromium (and not root on Debian): the browser tests will be skipped."; \
+	    echo "  Install it with: sudo apt-get install chromium"; \
+	  fi; \
+	fi
+
+test: install dot-check chromium-check
 	$(VENV)/bin/ruff check micrograd_like tests notebooks benchmarks
 	$(VENV)/bin/ruff format --check micrograd_like tests notebooks benchmarks
 	$(VENV)/bin/mypy micrograd_like
@@ -48,6 +63,9 @@ demo: install dot-check
 
 notebooks: install dot-check  # executed copies, for reading, in build/notebooks
 	$(VENV)/bin/jupyter nbconvert --to notebook --execute --output-dir build/notebooks notebooks/*.ipynb
+
+lab: install dot-check  # the course in JupyterLab; LAB_ARGS="--port=8899" etc. are passed on
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 bench: install
 	$(PIP) install --quiet micrograd==0.1.0
