@@ -665,10 +665,9 @@ def boundary_png(run: TrainingRun, resolution: int = 60, point: int | None = Non
     ax.set_ylabel("x2")
     accuracy = "" if run.test_accuracy is None else f", test accuracy {run.test_accuracy:.0%}"
     ax.set_title(f"epoch {run.epoch}{accuracy}", fontsize=10)
-    grey = {"color": "#888888", "linestyle": "none"}
     keys = [
-        Line2D([], [], marker="o", markeredgecolor="white", label="train", **grey),
-        Line2D([], [], marker="^", markeredgecolor="black", label="test", **grey),
+        Line2D([], [], ls="none", marker=m, color="#888888", markeredgecolor=edge, label=name)
+        for m, edge, name in (("o", "white", "train"), ("^", "black", "test"))
     ]
     ax.legend(handles=keys, loc="upper right", fontsize=8, framealpha=0.8)
     fig.colorbar(image, ax=ax, label="confidence of class 1 (blue)", fraction=0.05, pad=0.02)
