@@ -42,7 +42,7 @@ from micrograd_like.losses import get_loss
 from micrograd_like.nn import ACTIVATIONS, MLP
 from micrograd_like.optim import SGD, Adam, Optimizer
 from micrograd_like.steps import BackwardStep, StepGallery, backward_steps, explain
-from micrograd_like.train import TrainingDiverged, evaluate, fit
+from micrograd_like.train import TrainingDiverged, _forward_all, evaluate, fit
 from micrograd_like.viz import (
     HIGHLIGHT,
     GraphvizNotFound,
@@ -369,6 +369,13 @@ DATASETS: dict[str, Callable[[int, float, int], tuple[list[list[float]], list[in
 LOSSES = ("binary_cross_entropy_with_logits", "hinge", "mse")
 """The Playground's losses. One output s: hinge and mse read labels -1/+1, the other 0/1."""
 
+LOSS_NAMES = {
+    "binary_cross_entropy_with_logits": "cross-entropy (logistic)",
+    "hinge": "hinge (max margin)",
+    "mse": "mse (squared error)",
+}
+"""How the loss menu names them."""
+
 OPTIMIZERS = ("adam", "sgd")
 
 
@@ -596,101 +603,148 @@ def _figure(width: float, height: float) -> Any:
     """A matplotlib Figure drawn off screen (no pyplot, so no GUI backend is involved)."""
     from matplotlib.figure import Figure
 
-    return Figure(figsize=(width, height), layout="constrained")
+    return Figure(figsize=(width, height))
 
 
-def boundary_png(run: TrainingRun, resolution: int = 60, point: int | None = None) -> bytes:
-    """The plane shaded by the model's confidence, the training and test points on it."""
-    from matplotlib.colors import LinearSegmentedColormap
-    from matplotlib.lines import Line2D
+class BoundaryPicture:
+    """The plane shaded by the model's confidence, with the training and test points.
 
-    X = run.X_train + run.X_test
-    xs = [p[0] for p in X]
-    ys = [p[1] for p in X]
-    pad = 0.25
-    x0, x1 = min(xs) - pad, max(xs) + pad
-    y0, y1 = min(ys) - pad, max(ys) + pad
-    gx = [x0 + (x1 - x0) * i / (resolution - 1) for i in range(resolution)]
-    gy = [y0 + (y1 - y0) * j / (resolution - 1) for j in range(resolution)]
-    scores = run.scores([[a, b] for b in gy for a in gx])
-    grid = [
-        [run.confidence(scores[j * resolution + i]) for i in range(resolution)]
-        for j in range(resolution)
-    ]
-    cmap = LinearSegmentedColormap.from_list("playground", [ORANGE, "#ffffff", BLUE])
-    fig = _figure(4.6, 4.0)
-    ax = fig.add_subplot()
-    image = ax.imshow(
-        grid,
-        origin="lower",
-        extent=(x0, x1, y0, y1),
-        cmap=cmap,
-        vmin=0.0,
-        vmax=1.0,
-        alpha=0.75,
-        interpolation="bilinear",
-        aspect="auto",
-    )
-    positive = 1
+    Made once per run and redrawn with :meth:`png`: only the shading, the chosen point
+    and the title change from frame to frame. The model is evaluated under ``no_grad``
+    on a ``resolution`` x ``resolution`` grid, smoothed by bilinear interpolation.
+    """
 
-    def colours(labels: Sequence[int]) -> list[str]:
-        return [BLUE if label == positive else ORANGE for label in labels]
+    def __init__(self, run: TrainingRun, resolution: int = 40) -> None:
+        from matplotlib.colors import LinearSegmentedColormap
+        from matplotlib.lines import Line2D
 
-    ax.scatter(
-        [p[0] for p in run.X_train],
-        [p[1] for p in run.X_train],
-        c=colours(run.y_train),
-        s=22,
-        edgecolors="white",
-        linewidths=0.8,
-        label="train",
-    )
-    ax.scatter(
-        [p[0] for p in run.X_test],
-        [p[1] for p in run.X_test],
-        c=colours(run.y_test),
-        s=26,
-        marker="^",
-        edgecolors="black",
-        linewidths=0.8,
-        label="test",
-    )
-    if point is not None and 0 <= point < len(run.X_train):
-        px, py = run.X_train[point]
-        ax.scatter([px], [py], s=160, facecolors="none", edgecolors="black", linewidths=1.8)
-        ax.annotate("chosen point", (px, py), xytext=(6, 6), textcoords="offset points")
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    ax.set_xlabel("x1")
-    ax.set_ylabel("x2")
-    accuracy = "" if run.test_accuracy is None else f", test accuracy {run.test_accuracy:.0%}"
-    ax.set_title(f"epoch {run.epoch}{accuracy}", fontsize=10)
-    keys = [
-        Line2D([], [], ls="none", marker=m, color="#888888", markeredgecolor=edge, label=name)
-        for m, edge, name in (("o", "white", "train"), ("^", "black", "test"))
-    ]
-    ax.legend(handles=keys, loc="upper right", fontsize=8, framealpha=0.8)
-    fig.colorbar(image, ax=ax, label="confidence of class 1 (blue)", fraction=0.05, pad=0.02)
-    return _png(fig)
+        self.resolution = _int(resolution, "resolution", 2)
+        X = run.X_train + run.X_test
+        pad = 0.25
+        x0, x1 = min(p[0] for p in X) - pad, max(p[0] for p in X) + pad
+        y0, y1 = min(p[1] for p in X) - pad, max(p[1] for p in X) + pad
+        n = self.resolution
+        self.grid = [
+            [x0 + (x1 - x0) * i / (n - 1), y0 + (y1 - y0) * j / (n - 1)]
+            for j in range(n)
+            for i in range(n)
+        ]
+        self.fig = _figure(4.8, 4.0)
+        self.fig.subplots_adjust(left=0.13, right=0.8, bottom=0.12, top=0.92)
+        ax = self.ax = self.fig.add_subplot()
+        cmap = LinearSegmentedColormap.from_list("playground", [ORANGE, "#ffffff", BLUE])
+        self.image = ax.imshow(
+            [[0.5] * n] * n,
+            origin="lower",
+            extent=(x0, x1, y0, y1),
+            cmap=cmap,
+            vmin=0.0,
+            vmax=1.0,
+            alpha=0.75,
+            interpolation="bilinear",
+            aspect="auto",
+        )
+        for points, labels, marker, edge, size in (
+            (run.X_train, run.y_train, "o", "white", 22),
+            (run.X_test, run.y_test, "^", "black", 26),
+        ):
+            ax.scatter(
+                [p[0] for p in points],
+                [p[1] for p in points],
+                c=[BLUE if label == 1 else ORANGE for label in labels],
+                s=size,
+                marker=marker,
+                edgecolors=edge,
+                linewidths=0.8,
+            )
+        self.chosen = ax.scatter(
+            [0.0], [0.0], s=160, facecolors="none", edgecolors="black", linewidths=1.8
+        )
+        self.chosen_text = ax.annotate(
+            "chosen point",
+            (0.0, 0.0),
+            xytext=(8, 8),
+            textcoords="offset points",
+            fontsize=8,
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "alpha": 0.85, "lw": 0},
+        )
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_xlabel("x1")
+        ax.set_ylabel("x2")
+        keys = [
+            Line2D([], [], ls="none", marker=m, color="#888888", markeredgecolor=e, label=name)
+            for m, e, name in (("o", "white", "train"), ("^", "black", "test"))
+        ]
+        ax.legend(handles=keys, loc="upper right", fontsize=8, framealpha=0.8)
+        bar = self.fig.add_axes((0.83, 0.12, 0.03, 0.8))
+        self.fig.colorbar(self.image, cax=bar, label="confidence of class 1 (blue)")
+
+    def png(self, run: TrainingRun, point: int | None = None) -> bytes:
+        """The picture for the model as it is now, ``point`` (a training index) ringed."""
+        n = self.resolution
+        with no_grad():
+            outs = _forward_all(run.model, self.grid)
+        sure = [run.confidence(out.data) for out in outs]
+        self.image.set_data([sure[j * n : (j + 1) * n] for j in range(n)])
+        shown = point is not None and 0 <= point < len(run.X_train)
+        if shown:
+            assert point is not None
+            px, py = run.X_train[point]
+            self.chosen.set_offsets([[px, py]])
+            self.chosen_text.xy = (px, py)
+            left = px > sum(self.ax.get_xlim()) / 2  # the label on the side with room
+            self.chosen_text.set_position((-8 if left else 8, 8))
+            self.chosen_text.set_horizontalalignment("right" if left else "left")
+        self.chosen.set_visible(shown)
+        self.chosen_text.set_visible(shown)
+        accuracy = "" if run.test_accuracy is None else f", test accuracy {run.test_accuracy:.0%}"
+        self.ax.set_title(f"epoch {run.epoch}{accuracy}", fontsize=10)
+        return _png(self.fig)
+
+
+class LossPicture:
+    """The train and test loss after each epoch; a log axis once they span two decades."""
+
+    def __init__(self, run: TrainingRun) -> None:
+        self.fig = _figure(4.8, 4.0)
+        self.fig.subplots_adjust(left=0.16, right=0.97, bottom=0.12, top=0.92)
+        ax = self.ax = self.fig.add_subplot()
+        (self.train,) = ax.plot([], [], color="#333333")
+        (self.test,) = ax.plot([], [], color="#d62728", ls="--")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(f"loss ({LOSS_NAMES[run.loss]})")
+        ax.grid(alpha=0.3)
+        ax.set_title("loss after each epoch", fontsize=10)
+
+    def png(self, run: TrainingRun) -> bytes:
+        epochs = list(range(len(run.train_loss)))
+        self.train.set_data(epochs, run.train_loss)
+        self.test.set_data(epochs, run.test_loss)
+        self.train.set_label(f"train {run.train_loss[-1]:.4f}")
+        self.test.set_label(f"test {run.test_loss[-1]:.4f}")
+        values = [v for v in run.train_loss + run.test_loss if v > 0 and math.isfinite(v)]
+        log = bool(values) and max(values) / min(values) > 100
+        self.ax.set_yscale("log" if log else "linear")
+        if values:
+            low, high = min(values), max(values)
+            margin = (high / low) ** 0.05 if log else 0.05 * (high - low) or 0.05 * high
+            self.ax.set_ylim(
+                *((low / margin, high * margin) if log else (low - margin, high + margin))
+            )
+        self.ax.set_xlim(0, max(1, len(epochs) - 1))
+        self.ax.legend(fontsize=9, loc="upper right")
+        return _png(self.fig)
+
+
+def boundary_png(run: TrainingRun, resolution: int = 40, point: int | None = None) -> bytes:
+    """:class:`BoundaryPicture` of ``run``, drawn once."""
+    return BoundaryPicture(run, resolution).png(run, point)
 
 
 def loss_png(run: TrainingRun) -> bytes:
-    """The train and test loss after each epoch; a log axis once they span two decades."""
-    fig = _figure(4.6, 4.0)
-    ax = fig.add_subplot()
-    epochs = list(range(len(run.train_loss)))
-    ax.plot(epochs, run.train_loss, color="#333333", label=f"train {run.train_loss[-1]:.4f}")
-    ax.plot(epochs, run.test_loss, color="#d62728", ls="--", label=f"test {run.test_loss[-1]:.4f}")
-    values = [v for v in run.train_loss + run.test_loss if v > 0]
-    if values and max(values) / min(values) > 100:
-        ax.set_yscale("log")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel(f"loss ({run.loss})")
-    ax.set_xlim(0, max(1, len(epochs) - 1))
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=9)
-    ax.set_title("loss", fontsize=10)
-    return _png(fig)
+    """:class:`LossPicture` of ``run``, drawn once."""
+    return LossPicture(run).png(run)
 
 
 def _takes(fn: Callable[..., Any], name: str) -> bool:
@@ -708,9 +762,13 @@ def network_svg(run: TrainingRun, point: int | None = None) -> str:
 
 
 def point_svg(run: TrainingRun, point: int) -> str:
-    """The computation graph of one point's loss, a box per neuron, with data and grads."""
+    """The computation graph of one point's loss, a box per neuron, with data and grads.
+
+    Drawn top down: a layer's neurons side by side, as wide as the widest layer.
+    """
     loss = run.point_loss(point)
-    return _fit_svg(_svg(draw_dot(loss, model=run.model, collapse="neuron", max_nodes=2000)))
+    graph = draw_dot(loss, model=run.model, collapse="neuron", rankdir="TB", max_nodes=2000)
+    return _fit_svg(_svg(graph))
 
 
 # --------------------------------------------------------------------------------------
@@ -748,7 +806,7 @@ class Playground:
         n_samples: int = 200,
         seed: int = 0,
         epochs_per_chunk: int = 2,
-        fps: float = 4.0,
+        fps: float = 2.0,
         graph_interval: float = 2.0,
         max_epochs: int = 3000,
         point: int = 0,
@@ -771,6 +829,7 @@ class Playground:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._building = True
+        self._pictures: tuple[Any, ...] = (None,)  # (run, BoundaryPicture, LossPicture)
 
         narrow = w.Layout(width="auto")
         style = {"description_width": "initial"}
@@ -793,7 +852,12 @@ class Playground:
                 description="activation",
                 style=style,
             ),
-            "loss": w.Dropdown(options=list(LOSSES), value=loss, description="loss"),
+            "loss": w.Dropdown(
+                options=[(LOSS_NAMES[name], name) for name in LOSSES],
+                value=loss,
+                description="loss",
+                layout=w.Layout(width="300px"),
+            ),
             "lr": w.FloatLogSlider(
                 value=lr,
                 base=10,
@@ -829,7 +893,7 @@ class Playground:
         self.boundary = w.Image(format="png", layout=w.Layout(width="100%", max_width="460px"))
         self.curves = w.Image(format="png", layout=w.Layout(width="100%", max_width="460px"))
         self.network = w.HTML(layout=w.Layout(width="100%", max_width="760px"))
-        self.graph = w.HTML(layout=w.Layout(width="100%", max_height="520px", overflow="auto"))
+        self.graph = w.HTML(layout=w.Layout(width="100%", max_width="760px"))
         for name, widget in self.controls.items():
             widget.observe(functools.partial(self._changed, name), names="value")
         self.buttons["play"].on_click(lambda _: self.play())
@@ -982,8 +1046,11 @@ class Playground:
         with self._lock:
             point = min(self.point.value, len(self.run.X_train) - 1)
             self.status.value = self._status_html()
-            self.boundary.value = boundary_png(self.run, point=point)
-            self.curves.value = loss_png(self.run)
+            if self._pictures[0] is not self.run:
+                self._pictures = (self.run, BoundaryPicture(self.run), LossPicture(self.run))
+            _, boundary, curves = self._pictures
+            self.boundary.value = boundary.png(self.run, point)
+            self.curves.value = curves.png(self.run)
             if graphs:
                 self.network.value = network_svg(self.run, point)
                 self.graph.value = point_svg(self.run, point)

@@ -354,13 +354,13 @@ def test_play_trains_in_a_thread_and_pause_stops_it():
 
 def test_playing_redraws_at_a_bounded_rate(monkeypatch):
     frames: list[float] = []
-    draw = widgets.boundary_png
+    draw = widgets.BoundaryPicture.png
 
     def counted(*args, **kw):
         frames.append(time.monotonic())
         return draw(*args, **kw)
 
-    monkeypatch.setattr(widgets, "boundary_png", counted)
+    monkeypatch.setattr(widgets.BoundaryPicture, "png", counted)
     pg = small_playground(epochs_per_chunk=1, fps=2.0)  # at most a frame per 0.5 s
     frames.clear()
     pg.play()

@@ -17,8 +17,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -29,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from lab_server import alive, descendants, end_with_parent, free_port, stop_process_tree
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -67,80 +66,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     skip = pytest.mark.skip(reason=f"browser tests skipped: {reason}")
     for item in items:
-        if HERE in Path(item.path).parents:
+        if Path(item.path).parent == HERE and item.path.name != "test_teardown.py":
             item.add_marker(skip)
 
 
 # the test notebook is opened in the browser, not run by nbmake
 collect_ignore_glob = ["*.ipynb"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _descendants(pid: int) -> set[int]:
-    """Every process under ``pid`` (read from /proc; the kernels have their own sessions)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
-    found: set[int] = set()
-    stack = [pid]
-    while stack:
-        for child in children.get(stack.pop(), []):
-            if child not in found:
-                found.add(child)
-                stack.append(child)
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    stat = Path(f"/proc/{pid}/stat")
-    try:
-        return stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    """End the server, its process group and every process it started."""
-    tree = _descendants(proc.pid)
-    with _suppress_lookup():
-        os.killpg(proc.pid, signal.SIGTERM)  # the server shuts its kernels down on SIGTERM
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        with _suppress_lookup():
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    deadline = time.monotonic() + 5
-    while any(_alive(p) for p in tree) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    for p in tree:
-        if _alive(p):
-            with _suppress_lookup():
-                os.kill(p, signal.SIGKILL)
-
-
-class _suppress_lookup:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: Any, *rest: Any) -> bool:
-        return kind is not None and issubclass(kind, ProcessLookupError)
 
 
 @dataclass
@@ -151,8 +82,11 @@ class Lab:
     log: Path
     proc: subprocess.Popen[bytes]
 
-    def notebook_url(self, name: str) -> str:
-        return f"{self.url}/lab/tree/{name}?token={self.token}&reset"
+    def notebook_url(self, name: str, frontend: str) -> str:
+        """The notebook in JupyterLab (``lab``) or in Notebook 7 (``notebook``)."""
+        if frontend == "lab":
+            return f"{self.url}/lab/tree/{name}?token={self.token}&reset"
+        return f"{self.url}/notebooks/{name}?token={self.token}"
 
 
 @pytest.fixture(scope="session")
@@ -178,7 +112,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         "MPLBACKEND": "Agg",
         "PYTHONPATH": str(ROOT),
     }
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     log = root / "jupyterlab.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
@@ -193,6 +127,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
                 f"--IdentityProvider.token={token}",
                 f"--ServerApp.root_dir={root}",
                 "--LabApp.expose_app_in_browser=True",
+                "--JupyterNotebookApp.expose_app_in_browser=True",
                 "--LabApp.news_url=",
                 "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
                 *(["--allow-root"] if os.geteuid() == 0 else []),
@@ -202,6 +137,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=end_with_parent,
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -221,9 +157,9 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
                 time.sleep(0.25)
         yield Lab(url, token, root, log, proc)
     finally:
-        tree = _descendants(proc.pid) | {proc.pid}
-        _stop(proc)
-        left = [p for p in tree if _alive(p)]
+        tree = descendants(proc.pid) | {proc.pid}
+        stop_process_tree(proc)
+        left = [p for p in tree if alive(p)]
         assert not left, f"processes of JupyterLab still running: {left}"
 
 
@@ -239,26 +175,35 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
-@pytest.fixture(scope="session")
-def notebook_page(lab: Lab, browser: Any) -> Iterator[Any]:
-    """The test notebook open in JupyterLab, every cell run."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+@pytest.fixture(scope="session", params=["lab", "notebook"])
+def notebook_page(request: pytest.FixtureRequest, lab: Lab, browser: Any) -> Iterator[Any]:
+    """The test notebook open in JupyterLab 4, then in Notebook 7, every cell run.
+
+    ``page.frontend`` says which.
+    """
+    frontend = request.param
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.set_default_timeout(30_000)
+    page.frontend = frontend
+    app = "window.jupyterapp"
     try:
-        page.goto(lab.notebook_url("widgets_test.ipynb"))
+        page.goto(lab.notebook_url("widgets_test.ipynb", frontend))
         page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
         page.wait_for_function(
-            "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-            " && window.jupyterapp.shell.currentWidget.sessionContext"
-            " && window.jupyterapp.shell.currentWidget.sessionContext.session"
-            " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"
-            " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"
-            ".connectionStatus === 'connected'",
+            f"() => {{ const w = {app} && {app}.shell.currentWidget;"
+            " const k = w && w.sessionContext && w.sessionContext.session"
+            " && w.sessionContext.session.kernel;"
+            " return k && k.connectionStatus === 'connected' && k.status === 'idle'; }",
             timeout=60_000,
         )
-        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        page.evaluate(f"{app}.commands.execute('notebook:run-all-cells')")
         yield page
     finally:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / "notebook.png"))
+        page.screenshot(path=str(SCREENSHOTS / f"{frontend}_notebook.png"))
+        # close the kernel with the page, so that the next frontend starts afresh
+        page.evaluate(
+            f"() => {app} && {app}.shell.currentWidget"
+            f" && {app}.shell.currentWidget.sessionContext.shutdown()"
+        )
         page.close()

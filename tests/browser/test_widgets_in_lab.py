@@ -1,7 +1,7 @@
-"""The widgets in a real browser: JupyterLab 4 in headless Chromium, driven by Playwright.
+"""The widgets in a real browser: JupyterLab 4 and Notebook 7 in headless Chromium.
 
-The session fixture (conftest.py) starts JupyterLab, opens ``widgets_test.ipynb`` and
-runs all its cells: the step widget on the lecture's neuron, then the playground. Every
+The session fixture (conftest.py) starts JupyterLab, opens ``widgets_test.ipynb`` (in
+JupyterLab, then in Notebook 7, from the same server) and runs all its cells: the step widget on the lecture's neuron, then the playground. Every
 wait is bounded; the screenshots go to build/browser/.
 """
 
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 from typing import Any
 
-import pytest
-from conftest import SCREENSHOTS
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "browser"
 
 # The union of the outlined nodes' boxes (the Value of the step and its op), the graph's
 # box, and the output area's box, in page coordinates.
@@ -55,6 +55,14 @@ def _check_current_node_in_view(widget: Any, step: int) -> None:
     assert _inside(g["node"], g["output"]), f"step {step}: node outside the output area {g}"
 
 
+def _screenshot(locator: Any, name: str) -> None:
+    """A picture of one widget under build/browser/, for people to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
+    locator.screenshot(path=str(path))
+    assert path.stat().st_size > 10_000, f"{path} looks empty"
+
+
 def _wait_for_text(locator: Any, pattern: str, timeout: float = 10.0) -> str:
     deadline = time.monotonic() + timeout
     while True:
@@ -76,8 +84,7 @@ def test_step_widget_moves_with_keyboard_and_click_and_keeps_the_node_in_view(no
     words = text.inner_text()
     assert words.startswith("step 1/5: o = tanh(n)"), words
     _check_current_node_in_view(widget, 1)  # the output o sits at the far right
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    widget.screenshot(path=str(SCREENSHOTS / "step_widget_step1.png"))
+    _screenshot(widget, f"{page.frontend}_step_widget_step1.png")
 
     widget.locator(".mgl-next").click()  # a click
     _wait_for_text(count, r"step 2/5")
@@ -91,7 +98,7 @@ def test_step_widget_moves_with_keyboard_and_click_and_keeps_the_node_in_view(no
     page.keyboard.press("End")
     _wait_for_text(count, r"step 5/5")
     _check_current_node_in_view(widget, 5)
-    widget.screenshot(path=str(SCREENSHOTS / "step_widget_step5.png"))
+    _screenshot(widget, f"{page.frontend}_step_widget_step5.png")
     page.keyboard.press("ArrowLeft")
     _wait_for_text(count, r"step 4/5")
     _check_current_node_in_view(widget, 4)
@@ -120,8 +127,7 @@ def test_playground_trains_while_playing_and_stops_on_pause(notebook_page):
     boundary = pg.locator("img").first
     boundary.wait_for(state="visible", timeout=30_000)
     before = boundary.screenshot()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    pg.screenshot(path=str(SCREENSHOTS / "playground_start.png"))
+    _screenshot(pg, f"{page.frontend}_playground_start.png")
 
     play, pause = pg.locator("button.mgl-play"), pg.locator("button.mgl-pause")
     play.click()
@@ -146,11 +152,4 @@ def test_playground_trains_while_playing_and_stops_on_pause(notebook_page):
     assert _number(epoch) == stopped, "training went on after pause"
     page.set_viewport_size({"width": 1280, "height": 2600})  # room for the whole widget
     pg.scroll_into_view_if_needed()
-    pg.screenshot(path=str(SCREENSHOTS / "playground_trained.png"))
-
-
-@pytest.mark.parametrize("name", ["step_widget_step1.png", "playground_trained.png"])
-def test_screenshots_were_written(name):
-    # runs after the two tests above (file order): each widget has a picture to look at
-    path = SCREENSHOTS / name
-    assert path.is_file() and path.stat().st_size > 10_000, path
+    _screenshot(pg, f"{page.frontend}_playground_trained.png")
