@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lab_server import alive, descendants, end_with_parent, free_port, stop_process_tree
+
+from .lab_server import alive, descendants, end_with_parent, free_port, stop_process_tree
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent

@@ -11,7 +11,8 @@ import sys
 import time
 
 import pytest
-from lab_server import alive, descendants, stop_process_tree
+
+from .lab_server import alive, descendants, stop_process_tree
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc (Linux only)")
 
