@@ -111,7 +111,8 @@ function render({ model, el }) {
       <button class="mgl-next" title="next step (right arrow)">next &#9654;</button>
       <input class="mgl-slider" type="range" min="1" step="1" aria-label="step">
       <span class="mgl-count"></span>
-      <span class="mgl-keys">keys: &larr; &rarr; space Home End</span>
+      <button class="mgl-zoom" title="fit the graph to the width, or show it at its size (z)">actual size</button>
+      <span class="mgl-keys">keys: &larr; &rarr; space Home End z</span>
     </div>
     <pre class="mgl-text"></pre>
     <div class="mgl-graph"></div>`;
@@ -120,7 +121,9 @@ function render({ model, el }) {
   const graph = find(".mgl-graph");
   const slider = find(".mgl-slider");
   const playButton = find(".mgl-play");
+  const zoomButton = find(".mgl-zoom");
   let timer = null;
+  let fit = true; // the graph scaled to the width of the cell, or at its own size
 
   const count = () => model.get("texts").length;
   const go = (i) => {
@@ -179,7 +182,7 @@ function render({ model, el }) {
     const top = graph.scrollTop;
     graph.innerHTML = model.get("svgs")[i];
     const svg = graph.querySelector("svg");
-    if (svg) fitToWidth(svg);
+    if (svg && fit) fitToWidth(svg);
     graph.scrollLeft = left;
     graph.scrollTop = top;
     find(".mgl-prev").disabled = i === 0;
@@ -190,6 +193,12 @@ function render({ model, el }) {
   find(".mgl-prev").addEventListener("click", () => { stop(); go(model.get("step") - 1); });
   find(".mgl-next").addEventListener("click", () => { stop(); go(model.get("step") + 1); });
   playButton.addEventListener("click", play);
+  const zoom = () => {
+    fit = !fit;
+    zoomButton.textContent = fit ? "actual size" : "fit to width";
+    show();
+  };
+  zoomButton.addEventListener("click", zoom);
   slider.addEventListener("input", () => { stop(); go(Number(slider.value) - 1); });
   root.addEventListener("keydown", (event) => {
     const moves = {
@@ -201,6 +210,7 @@ function render({ model, el }) {
       if (event.target !== slider) { stop(); go(i + moves[event.key]); }
     } else if (event.key === "Home") { stop(); go(0); }
     else if (event.key === "End") { stop(); go(count() - 1); }
+    else if (event.key === "z") zoom();
     else if (event.key === " " && event.target.tagName !== "BUTTON") play();
     else return;
     if (event.target !== slider || !(event.key in moves)) event.preventDefault();
@@ -316,7 +326,8 @@ def step_widget(root: Value, model: Any = None, zero_grad: bool = True, **draw_k
     Previous, next and play buttons, a slider, and the keyboard (arrow keys, space,
     Home, End) move through the steps of :func:`~micrograd_like.steps.backward_steps`. The
     graph (:func:`~micrograd_like.viz.draw_dot` with ``draw_kwargs``) fits the cell's
-    width; the node of the step is outlined and kept in view. The words are
+    width; "actual size" (or ``z``) shows it at its own size instead, scrolled so that
+    the node of the step, outlined in red, stays in view. The words are
     :func:`~micrograd_like.steps.explain`'s, one chain-rule term a line.
 
     Runs the backward pass: ``.grad`` ends as ``root.backward()`` leaves it. Without

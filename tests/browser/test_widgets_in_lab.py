@@ -46,11 +46,14 @@ def _inside(inner: dict[str, float], outer: dict[str, float]) -> bool:
     )
 
 
-def _check_current_node_in_view(widget: Any, step: int) -> None:
+def _check_current_node_in_view(widget: Any, step: int, fitted: bool = True) -> None:
     widget.page.wait_for_timeout(100)  # one animation frame: the widget scrolls the node in
     g = widget.evaluate(_GEOMETRY)
     assert g["count"] >= 1, f"step {step}: no outlined node in the graph"
-    assert g["overflowX"] <= 1, f"step {step}: the graph is wider than the output ({g})"
+    if fitted:
+        assert g["overflowX"] <= 1, f"step {step}: the graph is wider than the output ({g})"
+    else:
+        assert g["overflowX"] > 100, f"step {step}: at its own size the graph should scroll"
     assert _inside(g["node"], g["graph"]), f"step {step}: node outside the graph's box {g}"
     assert _inside(g["node"], g["output"]), f"step {step}: node outside the output area {g}"
 
@@ -105,6 +108,16 @@ def test_step_widget_moves_with_keyboard_and_click_and_keeps_the_node_in_view(no
     page.keyboard.press("Home")
     assert _wait_for_text(count, r"step 1/5") == first
     assert text.inner_text() == words
+
+    page.keyboard.press("z")  # at its own size: the graph scrolls to the step's node
+    _check_current_node_in_view(widget, 1, fitted=False)  # o, at the far right
+    page.keyboard.press("End")
+    _wait_for_text(count, r"step 5/5")
+    _check_current_node_in_view(widget, 5, fitted=False)  # x1*w1, at the left
+    _screenshot(widget, f"{page.frontend}_step_widget_actual_size_step5.png")
+    widget.locator(".mgl-zoom").click()  # back to the cell's width
+    _check_current_node_in_view(widget, 5)
+    page.keyboard.press("Home")
 
     widget.locator(".mgl-play").click()  # play runs to the last step by itself
     _wait_for_text(count, r"step 5/5", timeout=15.0)
