@@ -606,7 +606,7 @@ ORANGE, BLUE = "#e8871e", "#1b6fb3"
 
 def _png(fig: Any) -> bytes:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=80)
+    fig.savefig(buffer, format="png", dpi=96)
     return buffer.getvalue()
 
 
@@ -847,7 +847,12 @@ class Playground:
         self.controls = {
             "dataset": w.Dropdown(options=list(DATASETS), value=dataset, description="dataset"),
             "noise": w.FloatSlider(
-                value=noise, min=0.0, max=0.5, step=0.05, description="noise", style=style
+                value=self.run.noise,
+                min=0.0,
+                max=max(0.5, self.run.noise),
+                step=0.05,
+                description="noise",
+                style=style,
             ),
             "hidden": w.Text(
                 value=", ".join(map(str, self.run.hidden)),
@@ -870,15 +875,17 @@ class Playground:
                 layout=w.Layout(width="300px"),
             ),
             "lr": w.FloatLogSlider(
-                value=lr,
+                value=self.run.lr,
                 base=10,
-                min=-4,
-                max=0,
+                min=min(-4, math.floor(math.log10(self.run.lr))),
+                max=max(0, math.ceil(math.log10(self.run.lr))),
                 step=0.25,
                 description="learning rate",
                 style=style,
             ),
-            "optimizer": w.ToggleButtons(options=list(OPTIMIZERS), value=optimizer),
+            "optimizer": w.ToggleButtons(
+                options=list(OPTIMIZERS), value=optimizer, description="optimizer"
+            ),
         }
         self.controls["optimizer"].style.button_width = "4.5em"
         self.buttons = {
@@ -942,6 +949,7 @@ class Playground:
         )
         self.widget.add_class("mgl-playground")
         self._building = False
+        self._set_buttons(running=False)
         self._draw(graphs=True)
 
     # ---- what the buttons do ----------------------------------------------------------

@@ -329,6 +329,14 @@ def test_playground_draws_every_panel():
     assert "<svg" in pg.network.value and "<svg" in pg.graph.value
     assert "class='mgl-epoch'>0<" in pg.status.value
     assert pg.point.max == len(pg.run.X_train) - 1
+    assert pg.buttons["pause"].disabled and not pg.buttons["play"].disabled
+
+
+def test_playground_controls_show_the_values_it_trains_with():
+    # values outside the sliders' usual ranges widen the ranges instead of being clipped
+    pg = small_playground(noise=0.8, lr=3.0)
+    assert pg.controls["noise"].value == 0.8 and pg.run.noise == 0.8
+    assert pg.controls["lr"].value == pytest.approx(3.0) and pg.run.lr == 3.0
 
 
 def test_step_trains_one_chunk_and_redraws():
