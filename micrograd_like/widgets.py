@@ -180,7 +180,15 @@ function render({ model, el }) {
     find(".mgl-text").textContent = model.get("texts")[i];
     const left = graph.scrollLeft;
     const top = graph.scrollTop;
-    graph.innerHTML = model.get("svgs")[i];
+    // a long walk sends its pictures one at a time: "drawn" holds step "drawn_step"'s
+    const picture =
+      model.get("svgs")[i] || (model.get("drawn_step") === i ? model.get("drawn") : "");
+    if (!picture) {
+      graph.classList.add("mgl-waiting"); // the old picture stays, greyed, until it comes
+      return;
+    }
+    graph.classList.remove("mgl-waiting");
+    graph.innerHTML = picture;
     const svg = graph.querySelector("svg");
     if (svg && fit) fitToWidth(svg);
     graph.scrollLeft = left;
@@ -219,6 +227,7 @@ function render({ model, el }) {
   model.on("change:step", show);
   model.on("change:svgs", show);
   model.on("change:texts", show);
+  model.on("change:drawn", show);
   show();
   return () => stop();
 }
@@ -237,6 +246,7 @@ _STEP_CSS = """
 .mgl-text { white-space: pre-wrap; font-family: var(--jp-code-font-family, monospace);
   margin: 6px 0; }
 .mgl-graph { max-height: 70vh; overflow: auto; background: white; }
+.mgl-graph.mgl-waiting { opacity: 0.4; }
 """
 
 
@@ -262,10 +272,23 @@ def _step_widget_class() -> type:
         step = traitlets.Int(0).tag(sync=True)
         highlight = traitlets.Unicode(HIGHLIGHT).tag(sync=True)
         interval_ms = traitlets.Int(900).tag(sync=True)
+        drawn = traitlets.Unicode("").tag(sync=True)
+        drawn_step = traitlets.Int(-1).tag(sync=True)
 
-        def __init__(self, steps: list[BackwardStep], texts: list[str], svgs: list[str]):
+        def __init__(self, steps: list[BackwardStep], texts: list[str], graphs: list[Any]):
+            # a short walk sends every picture at once; a long one, each when it is shown
+            svgs = [_svg(g) for g in graphs] if len(graphs) <= PRERENDER else [""] * len(graphs)
             super().__init__(svgs=svgs, texts=texts, step=0)
-            self.steps = steps
+            self.steps, self.graphs = steps, graphs
+            self._draw({"new": 0})
+            self.observe(self._draw, names="step")
+
+        def _draw(self, change: dict[str, Any]) -> None:
+            i = change["new"]
+            if not self.svgs[i] and self.drawn_step != i:
+                with self.hold_sync():
+                    self.drawn = _svg(self.graphs[i])
+                    self.drawn_step = i
 
         @traitlets.validate("step")
         def _clamp(self, proposal: Any) -> int:
@@ -300,6 +323,10 @@ def _step_widget_class() -> type:
             )
 
     return StepWidget
+
+
+PRERENDER = 24
+"""step_widget sends the pictures of a walk of up to this many steps at once."""
 
 
 def _explain_blocks(root: Value, model: Any, zero_grad: bool) -> list[str]:
@@ -357,7 +384,7 @@ def step_widget(root: Value, model: Any = None, zero_grad: bool = True, **draw_k
             f"here are all {len(steps)} steps, one under the other."
         )
         return StepGallery(steps, graphs, texts)
-    return cls(steps, texts, [_svg(g) for g in graphs])
+    return cls(steps, texts, graphs)
 
 
 # --------------------------------------------------------------------------------------

@@ -83,6 +83,21 @@ def test_step_widget_navigation_stays_inside_the_steps():
     assert "3 steps" in repr(w) and "step 3/3" in repr(w)
 
 
+def test_a_long_walk_sends_each_picture_when_it_is_shown():
+    # tanh applied PRERENDER + 6 times: as many steps, step k at node t(n + 1 - k)
+    n = widgets.PRERENDER + 6
+    y = Value(0.5, label="x")
+    for k in range(1, n + 1):
+        y = y.tanh()
+        y.label = f"t{k}"
+    w = step_widget(y)
+    assert len(w.steps) == n and w.svgs == [""] * n
+    assert w.drawn_step == 0 and HIGHLIGHT in w.drawn
+    w.go(-1)
+    assert w.drawn_step == n - 1 and w.current.node.label == "t1"
+    assert w.drawn == widgets._svg(w.graphs[-1])  # the last step's picture
+
+
 def test_step_widget_with_zero_grad_false_accumulates_exactly_one_backward():
     # y = x * x at x = 3: dy/dx = 6. After one backward() x.grad = 6; one more pass
     # without zeroing makes it 12 (the words are computed without a second pass)

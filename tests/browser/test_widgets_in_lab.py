@@ -124,6 +124,41 @@ def test_step_widget_moves_with_keyboard_and_click_and_keeps_the_node_in_view(no
     assert "play" in widget.locator(".mgl-play").inner_text()
 
 
+_OUTLINED_TEXT = """(root) => [...root.querySelectorAll('.mgl-graph g.node')]
+  .filter((g) => [...g.querySelectorAll('[stroke]')].some((s) =>
+    s.getAttribute('stroke').toLowerCase() === '#d62728'))
+  .map((g) => [...g.querySelectorAll('text')].map((t) => t.textContent).join(' '))
+  .join(' ')"""
+
+
+def _wait_for_outlined(widget: Any, label: str, timeout: float = 15.0) -> None:
+    """Wait until the outlined node of the picture shown is the one labelled ``label``."""
+    deadline = time.monotonic() + timeout
+    while not re.search(rf"\b{label}\b", widget.evaluate(_OUTLINED_TEXT)):
+        assert time.monotonic() < deadline, f"no outlined {label} within {timeout} s"
+        time.sleep(0.05)
+
+
+def test_a_long_walk_gets_each_picture_when_it_is_shown(notebook_page):
+    # y = tanh applied 30 times to x: 30 steps, step k at node t(31 - k)
+    page = notebook_page
+    widget = page.locator(".mgl-steps").nth(1)
+    widget.wait_for(state="visible", timeout=90_000)
+    widget.scroll_into_view_if_needed()
+    count = widget.locator(".mgl-count")
+    _wait_for_text(count, r"step 1/30")
+    _wait_for_outlined(widget, "t30")
+    widget.locator(".mgl-next").click()
+    _wait_for_text(count, r"step 2/30")
+    _wait_for_outlined(widget, "t29")
+    _check_current_node_in_view(widget, 2)
+    widget.locator(".mgl-text").click()
+    page.keyboard.press("End")
+    _wait_for_text(count, r"step 30/30")
+    _wait_for_outlined(widget, "t1")
+    _check_current_node_in_view(widget, 30)
+
+
 def _number(locator: Any) -> float:
     return float(locator.inner_text())
 
