@@ -29,7 +29,6 @@ from __future__ import annotations
 import bisect
 import html
 import sys
-import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -42,8 +41,6 @@ from micrograd_like.viz import (
     _ATOM_NAME,
     _check_bool,
     _check_int,
-    display_names,
-    draw_dot,
     graph_nodes,
     name_nodes,
 )
@@ -363,37 +360,7 @@ class StepGallery:
 
 
 def step_widget(root: Value, model: Any = None, zero_grad: bool = True, **draw_kwargs: Any) -> Any:
-    """A slider over the backward steps of ``root``: the graph and the words of each step.
+    """Step through the backward pass in Jupyter: :func:`micrograd_like.widgets.step_widget`."""
+    from micrograd_like.widgets import step_widget as widget  # widgets imports this module
 
-    Needs ``ipywidgets`` (``pip install ipywidgets``). Without it, warns and returns a
-    :class:`StepGallery` that shows every step one under the other instead. Runs the
-    backward pass (``.grad`` ends as ``root.backward()`` leaves it).
-    """
-    steps = list(backward_steps(root, zero_grad))
-    if not steps:
-        raise ValueError("step_widget: root is a leaf, so there is no backward step to show")
-    names = display_names(graph_nodes(root), model)
-    text = ["\n".join(_step_lines(s, names, 4)) for s in steps]
-    graphs = [draw_dot(root, model=model, step=s, **draw_kwargs) for s in steps]
-    try:
-        import ipywidgets as widgets
-        from IPython.display import display
-    except ImportError:
-        warnings.warn(
-            "step_widget needs ipywidgets for its slider (pip install ipywidgets); "
-            "showing every step one under the other instead",
-            stacklevel=2,
-        )
-        return StepGallery(steps, graphs, text)
-    slider = widgets.IntSlider(value=1, min=1, max=len(steps), description="step")
-    output = widgets.Output()
-
-    def show(i: int) -> None:
-        output.clear_output(wait=True)
-        with output:
-            print(text[i - 1])
-            display(graphs[i - 1])
-
-    slider.observe(lambda change: show(change["new"]), names="value")
-    show(1)
-    return widgets.VBox([slider, output])
+    return widget(root, model, zero_grad, **draw_kwargs)

@@ -15,9 +15,6 @@ Reverse topological order visits L, d, e. By hand:
 from __future__ import annotations
 
 import io
-import sys
-import types
-import warnings
 
 import pytest
 from expressions import worked_example
@@ -25,7 +22,7 @@ from hypothesis import given, settings
 
 from micrograd_like.engine import AnomalyError, Value, detect_anomaly, topological_order
 from micrograd_like.nn import MLP
-from micrograd_like.steps import BackwardStep, StepGallery, backward_steps, explain, step_widget
+from micrograd_like.steps import BackwardStep, backward_steps, explain
 from micrograd_like.testing import programs
 from micrograd_like.viz import draw_dot, graph_nodes
 
@@ -268,64 +265,8 @@ def test_explain_checks_its_arguments():
 
 
 # --------------------------------------------------------------------------------------
-# step_widget
+# zero_grad (step_widget's tests are in test_widgets.py)
 # --------------------------------------------------------------------------------------
-
-
-def test_step_widget_without_ipywidgets_warns_and_shows_a_gallery(monkeypatch):
-    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # as if not installed
-    g = worked_example()
-    with pytest.warns(UserWarning, match="pip install ipywidgets"):
-        gallery = step_widget(g["L"])
-    assert isinstance(gallery, StepGallery) and len(gallery) == 3
-    assert "backward step 2/3" in gallery[1].source
-    assert "step 3/3: e = a * b" in repr(gallery)
-    html = gallery._repr_html_()
-    assert html.count("<hr>") == 2 and "dL/da += " in html
-    assert g["a"].grad == 6.0
-
-
-def test_step_widget_gallery_without_dot_still_shows_the_words(monkeypatch, tmp_path):
-    monkeypatch.setitem(sys.modules, "ipywidgets", None)
-    monkeypatch.setenv("PATH", str(tmp_path))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        gallery = step_widget(worked_example()["L"])
-    html = gallery._repr_html_()
-    assert "dot program is missing" in html and "dL/db += " in html
-
-
-def test_step_widget_with_ipywidgets_makes_a_slider(monkeypatch):
-    pytest.importorskip("IPython")
-    fake = types.ModuleType("ipywidgets")
-
-    class Widget:
-        def __init__(self, *args, **kwargs):
-            self.args, self.kwargs, self.observers = args, kwargs, []
-
-        def observe(self, fn, names):
-            self.observers.append(fn)
-
-        def clear_output(self, wait=False):
-            pass
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-    fake.IntSlider = fake.Output = fake.VBox = Widget
-    monkeypatch.setitem(sys.modules, "ipywidgets", fake)
-    box = step_widget(worked_example()["L"])
-    slider, _output = box.args[0]
-    assert slider.kwargs["max"] == 3 and slider.kwargs["min"] == 1
-    slider.observers[0]({"new": 3})  # moving the slider shows step 3
-
-
-def test_step_widget_needs_something_to_step_through():
-    with pytest.raises(ValueError, match="leaf"):
-        step_widget(Value(1.0))
 
 
 def test_zero_grad_true_starts_from_zero_after_an_earlier_backward():
