@@ -1,5 +1,8 @@
-# make test  : venv + dev install + Graphviz `dot` + ruff + mypy + pytest (doctests, notebooks)
+# make test  : venv + dev install + Graphviz `dot` + Chromium + ruff + mypy + pytest
+#              (doctests, notebooks, and the widgets in JupyterLab in headless Chromium)
 # make demo  : the main job
+# make pictures : every kind of picture, on the README's and notebooks' examples, in build/pictures
+# make lab   : the course notebooks in JupyterLab, from .venv
 # WITH_TORCH=1 also installs torch==2.13.0 (a CPU build) so the PyTorch parity tests run.
 PYTHON ?= python3
 VENV   := .venv
@@ -11,7 +14,7 @@ REFERENCE_TESTS := micrograd_like/engine.py micrograd_like/rules.py micrograd_li
 	micrograd_like/steps.py tests/test_engine.py tests/test_nn.py tests/test_steps.py \
 	tests/test_micrograd_lecture.py tests/test_engine_properties.py tests/machinery
 
-.PHONY: test test-slow demo bench notebooks dot-check install clean
+.PHONY: test test-slow demo pictures bench notebooks lab dot-check chromium-check install clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +41,20 @@ dot-check:
 	  fi; \
 	fi
 
-test: install dot-check
+# The browser tests (tests/browser) drive Debian's Chromium; without it they skip, saying why.
+chromium-check:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Chromium not found: installing Debian's chromium package (for the browser tests)"; \
+	    (apt-get install -y -qq chromium || (apt-get update -qq && apt-get install -y -qq chromium)) >/dev/null \
+	      || echo "Could not install chromium: the browser tests will be skipped"; \
+	  else \
+	    echo "No /usr/bin/chromium (and not root on Debian): the browser tests will be skipped."; \
+	    echo "  Install it with: sudo apt-get install chromium"; \
+	  fi; \
+	fi
+
+test: install dot-check chromium-check
 	$(VENV)/bin/ruff check micrograd_like tests notebooks benchmarks
 	$(VENV)/bin/ruff format --check micrograd_like tests notebooks benchmarks
 	$(VENV)/bin/mypy micrograd_like
@@ -51,8 +67,14 @@ test-slow: install dot-check
 demo: install dot-check
 	$(PY) -m micrograd_like demo
 
+pictures: install dot-check  # for looking at, one after the other
+	$(PY) -m micrograd_like.gallery build/pictures
+
 notebooks: install dot-check  # executed copies, for reading, in build/notebooks
 	$(VENV)/bin/jupyter nbconvert --to notebook --execute --output-dir build/notebooks notebooks/*.ipynb
+
+lab: install dot-check  # the course in JupyterLab; LAB_ARGS="--port=8899" etc. are passed on
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 bench: install
 	$(PIP) install --quiet micrograd==0.1.0

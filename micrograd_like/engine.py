@@ -94,9 +94,16 @@ class Value:
         self._local_grads: Any = None  # no rule: user code assigns this node's _backward
         _check_names(_op, label)
 
-    def _step(self) -> None:
-        """One step of the chain rule: pass this node's gradient on to its parents."""
-        _chain_rule(self, self.local_grads)
+    def _step(self, local_grads: Sequence[Any] | None = None) -> None:
+        """One step of the chain rule: pass this node's gradient on to its parents.
+
+        The local derivatives are the rule table's, unless given (as Values, for a
+        gradient that is differentiated again). A gradient of 0 passes nothing on.
+        """
+        if self.grad == 0.0:  # 0 * local adds nothing (and 0 * inf is not NaN)
+            return
+        for parent, local in zip(self.parents, local_grads or self.local_grads):
+            parent.grad += local * self.grad
 
     @property
     def _backward(self) -> Callable[[], None]:
@@ -129,7 +136,7 @@ class Value:
         anomaly = modes.current().anomaly
         for v in reversed(order):  # children before parents
             if create_graph:
-                _chain_rule(v, RULES[v.op].local(v, v.parents))  # local derivatives as Values
+                v._step(RULES[v.op].local(v, v.parents))  # local derivatives as Values
             else:
                 v._backward()
             if anomaly is not None:
@@ -245,17 +252,6 @@ class Value:
     def detach(self) -> Value:
         """A new leaf with the same data and no history: gradients stop here."""
         return Value(self.data, label=self.label)
-
-
-def _chain_rule(node: Value, local_grads: Iterable[Any]) -> None:
-    """parent.grad += local * node.grad, for each parent: the chain rule, written once.
-
-    A gradient of 0 passes nothing on (0 * local adds nothing, and 0 * inf is not NaN).
-    """
-    if isinstance(node.grad, float) and node.grad == 0.0:
-        return
-    for parent, local in zip(node.parents, local_grads):
-        parent.grad += local * node.grad
 
 
 def _make(op: str, parents: tuple[Value, ...]) -> Value:

@@ -34,6 +34,7 @@ __all__ = [
     "ACTIVATIONS",
     "INITS",
     "LEAKY_RELU_SLOPE",
+    "MAX_PARAMETERS",
     "OUTPUT_ACTIVATIONS",
     "Layer",
     "LoadResult",
@@ -54,6 +55,14 @@ INITS: tuple[str, ...] = ("uniform", "xavier", "kaiming")
 LEAKY_RELU_SLOPE = 0.01
 """The slope of leaky_relu for x < 0 (PyTorch's default too)."""
 
+MAX_PARAMETERS = 10_000_000
+"""The largest neuron, layer or MLP this library builds (and ``serialize.load`` reads).
+
+Ten million scalar Values take about 1.3 GB and 12 s to build, and a forward and
+backward pass through them about 1.6 s per sample. The sizes are checked before
+anything is allocated, so ``MLP(2, [10**9])`` is refused at once.
+"""
+
 
 # --------------------------------------------------------------------------------------
 # Checking arguments
@@ -67,6 +76,22 @@ def _size(n: object, name: str) -> int:
     if n <= 0:
         raise ValueError(f"{name} must be a positive int, got {n!r}")
     return int(n)
+
+
+def _check_count(count: int, what: str) -> None:
+    """Refuse a model of more than :data:`MAX_PARAMETERS` parameters, before building it."""
+    if count > MAX_PARAMETERS:
+        raise ValueError(
+            f"{what} would have {count:,} parameters; the limit is {MAX_PARAMETERS:,} "
+            "(micrograd_like.nn.MAX_PARAMETERS, the most this pure-Python library builds)"
+        )
+
+
+def _short(sizes: list[int], limit: int = 6) -> str:
+    """``[16, 16, 1]``, or ``[1000, 1000, ...] (100000 layers)`` for a long list."""
+    if len(sizes) <= limit:
+        return repr(sizes)
+    return f"[{', '.join(map(str, sizes[:limit]))}, ...] ({len(sizes)} layers)"
 
 
 def _choice(value: object, valid: tuple[str, ...], name: str) -> str:
@@ -321,6 +346,7 @@ class Neuron(Module):
     ) -> None:
         nin = _size(nin, "nin")
         fan_out = _size(fan_out, "fan_out")
+        _check_count(nin + 1, f"Neuron({nin})")
         if activation is None:
             if not isinstance(nonlin, bool):
                 raise TypeError(f"nonlin must be a bool, got {type(nonlin).__name__}: {nonlin!r}")
@@ -380,7 +406,7 @@ class Neuron(Module):
     def forward_fine(self, x: object) -> Value:
         """The same output as ``self(x)``, as a graph with every step a node of its own.
 
-        One ``*`` node per ``wi * xi`` (labelled ``w0*x0``, ...), a chain of ``+`` nodes
+        One ``*`` node per ``wi * xi`` (labelled ``w1*x1``, ...), a chain of ``+`` nodes
         summing them, ``+ b`` (labelled ``z``), then the activation: 2n + 1 nodes
         where ``self(x)`` makes 2. Same value, same gradients; good for drawing.
 
@@ -388,7 +414,7 @@ class Neuron(Module):
         >>> n.w[0].data, n.w[1].data, n.b.data = 0.5, -1.0, 0.25
         >>> z = n.forward_fine([2.0, 1.0])   # (0.5*2 + -1*1) + 0.25
         >>> z.data, z.label, [p.label for p in z.parents[0].parents]
-        (0.25, 'z', ['w0*x0', 'w1*x1'])
+        (0.25, 'z', ['w1*x1', 'w2*x2'])
         """
         return self._forward_fine(_inputs(x, len(self.w), "Neuron"))
 
@@ -402,7 +428,7 @@ class Neuron(Module):
         s: Value | None = None
         for i, (wi, xi) in enumerate(zip(self.w, xs)):
             t = wi * xi
-            t.label = f"w{i}*x{i}"
+            t.label = f"w{i + 1}*x{i + 1}"
             s = t if s is None else s + t
         assert s is not None  # nin >= 1
         z = s + self.b
@@ -448,6 +474,7 @@ class Layer(Module):
     def __init__(self, nin: int, nout: int, **kwargs: Any) -> None:
         nin = _size(nin, "nin")
         nout = _size(nout, "nout")
+        _check_count((nin + 1) * nout, f"Layer({nin}, {nout})")
         rng = _make_rng(kwargs.pop("rng", None), kwargs.pop("seed", None))
         self.neurons: list[Neuron] = [
             Neuron(nin, rng=rng, fan_out=nout, **kwargs) for _ in range(nout)
@@ -575,6 +602,10 @@ class MLP(Module):
         if not nouts:
             raise ValueError("nouts must be a non-empty list of layer sizes, got []")
         sizes = [_size(n, f"nouts[{i}]") for i, n in enumerate(nouts)]
+        fans = [nin, *sizes]
+        _check_count(
+            sum((fans[i] + 1) * n for i, n in enumerate(sizes)), f"MLP({nin}, {_short(sizes)})"
+        )
         activation = _choice(activation, ACTIVATIONS, "activation")
         output_activation = _choice(output_activation, OUTPUT_ACTIVATIONS, "output_activation")
         if output_activation == "softmax" and sizes[-1] < 2:
@@ -584,7 +615,6 @@ class MLP(Module):
         init = _choice(init, INITS, "init")
         r = _make_rng(rng, seed)
         last = "linear" if output_activation == "softmax" else output_activation
-        fans = [nin, *sizes]
         self.layers: list[Layer] = [
             Layer(
                 fans[i],

@@ -165,7 +165,7 @@ def test_fused_neuron_makes_two_nodes_fine_makes_one_per_step() -> None:
     ops = [v.op for v in topological_order(fine)]
     assert sorted(ops) == sorted(["*", "*", "*", "+", "+", "+", "sigmoid"])
     labels = {v.label for v in topological_order(fine)}
-    assert {"w0*x0", "w1*x1", "w2*x2", "z"} <= labels
+    assert {"w1*x1", "w2*x2", "w3*x3", "z"} <= labels
     # a linear neuron adds no activation node at all
     assert len(topological_order(Neuron(5, nonlin=False, seed=0)([1.0] * 5))) == 1
 
