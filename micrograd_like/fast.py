@@ -35,7 +35,7 @@ Why it is faster, in one place:
   one); ``inputs`` is the layer's input Values and their data, shared by the layer's
   neurons. A ReLU after it is made inline.
 * **Stamps, for exact pruning.** ``s`` is the current *era* (an object replaced at the
-  start of every walk and every chain-rule step of the plain path) when the node and
+  start of every walk and every chain-rule step ``_step()`` of the plain path) when the node and
   all its non-leaf ancestors were made in this era, and :data:`_OLD` otherwise. A walk
   may skip an edge with a local derivative of 0 only when its parent's stamp is the
   era the walk began in: then nothing behind it has been written since it was made.
@@ -80,7 +80,7 @@ _current = modes.current
 _switched = modes.SWITCHED  # [0] while no thread is inside no_grad() or detect_anomaly()
 _plain_make = engine._make
 _plain_backward = Value.backward
-_plain_chain_rule = engine._chain_rule
+_plain_step = Value._step
 _walk_lock = threading.RLock()
 _data = attrgetter("data")
 _AFFINE_RULE = RULES["affine"]
@@ -447,16 +447,16 @@ def _walk(root: Value) -> list[Value]:
 _BUSY = object()  # the mark of a node whose parents _walk is still listing
 
 
-def _chain_rule(node: Value, local_grads: Any) -> None:
-    """engine._chain_rule on the fast path: it starts a new era, and a local derivative
-    of 0 passes nothing on (as in the fast walk)."""
+def _step(self: Value, local_grads: Sequence[Any] | None = None) -> None:
+    """Value._step on the fast path: it starts a new era, and a local derivative of 0
+    passes nothing on (as in the fast walk)."""
     _next_era()
-    g = node.grad
+    g = self.grad
     if g.__class__ is not float:
-        return _plain_chain_rule(node, local_grads)
+        return _plain_step(self, local_grads)
     if g == 0.0:
         return None
-    for parent, local in zip(node.parents, local_grads):
+    for parent, local in zip(self.parents, local_grads or self.local_grads):
         if local:
             parent.grad += local * g
     return None
@@ -639,10 +639,10 @@ def _patches() -> dict[tuple[Any, str], Any]:
         "parents": property(_parents, doc=_parents.__doc__),
         "local_grads": property(_local_grads, doc=_local_grads.__doc__),
         "backward": backward,
+        "_step": _step,
     }
     patches: dict[tuple[Any, str], Any] = {(Value, k): v for k, v in methods.items()}
     patches[(engine, "_make")] = make
-    patches[(engine, "_chain_rule")] = _chain_rule
     patches[(nn.Layer, "_forward")] = _layer_forward
     patches[(nn.MLP, "__call__")] = _mlp_call
     return patches
