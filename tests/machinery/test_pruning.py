@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from micrograd_like import fast
-from micrograd_like.engine import Value, topological_order
+from micrograd_like.engine import Value, detect_anomaly, topological_order
 from micrograd_like.testing import Program, programs
 
 
@@ -113,6 +113,19 @@ def test_zero_times_inf_is_skipped_rather_than_made_nan() -> None:
         out.backward()
         assert r.grad == math.inf and x.grad == 0.0
         assert out.data == 0.0
+
+
+def test_zero_times_inf_is_skipped_under_detect_anomaly_too() -> None:
+    # Under detect_anomaly() nodes take the plain path; its chain-rule step _backward()
+    # skips a local derivative of 0 too: relu(-1) has dr/dx = 0, so with r.grad = inf
+    # the term 0 * inf adds nothing and x.grad stays 0 (a NaN would be an anomaly).
+    with path(True), detect_anomaly():
+        x = Value(-1.0)
+        r = x.relu()
+        assert r.local_grads == (0.0,)
+        r.grad = math.inf
+        r._backward()
+        assert x.grad == 0.0
 
 
 def close(quick: float, plain: float) -> bool:
