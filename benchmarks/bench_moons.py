@@ -309,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         "moons ours/torch [demo code]",
         h.median(r_demo) if r_demo else None,
         f"{h.median(r_demo):.3g}x, <= 1.0 in {met}/{len(r_demo)} rounds" if r_demo else no_torch,
-        ">= 80% of rounds <= 1.0",
+        f">= 80% of rounds <= 1.0: {'PASS' if r_demo and met >= 0.8 * len(r_demo) else 'FAIL'}",
     )
     for ours, den, target in ((fitted, "torch", 0.8), (by_hand, "torch", None)):
         rs = h.per_round_ratios(times, ours, den)
@@ -328,7 +328,12 @@ def main(argv: list[str] | None = None) -> int:
     value = h.median(rs) if rs else None
     print(h.ratio_line("ours/floor [fit, floor written plainly]", value, 1.5, False))
     print(f"  <= 1.5 in {sum(r <= 1.5 for r in rs)} of {len(rs)} rounds")
-    report.add("moons ours/floor [fit]", value, h.fmt(value, "x"), "<= 1.5")
+    report.add(
+        "moons ours/floor [fit]",
+        value,
+        h.fmt(value, "x"),
+        f"<= 1.5: {h.verdict(value, 1.5, False)}",
+    )
     rs = h.per_round_ratios(times, fitted, tuned_name)
     print(h.ratio_line("ours/floor [fit, floor tuned]", h.median(rs) if rs else None))
     for name in (floor_name, tuned_name):
