@@ -20,6 +20,7 @@ import pytest
 from expressions import worked_example
 from hypothesis import given, settings
 
+from micrograd_like import fast
 from micrograd_like.engine import AnomalyError, Value, detect_anomaly, topological_order
 from micrograd_like.nn import MLP
 from micrograd_like.steps import BackwardStep, backward_steps, explain
@@ -126,14 +127,22 @@ def test_root_must_be_a_value():
 
 
 def assert_bit_identical(build, leaf_data: list[float], repeats: int = 1) -> None:
-    """Build the graph twice; backward() one copy and step through the other."""
+    """Build the graph twice; backward() one copy and step through the other.
+
+    backward_steps walks every node, as the reference path does, so backward() runs
+    with the fast path's pruning off (pruning may sum in another order: last bits).
+    """
     leaves_a = [Value(x) for x in leaf_data]
     leaves_b = [Value(x) for x in leaf_data]
     out_a, out_b = build(*leaves_a), build(*leaves_b)
     nodes_a, nodes_b = graph_nodes(out_a), graph_nodes(out_b)
     assert len(nodes_a) == len(nodes_b)
     for _ in range(repeats):  # repeats > 1: leaves accumulate, interior nodes reset
-        out_a.backward()
+        fast.PRUNE = False
+        try:
+            out_a.backward()
+        finally:
+            fast.PRUNE = True
         steps = list(backward_steps(out_b, zero_grad=False))
     assert [s.node for s in steps] == list(reversed(topological_order(out_b)))
     assert [v.grad.hex() for v in nodes_a] == [v.grad.hex() for v in nodes_b]
