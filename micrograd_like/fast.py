@@ -474,8 +474,9 @@ def _weights(n: nn.Neuron, wdata: tuple[float, ...]) -> tuple[Any, ...]:
     return (tuple(ws), wdata, b, bool(b._parents) or any(w._parents for w in ws))
 
 
-def _neurons(layer: nn.Layer) -> list[tuple[Any, Any]]:
-    """Each neuron's shared weights and its activation (None: linear; _RELU: inline).
+def _neurons(layer: nn.Layer) -> tuple[list[tuple[Any, Any]], int]:
+    """Each neuron's shared weights and its activation (None: linear; _RELU: inline), and
+    the number of inputs they all take (-1 if they do not all take the same, or none).
 
     Kept on the layer as ``_fast_neurons`` and shared by the nodes of every sample; made
     anew when a neuron, a weight, a bias or an activation was replaced or a weight's
@@ -496,7 +497,7 @@ def _neurons(layer: nn.Layer) -> list[tuple[Any, Any]]:
         and cached[4] is relu
         and not cached[5]
     ):
-        return cached[6]
+        return cached[6], cached[7]
     made = []
     for n in neurons:
         a = n._activation
@@ -506,6 +507,8 @@ def _neurons(layer: nn.Layer) -> list[tuple[Any, Any]]:
                 _RELU if relu and a == "relu" else _ACTIVATIONS[a],
             )
         )
+    nins = set(map(len, wlists))
+    nin = nins.pop() if len(nins) == 1 else -1
     layer._fast_neurons = (  # type: ignore[attr-defined]
         [list(ws) for ws in wlists],
         wdata,
@@ -514,8 +517,9 @@ def _neurons(layer: nn.Layer) -> list[tuple[Any, Any]]:
         relu,
         0.0 in wdata,
         made,
+        nin or -1,
     )
-    return made
+    return made, nin or -1
 
 
 _w = attrgetter("w")
@@ -572,7 +576,10 @@ def _layer_forward(self: nn.Layer, xs: Sequence[Value]) -> list[Value]:
     """Layer._forward, with the neurons' affine nodes sharing their data."""
     if (_switched[0] and _current() is not RECORDING) or RULES["affine"] is not _AFFINE_RULE:
         return _plain_layer_forward(self, xs)
-    return _affine_nodes(_neurons(self), xs)
+    neurons, nin = _neurons(self)
+    if len(xs) != nin:  # the plain path's affine() says what is wrong
+        return _plain_layer_forward(self, xs)
+    return _affine_nodes(neurons, xs)
 
 
 def forward_batch(model: Any, inputs: Sequence[Any]) -> list[Any]:
@@ -583,8 +590,11 @@ def forward_batch(model: Any, inputs: Sequence[Any]) -> list[Any]:
     if (_switched[0] and _current() is not RECORDING) or RULES["affine"] is not _AFFINE_RULE:
         return [model(x) for x in xss]
     for layer in model.layers:
-        neurons = _neurons(layer)
-        xss = [_affine_nodes(neurons, xs) for xs in xss]
+        neurons, nin = _neurons(layer)
+        if any(len(xs) != nin for xs in xss):
+            xss = [_plain_layer_forward(layer, xs) for xs in xss]
+        else:
+            xss = [_affine_nodes(neurons, xs) for xs in xss]
     if model.output_activation == "softmax":
         xss = [nn._softmax(out) for out in xss]
     return [out[0] if len(out) == 1 else out for out in xss]

@@ -275,3 +275,16 @@ def test_a_batch_forward_reads_the_weights_as_they_are_now() -> None:
     assert [v.data for v in fast.forward_batch(model, [[1.0], [3.0]])] == [3.0, 7.0]
     neuron.w[0].data = -1.0
     assert [v.data for v in fast.forward_batch(model, [[1.0], [3.0]])] == [0.0, -2.0]
+
+
+def test_a_neuron_whose_weights_no_longer_match_its_inputs_is_refused_as_on_the_plain_path() -> (
+    None
+):
+    # A layer of 2 inputs whose neuron was given a third weight: affine() refuses
+    # 3 weights against 2 inputs; the fast path must not sum the first two silently.
+    with path(True):
+        layer = Layer(2, 1, activation="linear", seed=0)
+        layer([1.0, 2.0])  # the neuron's weights are now shared, as after a first step
+        layer.neurons[0].w.append(Value(0.5))
+        with pytest.raises(ValueError, match="equal length, got 3 and 2"):
+            layer._forward([Value(1.0), Value(2.0)])
