@@ -19,7 +19,6 @@ parses it with :mod:`ast` and walks the tree, allowing only numbers, names,
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import sys
 import time
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from micrograd_like import __version__
+from micrograd_like.checks import fraction, integer, non_negative, positive, real, size
 from micrograd_like.engine import Value
 from micrograd_like.expression import FUNCTIONS, evaluate_expression, parse_assignment
 
@@ -76,65 +76,28 @@ def worked_example() -> tuple[Value, Value, Value]:
 # --------------------------------------------------------------------------------------
 
 
-def _positive_int(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {n}")
-    return n
-
-
-def _finite_float(text: str) -> float:
-    try:
-        f = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not math.isfinite(f):
-        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
-    return f
-
-
-def _positive_float(text: str) -> float:
-    f = _finite_float(text)
-    if f <= 0.0:
-        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
-    return f
-
-
-def _non_negative_float(text: str) -> float:
-    f = _finite_float(text)
-    if f < 0.0:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
-    return f
-
-
-def _fraction(text: str) -> float:
-    f = _finite_float(text)
-    if not 0.0 <= f < 1.0:
-        raise argparse.ArgumentTypeError(f"expected a fraction in [0, 1), got {text!r}")
-    return f
-
-
 def _hidden_sizes(text: str) -> list[int]:
     """``"16,16"`` -> [16, 16]; ``""`` or ``"none"`` -> [] (no hidden layer)."""
     if text.strip().lower() in ("", "none"):
         return []
-    sizes = []
-    for part in text.split(","):
-        try:
-            sizes.append(_positive_int(part.strip()))
-        except argparse.ArgumentTypeError:
-            raise argparse.ArgumentTypeError(
-                f"expected layer sizes like 16,16 (or 'none'), got {text!r}"
-            ) from None
-    return sizes
+    try:
+        return [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected layer sizes like 16,16 (or 'none'), got {text!r}"
+        ) from None
 
 
-def _batch_size(text: str) -> int:
-    """A batch size >= 1, or ``full`` (0: the whole training set every step)."""
-    return 0 if text.strip().lower() == "full" else _positive_int(text)
+def _batch_size(text: str) -> int | str:
+    """A whole number, or ``full`` (the whole training set every step)."""
+    if text.strip().lower() == "full":
+        return "full"
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number or 'full', got {text!r}"
+        ) from None
 
 
 def _out_dir(path: str) -> Path:
@@ -452,15 +415,27 @@ def _train(args: argparse.Namespace) -> int:
     if args.momentum is not None and optimizer != "sgd":
         raise CommandError("--momentum applies to --optimizer sgd only")
     if args.lr is not None:
-        lr = args.lr
+        lr = positive(args.lr, "--lr")
     else:
         lr = defaults.lr if optimizer == defaults.optimizer else DEFAULT_LR[optimizer]
-    epochs = args.epochs or defaults.epochs
-    batch = defaults.batch_size if args.batch_size is None else args.batch_size
+    epochs = defaults.epochs if args.epochs is None else integer(args.epochs, "--epochs", minimum=1)
+    if args.batch_size is None:
+        batch = defaults.batch_size
+    else:
+        full = args.batch_size == "full"
+        batch = 0 if full else integer(args.batch_size, "--batch-size", minimum=1)
     schedule = args.schedule or defaults.schedule
-    l2 = defaults.l2 if args.l2 is None else args.l2
-    hidden = list(defaults.hidden) if args.hidden is None else args.hidden
-    samples = args.samples or defaults.samples
+    l2 = defaults.l2 if args.l2 is None else non_negative(args.l2, "--l2")
+    momentum = 0.0 if args.momentum is None else non_negative(args.momentum, "--momentum")
+    if args.hidden is None:
+        hidden = list(defaults.hidden)
+    else:
+        hidden = [size(h, "--hidden") for h in args.hidden]
+    if args.samples is None:
+        samples = defaults.samples
+    else:
+        samples = integer(args.samples, "--samples", minimum=1)
+    val_fraction = fraction(args.val_fraction, "--val-fraction")
 
     if args.save and not Path(args.save).resolve().parent.is_dir():
         raise CommandError(
@@ -498,13 +473,13 @@ def _train(args: argparse.Namespace) -> int:
     # logits): name the one that will run, and use it from here on
     asked = loss
     loss = _resolve_loss(loss, model)[1]
-    if args.val_fraction > 0.0:
-        X_train, X_val, y_train, y_val = train_test_split(X, y, args.val_fraction, seed=args.seed)
+    if val_fraction > 0.0:
+        X_train, X_val, y_train, y_val = train_test_split(X, y, val_fraction, seed=args.seed)
         validation: tuple[Any, Any] | None = (X_val, y_val)
     else:
         X_train, y_train, validation = X, y, None
     if optimizer == "sgd":
-        opt: Any = SGD(model.parameters(), lr=lr, momentum=args.momentum or 0.0)
+        opt: Any = SGD(model.parameters(), lr=lr, momentum=momentum)
     else:
         opt = Adam(model.parameters(), lr=lr)
 
@@ -516,9 +491,9 @@ def _train(args: argparse.Namespace) -> int:
     print(f"model       {model}")
     print(f"parameters  {model.num_parameters()}")
     penalty = f" + {l2:g} L2" if l2 else ""
-    momentum = f", momentum {args.momentum:g}" if args.momentum else ""
+    with_momentum = f", momentum {momentum:g}" if momentum else ""
     batching = "full batch" if batch == 0 else f"batch size {batch}"
-    how = f"{type(opt).__name__} {_describe_schedule(schedule, lr, epochs)}{momentum}"
+    how = f"{type(opt).__name__} {_describe_schedule(schedule, lr, epochs)}{with_momentum}"
     print(f"training    {loss} loss{penalty}; {how}")
     if loss != asked:
         typed = args.loss or asked
@@ -600,8 +575,8 @@ def _predict(args: argparse.Namespace) -> int:
     from micrograd_like.serialize import load
     from micrograd_like.train import predict
 
+    x = [real(v, f"input x[{i}]") for i, v in enumerate(args.inputs)]
     model = load(args.model)
-    x = list(args.inputs)
     if len(x) != model.nin:
         raise CommandError(f"the model in {args.model} takes {model.nin} inputs, got {len(x)}: {x}")
     with no_grad():
@@ -640,11 +615,12 @@ def _graph(args: argparse.Namespace) -> int:
         if name in values:
             raise CommandError(f"{name} is given twice")
         values[name] = value
+    max_nodes = integer(args.max_nodes, "--max-nodes", minimum=1)
     out, inputs = evaluate_expression(args.expression, values)
     nodes = graph_nodes(out)
-    if len(nodes) > args.max_nodes:
+    if len(nodes) > max_nodes:
         raise CommandError(
-            f"the graph has {len(nodes)} values, more than --max-nodes {args.max_nodes}: "
+            f"the graph has {len(nodes)} values, more than --max-nodes {max_nodes}: "
             "too many to draw readably (raise --max-nodes to draw it anyway)"
         )
     if out.op:
@@ -656,7 +632,7 @@ def _graph(args: argparse.Namespace) -> int:
     for name, leaf in inputs.items():
         note = "" if leaf in used else "   (not used by the expression)"
         print(f"  d({out.label})/d({name}) = {leaf.grad!r}{note}")
-    graph = draw_dot(out, show_local_grads=args.local_grads, max_nodes=args.max_nodes)
+    graph = draw_dot(out, show_local_grads=args.local_grads, max_nodes=max_nodes)
     save_graph(graph, output)
     print(f"graph written to {output}")
     return 0
@@ -778,7 +754,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument(
         "--samples",
-        type=_positive_int,
+        type=int,
         metavar="N",
         help="number of samples (default: per dataset)",
     )
@@ -808,25 +784,23 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--optimizer", choices=("sgd", "adam"), help="optimizer (default: per dataset)"
     )
-    train.add_argument("--lr", type=_positive_float, help="learning rate (default: per dataset)")
+    train.add_argument("--lr", type=float, help="learning rate (default: per dataset)")
     train.add_argument(
         "--schedule",
         choices=("constant", "linear", "cosine"),
         help="lr schedule over the epochs: linear falls to lr/10, cosine to 0 "
         "(default: per dataset)",
     )
-    train.add_argument(
-        "--momentum", type=_non_negative_float, metavar="M", help="SGD momentum (default: 0)"
-    )
+    train.add_argument("--momentum", type=float, metavar="M", help="SGD momentum (default: 0)")
     train.add_argument(
         "--l2",
-        type=_non_negative_float,
+        type=float,
         metavar="ALPHA",
         help="L2 penalty on the weights (default: per dataset)",
     )
     train.add_argument(
         "--epochs",
-        type=_positive_int,
+        type=int,
         metavar="N",
         help="passes over the data (default: per dataset)",
     )
@@ -838,7 +812,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument(
         "--val-fraction",
-        type=_fraction,
+        type=float,
         default=0.2,
         metavar="F",
         help="fraction held out for validation, 0 for none (default: 0.2)",
@@ -875,7 +849,7 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument(
         "inputs",
         nargs="+",
-        type=_finite_float,
+        type=float,
         metavar="X",
         help="the input numbers, as many as the model has inputs",
     )
@@ -903,7 +877,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     graph.add_argument(
         "--max-nodes",
-        type=_positive_int,
+        type=int,
         default=500,
         metavar="N",
         help="refuse graphs with more values than this (default: 500)",

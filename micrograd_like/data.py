@@ -18,6 +18,8 @@ import random
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from micrograd_like.checks import generator as _rng
+from micrograd_like.checks import integer
 from micrograd_like.checks import non_negative as _non_negative
 from micrograd_like.checks import real as _as_float
 
@@ -45,25 +47,7 @@ U = TypeVar("U")
 
 
 def _int(x: object, what: str, minimum: int) -> int:
-    if isinstance(x, bool) or not isinstance(x, numbers.Integral):
-        raise TypeError(f"{what} must be an int, got {type(x).__name__}: {x!r}")
-    n = int(x)
-    if n < minimum:
-        raise ValueError(f"{what} must be >= {minimum}, got {n}")
-    return n
-
-
-def _rng(seed: Seed) -> random.Random:
-    """A private generator: from an int seed, or the given ``random.Random`` itself."""
-    if isinstance(seed, random.Random):
-        return seed
-    if seed is None:
-        return random.Random()
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(
-            f"seed must be an int, a random.Random or None, got {type(seed).__name__}: {seed!r}"
-        )
-    return random.Random(int(seed))
+    return integer(x, what, minimum=minimum)
 
 
 def _linspace(start: float, stop: float, n: int, endpoint: bool = True) -> list[float]:

@@ -34,6 +34,7 @@ from typing import Any
 from micrograd_like import engine
 from micrograd_like.checks import real as _real
 from micrograd_like.engine import Value
+from micrograd_like.functional import as_value
 
 __all__ = [
     "LOSSES",
@@ -78,12 +79,7 @@ def _is_seq(x: object, where: str) -> bool:
 
 def _value(x: object, where: str) -> Value:
     """A model output as a Value (plain numbers become constant leaves)."""
-    if x.__class__ is Value:
-        return x
-    v = engine._lift(x)
-    if v is None:
-        raise TypeError(f"{where} must be a Value or a number, got {type(x).__name__}: {x!r}")
-    return v
+    return as_value(x, f"{where} must be")
 
 
 def _number(x: object, where: str) -> float:

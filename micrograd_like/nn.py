@@ -28,6 +28,7 @@ from collections.abc import Set as AbstractSet
 from operator import attrgetter
 from typing import Any, NamedTuple
 
+from micrograd_like.checks import choice, integer, real, size
 from micrograd_like.engine import Value, affine, log_softmax
 
 __all__ = [
@@ -69,15 +70,6 @@ anything is allocated, so ``MLP(2, [10**9])`` is refused at once.
 # --------------------------------------------------------------------------------------
 
 
-def _size(n: object, name: str) -> int:
-    """``n`` as a positive int, or a TypeError/ValueError naming ``name``."""
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"{name} must be a positive int, got {type(n).__name__}: {n!r}")
-    if n <= 0:
-        raise ValueError(f"{name} must be a positive int, got {n!r}")
-    return int(n)
-
-
 def _check_count(count: int, what: str) -> None:
     """Refuse a model of more than :data:`MAX_PARAMETERS` parameters, before building it."""
     if count > MAX_PARAMETERS:
@@ -92,15 +84,6 @@ def _short(sizes: list[int], limit: int = 6) -> str:
     if len(sizes) <= limit:
         return repr(sizes)
     return f"[{', '.join(map(str, sizes[:limit]))}, ...] ({len(sizes)} layers)"
-
-
-def _choice(value: object, valid: tuple[str, ...], name: str) -> str:
-    """``value`` if it is one of ``valid``, else an error listing the valid names."""
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, one of {list(valid)}, got {type(value).__name__}")
-    if value not in valid:
-        raise ValueError(f"unknown {name} {value!r}; valid: {', '.join(valid)}")
-    return value
 
 
 def _make_rng(rng: random.Random | None, seed: int | None) -> random.Random:
@@ -118,25 +101,12 @@ def _make_rng(rng: random.Random | None, seed: int | None) -> random.Random:
         return rng
     if seed is None:
         return random._inst  # the generator behind random.seed()
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int or None, got {type(seed).__name__}: {seed!r}")
-    return random.Random(seed)
+    return random.Random(integer(seed, "seed"))
 
 
 def _finite(x: object, what: str) -> float:
-    """``x`` as a finite float; TypeError for bools and non-numbers, ValueError for nan/inf."""
-    if type(x) is float:
-        f = x
-    elif isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{what} must be a number, got {type(x).__name__}: {x!r}")
-    else:
-        try:
-            f = float(x)
-        except OverflowError:
-            raise ValueError(f"{what} must be a finite number, got {x!r}") from None
-    if not math.isfinite(f):
-        raise ValueError(f"{what} must be a finite number, got {f!r}")
-    return f
+    """``x`` as a finite float: a model input or a weight."""
+    return real(x, what, expected="a number")
 
 
 _ONLY_VALUES = frozenset((Value,))
@@ -344,14 +314,14 @@ class Neuron(Module):
         seed: int | None = None,
         fan_out: int = 1,
     ) -> None:
-        nin = _size(nin, "nin")
-        fan_out = _size(fan_out, "fan_out")
+        nin = size(nin, "nin")
+        fan_out = size(fan_out, "fan_out")
         _check_count(nin + 1, f"Neuron({nin})")
         if activation is None:
             if not isinstance(nonlin, bool):
                 raise TypeError(f"nonlin must be a bool, got {type(nonlin).__name__}: {nonlin!r}")
             activation = "relu" if nonlin else "linear"
-        init = _choice(init, INITS, "init")
+        init = choice(init, INITS, "init")
         r = _make_rng(rng, seed)
         if init == "uniform":
             weights = [r.uniform(-1.0, 1.0) for _ in range(nin)]
@@ -379,7 +349,7 @@ class Neuron(Module):
 
     @activation.setter
     def activation(self, name: str) -> None:
-        self._activation = _choice(name, ACTIVATIONS, "activation")
+        self._activation = choice(name, ACTIVATIONS, "activation")
         self._act = _ACTIVATION_FN[name]
 
     @property
@@ -472,8 +442,8 @@ class Layer(Module):
     """
 
     def __init__(self, nin: int, nout: int, **kwargs: Any) -> None:
-        nin = _size(nin, "nin")
-        nout = _size(nout, "nout")
+        nin = size(nin, "nin")
+        nout = size(nout, "nout")
         _check_count((nin + 1) * nout, f"Layer({nin}, {nout})")
         rng = _make_rng(kwargs.pop("rng", None), kwargs.pop("seed", None))
         self.neurons: list[Neuron] = [
@@ -594,25 +564,25 @@ class MLP(Module):
         seed: int | None = None,
         rng: random.Random | None = None,
     ) -> None:
-        nin = _size(nin, "nin")
+        nin = size(nin, "nin")
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence):
             raise TypeError(
                 f"nouts must be a list of layer sizes like [16, 16, 1], got {type(nouts).__name__}"
             )
         if not nouts:
             raise ValueError("nouts must be a non-empty list of layer sizes, got []")
-        sizes = [_size(n, f"nouts[{i}]") for i, n in enumerate(nouts)]
+        sizes = [size(n, f"nouts[{i}]") for i, n in enumerate(nouts)]
         fans = [nin, *sizes]
         _check_count(
             sum((fans[i] + 1) * n for i, n in enumerate(sizes)), f"MLP({nin}, {_short(sizes)})"
         )
-        activation = _choice(activation, ACTIVATIONS, "activation")
-        output_activation = _choice(output_activation, OUTPUT_ACTIVATIONS, "output_activation")
+        activation = choice(activation, ACTIVATIONS, "activation")
+        output_activation = choice(output_activation, OUTPUT_ACTIVATIONS, "output_activation")
         if output_activation == "softmax" and sizes[-1] < 2:
             raise ValueError(
                 f"output_activation='softmax' needs at least 2 outputs, got nouts[-1] = {sizes[-1]}"
             )
-        init = _choice(init, INITS, "init")
+        init = choice(init, INITS, "init")
         r = _make_rng(rng, seed)
         last = "linear" if output_activation == "softmax" else output_activation
         self.layers: list[Layer] = [

@@ -44,7 +44,7 @@ from typing import Any, NamedTuple
 
 from micrograd_like import fast
 from micrograd_like import losses as _losses
-from micrograd_like.checks import positive as _positive
+from micrograd_like.checks import boolean, generator, integer, non_negative, positive
 from micrograd_like.checks import real as _as_float
 from micrograd_like.engine import Value, no_grad
 from micrograd_like.nn import Module
@@ -382,14 +382,6 @@ def _progress_bar(total: int, enabled: bool) -> Any:
 # --------------------------------------------------------------------------------------
 
 
-def _positive_int(x: object, what: str) -> int:
-    if isinstance(x, bool) or not isinstance(x, numbers.Integral):
-        raise TypeError(f"{what} must be an int, got {type(x).__name__}: {x!r}")
-    if x < 1:
-        raise ValueError(f"{what} must be >= 1, got {x}")
-    return int(x)
-
-
 def _make_optimizer(
     optimizer: object, lr: float | None, params: list[Value], schedule: Any
 ) -> Optimizer:
@@ -412,7 +404,7 @@ def _make_optimizer(
     elif lr is None:
         lr = schedule(0)
         try:
-            _positive(lr, "lr")
+            positive(lr, "lr")
         except (TypeError, ValueError) as exc:
             raise type(exc)(f"schedule(0) gave a bad learning rate: {exc}") from None
     return SGD(params, lr=lr) if name == "sgd" else Adam(params, lr=lr)
@@ -475,23 +467,15 @@ def fit(
         )
     rows, targets = _dataset(X, y, "")
     n = len(rows)
-    n_epochs = _positive_int(epochs, "epochs")
-    bs = n if batch_size is None else min(_positive_int(batch_size, "batch_size"), n)
-    alpha = _as_float(l2, "l2")
-    if alpha < 0.0:
-        raise ValueError(f"l2 must be >= 0, got {alpha!r}")
+    n_epochs = integer(epochs, "epochs", minimum=1)
+    bs = n if batch_size is None else min(integer(batch_size, "batch_size", minimum=1), n)
+    alpha = non_negative(l2, "l2")
     if schedule is not None and not callable(schedule):
         raise TypeError(f"schedule must be a function epoch -> lr, got {type(schedule).__name__}")
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be a function, got {type(callback).__name__}")
-    if not isinstance(progress, bool):
-        raise TypeError(f"progress must be a bool, got {type(progress).__name__}")
-    if isinstance(seed, random.Random):
-        rng = seed
-    elif seed is None or (isinstance(seed, int) and not isinstance(seed, bool)):
-        rng = random.Random(seed)
-    else:
-        raise TypeError(f"seed must be an int, a random.Random or None, got {seed!r}")
+    boolean(progress, "progress")
+    rng = generator(seed)
     val: tuple[list[list[float]], list[Any]] | None = None
     if validation is not None:
         if not isinstance(validation, (tuple, list)) or len(validation) != 2:
