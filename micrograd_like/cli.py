@@ -31,6 +31,7 @@ from micrograd_like import __version__
 from micrograd_like.checks import fraction, integer, non_negative, positive, real, size
 from micrograd_like.engine import Value
 from micrograd_like.expression import FUNCTIONS, evaluate_expression, parse_assignment
+from micrograd_like.losses import LOSS_SPECS, LossSpec, loss_spec
 
 __all__ = [
     "DATASETS",
@@ -301,17 +302,6 @@ DATASETS: dict[str, DatasetDefaults] = {
 }  # fmt: skip
 """The datasets of ``train`` and their defaults."""
 
-_OUTPUT_ACTIVATION_FOR_LOSS = {
-    "mse": "linear",
-    "hinge": "linear",
-    "multiclass_hinge": "linear",
-    "binary_cross_entropy": "sigmoid",
-    "binary_cross_entropy_with_logits": "linear",
-    "cross_entropy": "softmax",
-    "cross_entropy_from_probs": "softmax",
-}
-_BINARY_LOSSES = ("hinge", "binary_cross_entropy", "binary_cross_entropy_with_logits")
-
 
 def _load_dataset(name: str, samples: int, seed: int) -> tuple[list[list[float]], list[Any]]:
     from micrograd_like import data
@@ -335,11 +325,11 @@ def _load_dataset(name: str, samples: int, seed: int) -> tuple[list[list[float]]
     return X[:samples], y[:samples]
 
 
-def _canonical_loss(name: str) -> str:
-    from micrograd_like.losses import LOSSES, get_loss
-
-    fn = get_loss(name)
-    return next(key for key, value in LOSSES.items() if value is fn)
+def _loss_spec(name: str) -> LossSpec:
+    """The description of the loss called ``name`` (or an alias such as ``bce``)."""
+    spec = loss_spec(name)
+    assert spec is not None  # a name either names a loss or raises
+    return spec
 
 
 def _loss_choices() -> list[str]:
@@ -348,22 +338,24 @@ def _loss_choices() -> list[str]:
     return [*LOSSES, "bce", "bce_with_logits"]
 
 
-def _outputs_for(task: str, loss: str, classes: int, dataset: str) -> int:
+def _outputs_for(task: str, loss: LossSpec, classes: int, dataset: str) -> int:
     """How many outputs the model needs for this task and loss (or a CommandError)."""
     if task == "regression":
-        if loss != "mse":
-            raise CommandError(f"--dataset {dataset} is regression: use --loss mse, not {loss}")
+        if loss.has_accuracy:
+            raise CommandError(
+                f"--dataset {dataset} is regression: use --loss mse, not {loss.name}"
+            )
         return 1
-    if loss == "mse":
+    if not loss.has_accuracy:
         raise CommandError(
-            f"--loss mse is for regression (--dataset line); --dataset {dataset} is "
+            f"--loss {loss.name} is for regression (--dataset line); --dataset {dataset} is "
             "classification: use hinge, binary_cross_entropy or cross_entropy"
         )
-    if loss in _BINARY_LOSSES:
+    if loss.one_output:
         if classes != 2:
             raise CommandError(
-                f"--loss {loss} separates two classes, but --dataset {dataset} has {classes}: "
-                "use cross_entropy or multiclass_hinge"
+                f"--loss {loss.name} separates two classes, but --dataset {dataset} has "
+                f"{classes}: use cross_entropy or multiclass_hinge"
             )
         return 1
     return classes
@@ -406,11 +398,11 @@ def _train(args: argparse.Namespace) -> int:
     from micrograd_like.data import signed_labels, train_test_split
     from micrograd_like.nn import MLP
     from micrograd_like.optim import SGD, Adam
-    from micrograd_like.train import DEFAULT_LR, _resolve_loss, fit
+    from micrograd_like.train import DEFAULT_LR, fit
 
     started = time.perf_counter()
     defaults = DATASETS[args.dataset]
-    loss = _canonical_loss(args.loss or defaults.loss)
+    spec = _loss_spec(args.loss or defaults.loss)
     optimizer = args.optimizer or defaults.optimizer
     if args.momentum is not None and optimizer != "sgd":
         raise CommandError("--momentum applies to --optimizer sgd only")
@@ -452,14 +444,14 @@ def _train(args: argparse.Namespace) -> int:
     classes = len(set(y)) if defaults.task != "regression" else 0
     if defaults.task != "regression" and classes < 2:
         raise CommandError(f"--samples {samples} gives only one class: use more samples")
-    n_out = _outputs_for(defaults.task, loss, classes, args.dataset)
+    n_out = _outputs_for(defaults.task, spec, classes, args.dataset)
     labels = y  # as the dataset gives them, for the pictures
-    if loss == "hinge":
+    if spec.task == "signed":
         y = signed_labels(y)
-    output_activation = args.output_activation or _OUTPUT_ACTIVATION_FOR_LOSS[loss]
+    output_activation = args.output_activation or spec.model_output
     if output_activation == "softmax" and n_out == 1:
         raise CommandError(
-            f"--output-activation softmax needs one output per class, but --loss {loss} "
+            f"--output-activation softmax needs one output per class, but --loss {spec.name} "
             "uses a single output: use --loss cross_entropy"
         )
     model = MLP(
@@ -469,10 +461,11 @@ def _train(args: argparse.Namespace) -> int:
         output_activation=output_activation,
         seed=args.seed,
     )
-    # fit() picks the loss that suits the output layer (bce on a tanh output runs on
-    # logits): name the one that will run, and use it from here on
-    asked = loss
-    loss = _resolve_loss(loss, model)[1]
+    # the loss that suits the output layer runs (bce on a tanh output runs on logits):
+    # name the one that will run, and use it from here on
+    asked = spec.name
+    spec = spec.for_output(output_activation)
+    loss = spec.name
     if val_fraction > 0.0:
         X_train, X_val, y_train, y_val = train_test_split(X, y, val_fraction, seed=args.seed)
         validation: tuple[Any, Any] | None = (X_val, y_val)
@@ -531,7 +524,9 @@ def _train(args: argparse.Namespace) -> int:
         from micrograd_like.serialize import save
 
         save(model, args.save)
-        how = f" --loss {loss}" if loss in ("hinge", "binary_cross_entropy_with_logits") else ""
+        inferred = _reading_loss(model, None)  # what predict reads without --loss
+        needs_loss = spec.has_accuracy and (inferred is None or inferred.task != spec.task)
+        how = f" --loss {loss}" if needs_loss else ""
         print(f"saved       {args.save}")
         print(f"            try: {PROG} predict --model {args.save}{how} {_example_input(X[0])}")
 
@@ -559,14 +554,14 @@ def _train_plots(model: Any, X: Any, y: Any, history: Any, regression: bool, fol
 # --------------------------------------------------------------------------------------
 
 
-def _reading_loss(model: Any, loss: str | None) -> str | None:
-    """The loss whose convention turns outputs into a class; None: a plain number."""
+def _reading_loss(model: Any, loss: str | None) -> LossSpec | None:
+    """The loss whose reading turns outputs into a class; None: a plain number."""
     if loss is not None:
-        return _canonical_loss(loss)
+        return _loss_spec(loss)
     if model.output_activation == "softmax" or model.nouts[-1] > 1:
-        return "cross_entropy"
+        return LOSS_SPECS["cross_entropy"]
     if model.output_activation == "sigmoid":
-        return "binary_cross_entropy"
+        return LOSS_SPECS["binary_cross_entropy"]
     return None
 
 
@@ -588,8 +583,8 @@ def _predict(args: argparse.Namespace) -> int:
     else:
         print(f"output   {out.data!r}")
     reading = _reading_loss(model, args.loss)
-    if reading is not None and reading != "mse":
-        (label,) = predict(model, [x], loss=reading)
+    if reading is not None and reading.has_accuracy:
+        (label,) = predict(model, [x], loss=reading.name)
         print(f"class    {label}")
     return 0
 

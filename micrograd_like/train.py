@@ -11,17 +11,10 @@ One training step is always the same four moves::
 sample), records the loss and accuracy per epoch in a :class:`History`, shows a
 progress bar, and stops with :class:`TrainingDiverged` if the loss blows up.
 
-How outputs are read as predictions (``predict``, ``accuracy``) depends on the loss:
-
-==================================== =================== ================================
-loss                                 model output        prediction
-==================================== =================== ================================
-``mse`` (regression)                 number(s)           the number itself; no accuracy
-``hinge``                            a score s           +1 if s > 0 else -1
-``binary_cross_entropy``             a probability p     1 if p > 0.5 else 0
-``binary_cross_entropy_with_logits`` a logit z           1 if z > 0 else 0
-``cross_entropy`` and the others     one value per class the class with the largest value
-==================================== =================== ================================
+How outputs are read as predictions (``predict``, ``accuracy``) depends on the loss: each
+loss's :class:`~micrograd_like.losses.LossSpec` names its task, and
+:data:`~micrograd_like.losses.TASKS` says how each task reads an output (the sign of a
+hinge score, p > 0.5 for a probability, the largest of several outputs, ...).
 
 The cross-entropy losses, when named by a string, follow the model's output layer
 (``model.output_activation``): for an MLP with a ``softmax`` output, "cross_entropy"
@@ -47,6 +40,7 @@ from micrograd_like import losses as _losses
 from micrograd_like.checks import boolean, generator, integer, non_negative, positive
 from micrograd_like.checks import real as _as_float
 from micrograd_like.engine import Value, no_grad
+from micrograd_like.losses import LossFn, LossSpec, count_correct, loss_spec, prediction
 from micrograd_like.nn import Module
 from micrograd_like.optim import SGD, Adam, Optimizer
 
@@ -133,18 +127,6 @@ class TrainingDiverged(RuntimeError):
 # Losses and how to read outputs
 # --------------------------------------------------------------------------------------
 
-# The kind of task a loss implies, which says how an output becomes a prediction.
-_KIND_BY_LOSS: dict[str, str] = {
-    "mse": "regression",
-    "hinge": "signed",
-    "binary_cross_entropy": "binary_prob",
-    "binary_cross_entropy_with_logits": "binary_logit",
-    "cross_entropy": "multiclass",
-    "cross_entropy_from_probs": "multiclass",
-    "multiclass_hinge": "multiclass",
-}
-_NAME_OF = {fn: name for name, fn in _losses.LOSSES.items()}
-
 
 def _output_activation(model: object) -> str | None:
     act = getattr(type(model), "output_activation", None)
@@ -154,24 +136,18 @@ def _output_activation(model: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _resolve_loss(loss: object, model: object) -> tuple[Callable[[Any, Any], Value], str]:
-    """The loss function and its name; cross-entropy names follow the output layer."""
+def _resolve_loss(loss: object, model: object) -> tuple[LossFn, str, LossSpec | None]:
+    """The loss function, its name and its description (None for a function of your
+    own). A loss named by a string follows the model's output layer."""
     if isinstance(loss, str):
-        fn = _losses.get_loss(loss)
-        name = _NAME_OF[fn]
-        out = _output_activation(model)
-        if out is not None:
-            if name in ("cross_entropy", "cross_entropy_from_probs"):
-                name = "cross_entropy_from_probs" if out == "softmax" else "cross_entropy"
-            elif name in ("binary_cross_entropy", "binary_cross_entropy_with_logits"):
-                name = (
-                    "binary_cross_entropy"
-                    if out == "sigmoid"
-                    else "binary_cross_entropy_with_logits"
-                )
-        return _losses.LOSSES[name], name
+        spec = loss_spec(loss)
+        assert spec is not None  # a str names a loss or raises
+        spec = spec.for_output(_output_activation(model))
+        return spec.fn, spec.name, spec
     if callable(loss):
-        return loss, _NAME_OF.get(loss, getattr(loss, "__name__", type(loss).__name__))
+        spec = loss_spec(loss)
+        name = spec.name if spec else getattr(loss, "__name__", type(loss).__name__)
+        return loss, name, spec
     raise TypeError(
         f"loss must be a loss name (e.g. 'mse', 'hinge', 'cross_entropy') or a function "
         f"loss(outputs, targets) -> Value, got {type(loss).__name__}: {loss!r}"
@@ -182,7 +158,7 @@ def _is_int_label(t: object) -> bool:
     return isinstance(t, numbers.Integral) and not isinstance(t, bool)
 
 
-def _infer_kind(model: object, y: Sequence[Any], multi_output: bool) -> str:
+def _infer_task(model: object, y: Sequence[Any], multi_output: bool) -> str:
     """How to read outputs when the loss does not say (loss=None or a custom function)."""
     if multi_output:
         return "multiclass" if all(map(_is_int_label, y)) else "regression"
@@ -194,32 +170,21 @@ def _infer_kind(model: object, y: Sequence[Any], multi_output: bool) -> str:
     return "regression"
 
 
-def _argmax(xs: Sequence[Value]) -> int:
-    best, best_i = xs[0].data, 0
-    for i in range(1, len(xs)):
-        if xs[i].data > best:
-            best, best_i = xs[i].data, i
-    return best_i
+def _task(spec: LossSpec | None, model: object, y: Sequence[Any], first: Any) -> str:
+    """The task of ``spec``, or the one the labels and the first output suggest."""
+    if spec is not None:
+        return spec.task
+    return _infer_task(model, y, isinstance(first, (list, tuple)))
 
 
-def _prediction(out: Any, kind: str) -> Any:
-    """One output (a Value or a list of Values) read as a prediction of ``kind``."""
-    if isinstance(out, (list, tuple)):
-        if kind == "regression":
-            return [float(v) for v in out]
-        return _argmax(out)
-    z = float(out)
-    if kind == "signed":
-        return 1 if z > 0.0 else -1
-    if kind == "binary_prob":
-        return 1 if z > 0.5 else 0
-    if kind == "binary_logit":
-        return 1 if z > 0.0 else 0
-    return z
-
-
-def _count_correct(outs: Sequence[Any], targets: Sequence[Any], kind: str) -> int:
-    return sum(1 for out, t in zip(outs, targets) if _prediction(out, kind) == t)
+def _check_fits(spec: LossSpec | None, first: Any, datasets: Sequence[tuple[Any, str]]) -> None:
+    """Refuse, before training, a model or labels that ``spec``'s loss cannot use."""
+    if spec is None:
+        return
+    n = _n_outputs(first)
+    spec.check_outputs(n)
+    for y, what in datasets:
+        spec.check_targets(y, n, what)
 
 
 # --------------------------------------------------------------------------------------
@@ -276,53 +241,6 @@ def _dataset(X: object, y: object, what: str) -> tuple[list[list[float]], list[A
             "they must be the same length"
         )
     return rows, targets
-
-
-def _check_targets(y: Sequence[Any], kind: str, loss_name: str, n_outputs: int, what: str) -> None:
-    """Refuse labels the loss cannot use, before any training happens."""
-    for i, t in enumerate(y):
-        where = f"y{what}[{i}]"
-        if kind == "multiclass":
-            if not _is_int_label(t):
-                raise TypeError(
-                    f"{where} must be an int class index for {loss_name}, got "
-                    f"{type(t).__name__}: {t!r}"
-                )
-            if not 0 <= t < n_outputs:
-                raise ValueError(
-                    f"{where} = {t} is out of range: the model has {n_outputs} outputs, "
-                    f"so class indices must be 0..{n_outputs - 1}"
-                )
-        elif kind == "signed":
-            if isinstance(t, bool) or t not in (-1, 1):
-                raise ValueError(
-                    f"{where} must be -1 or +1 for the hinge loss, got {t!r} "
-                    "(turn 0/1 labels into -1/+1 with data.signed_labels)"
-                )
-        elif kind in ("binary_prob", "binary_logit"):
-            f = _as_float(t, where)
-            if not 0.0 <= f <= 1.0:
-                raise ValueError(f"{where} must be 0 or 1 for {loss_name}, got {t!r}")
-        elif isinstance(t, (list, tuple)):
-            for j, v in enumerate(t):
-                _as_float(v, f"{where}[{j}]")
-        else:
-            _as_float(t, where)
-
-
-def _check_outputs(first: Any, kind: str, loss_name: str) -> None:
-    """Refuse a model whose number of outputs does not fit the loss."""
-    n = _n_outputs(first)
-    if kind in ("signed", "binary_prob", "binary_logit") and n != 1:
-        raise ValueError(
-            f"loss {loss_name!r} needs a model with one output, but the model gives {n}; "
-            "for several classes use loss='cross_entropy'"
-        )
-    if kind == "multiclass" and n == 1:
-        raise ValueError(
-            f"loss {loss_name!r} needs one output per class, but the model gives a single "
-            "output; give the last layer one neuron per class"
-        )
 
 
 def _lift_rows(rows: list[list[float]]) -> list[list[Value]]:
@@ -485,17 +403,12 @@ def fit(
     params = list(model.parameters())
     if not params:
         raise ValueError("model has no parameters: there is nothing to train")
-    loss_fn, loss_name = _resolve_loss(loss, model)
+    loss_fn, loss_name, spec = _resolve_loss(loss, model)
     opt = _make_optimizer(optimizer, lr, params, schedule)
 
     first = _probe(model, rows[0])
-    multi = isinstance(first, (list, tuple))
-    kind = _KIND_BY_LOSS.get(loss_name) or _infer_kind(model, targets, multi)
-    if loss_name in _KIND_BY_LOSS:
-        _check_outputs(first, kind, loss_name)
-        _check_targets(targets, kind, loss_name, _n_outputs(first), "")
-        if val is not None:
-            _check_targets(val[1], kind, loss_name, _n_outputs(first), "_val")
+    kind = _task(spec, model, targets, first)
+    _check_fits(spec, first, [(targets, "")] + ([(val[1], "_val")] if val else []))
 
     lift = isinstance(model, Module)  # a Module lifts its inputs itself
     inputs: list[Any] = _lift_rows(rows) if lift else rows
@@ -558,7 +471,7 @@ def fit(
                         ) from exc
                     loss_sum += data_loss.data * len(batch)
                     if kind != "regression":
-                        correct += _count_correct(outs, batch_targets, kind)
+                        correct += count_correct(outs, batch_targets, kind)
                     del outs, data_loss, total  # free this step's graph before the next
 
             history.epochs = epoch
@@ -609,19 +522,8 @@ def _evaluate(
     with no_grad():
         outs = [model(x) for x in inputs]
         value = loss_fn(outs, targets).data
-    acc = None if kind == "regression" else _count_correct(outs, targets, kind) / len(outs)
+    acc = None if kind == "regression" else count_correct(outs, targets, kind) / len(outs)
     return Evaluation(value, acc)
-
-
-def _kind_for(model: Any, y: Sequence[Any], loss: object, first: Any) -> tuple[str, str | None]:
-    """The task kind (and loss name, if a known loss) for predict/accuracy/evaluate."""
-    if loss is None:
-        return _infer_kind(model, y, isinstance(first, (list, tuple))), None
-    _, name = _resolve_loss(loss, model)
-    kind = _KIND_BY_LOSS.get(name)
-    if kind is None:
-        kind = _infer_kind(model, y, isinstance(first, (list, tuple)))
-    return kind, name
 
 
 def _check_model(model: object) -> None:
@@ -638,13 +540,10 @@ def evaluate(
     """
     _check_model(model)
     rows, targets = _dataset(X, y, "")
-    loss_fn, name = _resolve_loss(loss, model)
+    loss_fn, _, spec = _resolve_loss(loss, model)
     first = _probe(model, rows[0])
-    kind, _ = _kind_for(model, targets, loss, first)
-    if name in _KIND_BY_LOSS:
-        _check_outputs(first, kind, name)
-        _check_targets(targets, kind, name, _n_outputs(first), "")
-    return _evaluate(model, rows, targets, loss_fn, kind)
+    _check_fits(spec, first, [(targets, "")])
+    return _evaluate(model, rows, targets, loss_fn, _task(spec, model, targets, first))
 
 
 def predict(model: Any, X: Sequence[Sequence[float]], loss: LossArg | None = None) -> list[Any]:
@@ -666,14 +565,15 @@ def predict(model: Any, X: Sequence[Sequence[float]], loss: LossArg | None = Non
         return []
     with no_grad():
         outs = [model(x) for x in rows]
+    multi = isinstance(outs[0], (list, tuple))
     if loss is None:
-        kind = "multiclass" if isinstance(outs[0], (list, tuple)) else "regression"
+        task = "multiclass" if multi else "regression"
     else:
-        _, name = _resolve_loss(loss, model)
-        kind = _KIND_BY_LOSS.get(name, "regression")
-        if isinstance(outs[0], (list, tuple)) and kind != "regression":
-            kind = "multiclass"
-    return [_prediction(out, kind) for out in outs]
+        spec = _resolve_loss(loss, model)[2]
+        task = "regression" if spec is None else spec.task
+        if multi and task != "regression":
+            task = "multiclass"
+    return [prediction(out, task) for out in outs]
 
 
 def accuracy(
@@ -687,10 +587,10 @@ def accuracy(
     """
     _check_model(model)
     rows, targets = _dataset(X, y, "")
-    first = _probe(model, rows[0])
-    kind, _ = _kind_for(model, targets, loss, first)
+    spec = None if loss is None else _resolve_loss(loss, model)[2]
+    kind = _task(spec, model, targets, _probe(model, rows[0]))
     if kind == "regression":
         return None
     with no_grad():
         outs = [model(x) for x in rows]
-    return _count_correct(outs, targets, kind) / len(outs)
+    return count_correct(outs, targets, kind) / len(outs)
