@@ -31,7 +31,8 @@ import random
 import sys
 import time
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -269,6 +270,34 @@ def _in_jupyter() -> bool:
     return "ipykernel.zmqshell" in sys.modules
 
 
+@contextmanager
+def _progress(total: int, enabled: bool) -> Iterator[Callable[[History], None]]:
+    """A function that shows an epoch's History on a progress bar (or does nothing)."""
+    bar = _progress_bar(total, enabled)
+
+    def show(history: History) -> None:
+        if bar is not None:
+            bar.set_postfix(_postfix(history), refresh=False)
+            bar.update(1)
+
+    try:
+        yield show
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _postfix(h: History) -> dict[str, str]:
+    out = {"loss": f"{h.loss[-1]:.4g}"}
+    if h.accuracy:
+        out["acc"] = f"{h.accuracy[-1]:.3f}"
+    if h.val_loss:
+        out["val_loss"] = f"{h.val_loss[-1]:.4g}"
+    if h.val_accuracy:
+        out["val_acc"] = f"{h.val_accuracy[-1]:.3f}"
+    return out
+
+
 def _progress_bar(total: int, enabled: bool) -> Any:
     """A tqdm bar over epochs, or None (progress off, tqdm missing, not a terminal)."""
     global _warned_no_tqdm
@@ -296,8 +325,16 @@ def _progress_bar(total: int, enabled: bool) -> Any:
 
 
 # --------------------------------------------------------------------------------------
-# fit
+# The pieces of fit: the checked setup, the schedule, the divergence guard
 # --------------------------------------------------------------------------------------
+
+
+def _scheduled_lr(schedule: Callable[[int], float], k: int, check: Callable[..., float]) -> float:
+    """``schedule(k)``, checked by ``check``; a bad value says which schedule call gave it."""
+    try:
+        return check(schedule(k), "lr")
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"schedule({k}) gave a bad learning rate: {exc}") from None
 
 
 def _make_optimizer(
@@ -317,29 +354,158 @@ def _make_optimizer(
             f"got {optimizer!r}"
         )
     name = name.lower()
-    if lr is None and schedule is None:
-        lr = DEFAULT_LR[name]
-    elif lr is None:
-        lr = schedule(0)
-        try:
-            positive(lr, "lr")
-        except (TypeError, ValueError) as exc:
-            raise type(exc)(f"schedule(0) gave a bad learning rate: {exc}") from None
+    if lr is None:
+        lr = DEFAULT_LR[name] if schedule is None else _scheduled_lr(schedule, 0, positive)
     return SGD(params, lr=lr) if name == "sgd" else Adam(params, lr=lr)
 
 
-def _diverged(
-    why: str, epoch: int, epochs: int, step: int, lr: float, history: History
-) -> TrainingDiverged:
-    return TrainingDiverged(
-        f"training diverged: {why} at epoch {epoch}/{epochs}, step {step} (lr={lr:g}). "
-        "The parameters are finite: they hold the values of the last step applied. "
-        "Try a smaller learning rate.",
-        epoch,
-        step,
-        lr,
-        history,
+@dataclass
+class _Run:
+    """What ``fit`` has checked before the first step, and what it trains with."""
+
+    model: Any
+    inputs: list[Any]
+    targets: list[Any]
+    validation: tuple[list[Any], list[Any]] | None
+    loss_fn: LossFn
+    loss_name: str
+    task: str
+    optimizer: Optimizer
+    params: list[Value]
+    alpha: float
+    epochs: int
+    batch_size: int
+    rng: random.Random
+
+    def loss(self, outs: list[Any], targets: list[Any]) -> tuple[Value, Value]:
+        """The data loss, and the loss to minimise (with the L2 penalty)."""
+        data_loss = self.loss_fn(outs, targets)
+        if not isinstance(data_loss, Value):
+            raise TypeError(
+                f"the loss function must return a Value, got {type(data_loss).__name__}"
+            )
+        if not self.alpha:
+            return data_loss, data_loss
+        return data_loss, data_loss + _losses.l2(self.params, self.alpha)
+
+    def batches(self, order: list[int]) -> Iterator[list[int]]:
+        """The epoch's batches of sample indices, shuffled unless one batch holds all."""
+        if self.batch_size < len(order):
+            self.rng.shuffle(order)
+        for start in range(0, len(order), self.batch_size):
+            yield order[start : start + self.batch_size]
+
+
+def _prepare(
+    model: Any,
+    X: object,
+    y: object,
+    loss: object,
+    optimizer: object,
+    lr: float | None,
+    epochs: object,
+    batch_size: object,
+    validation: object,
+    l2: object,
+    schedule: object,
+    progress: object,
+    seed: object,
+    callback: object,
+) -> _Run:
+    """Check every argument of ``fit``, before the first step."""
+    if not callable(model) or not callable(getattr(model, "parameters", None)):
+        raise TypeError(
+            f"model must be callable and have parameters() (e.g. an nn.MLP), "
+            f"got {type(model).__name__}"
+        )
+    rows, targets = _dataset(X, y, "")
+    n_epochs = integer(epochs, "epochs", minimum=1)
+    n = len(rows)
+    bs = n if batch_size is None else min(integer(batch_size, "batch_size", minimum=1), n)
+    alpha = non_negative(l2, "l2")
+    if schedule is not None and not callable(schedule):
+        raise TypeError(f"schedule must be a function epoch -> lr, got {type(schedule).__name__}")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be a function, got {type(callback).__name__}")
+    boolean(progress, "progress")
+    rng = generator(seed)
+    val: tuple[list[Any], list[Any]] | None = None
+    if validation is not None:
+        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+            raise TypeError("validation must be a pair (X_val, y_val)")
+        val = _dataset(validation[0], validation[1], "_val")
+
+    params = list(model.parameters())
+    if not params:
+        raise ValueError("model has no parameters: there is nothing to train")
+    loss_fn, loss_name, spec = _resolve_loss(loss, model)
+    opt = _make_optimizer(optimizer, lr, params, schedule)
+    first = _probe(model, rows[0])
+    _check_fits(spec, first, [(targets, "")] + ([(val[1], "_val")] if val else []))
+
+    lift = isinstance(model, Module)  # a Module checks its inputs; lifted once, not per epoch
+    inputs: list[Any] = _lift_rows(rows) if lift else rows
+    if val is not None:
+        val = (_lift_rows(val[0]) if lift else val[0], val[1])
+    task = _task(spec, model, targets, first)
+    return _Run(
+        model, inputs, targets, val, loss_fn, loss_name, task, opt, params, alpha, n_epochs, bs, rng
     )
+
+
+class _DivergenceGuard:
+    """Turns an overflow, a refused optimizer step or a non-finite loss into a
+    :class:`TrainingDiverged` that says where (epoch, step, lr)."""
+
+    def __init__(self, run: _Run, history: History) -> None:
+        self.run, self.history = run, history
+        self.epoch = self.step = 0
+
+    def diverged(self, why: str) -> TrainingDiverged:
+        lr = self.run.optimizer.lr
+        return TrainingDiverged(
+            f"training diverged: {why} at epoch {self.epoch}/{self.run.epochs}, "
+            f"step {self.step} (lr={lr:g}). The parameters are finite: they hold the values "
+            "of the last step applied. Try a smaller learning rate.",
+            self.epoch,
+            self.step,
+            lr,
+            self.history,
+        )
+
+    def check(self, loss: Value) -> None:
+        if not math.isfinite(loss.data):
+            raise self.diverged(f"the loss became {loss.data}")
+
+    def __enter__(self) -> _DivergenceGuard:
+        self.step += 1
+        return self
+
+    def __exit__(self, kind: object, error: BaseException | None, tb: object) -> None:
+        if isinstance(error, OverflowError):
+            raise self.diverged(f"a number overflowed ({error})") from error
+        if isinstance(error, FloatingPointError):  # the optimizer refused a NaN/inf step
+            raise self.diverged("a parameter would have become NaN or infinite") from error
+
+
+def _record(history: History, run: _Run, loss_sum: float, correct: int) -> None:
+    """Append the epoch's loss, accuracy, lr and validation scores to ``history``."""
+    n = len(run.inputs)
+    history.epochs += 1
+    history.lr.append(run.optimizer.lr)
+    history.loss.append(loss_sum / n)
+    if run.task != "regression":
+        history.accuracy.append(correct / n)
+    if run.validation is not None:
+        v_loss, v_acc = _evaluate(run.model, *run.validation, run.loss_fn, run.task)
+        history.val_loss.append(v_loss)
+        if v_acc is not None:
+            history.val_accuracy.append(v_acc)
+
+
+# --------------------------------------------------------------------------------------
+# fit
+# --------------------------------------------------------------------------------------
 
 
 def fit(
@@ -360,6 +526,8 @@ def fit(
 ) -> History:
     """Train ``model`` on ``(X, y)`` by gradient descent; return the per-epoch History.
 
+    Each step: forward; loss; backward; step; record.
+
     * ``model``: anything with ``parameters()`` and ``model(x) -> Value | list[Value]``
       (an :class:`~micrograd_like.nn.MLP`).
     * ``loss``: a name from ``losses.LOSSES`` or a function ``loss(outputs, targets)``
@@ -377,143 +545,43 @@ def fit(
     Raises :class:`TrainingDiverged` (parameters restored) when the loss or a
     parameter stops being a finite number.
     """
-    # ---- check everything before the first step -----------------------------------
-    if not callable(model) or not callable(getattr(model, "parameters", None)):
-        raise TypeError(
-            f"model must be callable and have parameters() (e.g. an nn.MLP), "
-            f"got {type(model).__name__}"
-        )
-    rows, targets = _dataset(X, y, "")
-    n = len(rows)
-    n_epochs = integer(epochs, "epochs", minimum=1)
-    bs = n if batch_size is None else min(integer(batch_size, "batch_size", minimum=1), n)
-    alpha = non_negative(l2, "l2")
-    if schedule is not None and not callable(schedule):
-        raise TypeError(f"schedule must be a function epoch -> lr, got {type(schedule).__name__}")
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be a function, got {type(callback).__name__}")
-    boolean(progress, "progress")
-    rng = generator(seed)
-    val: tuple[list[list[float]], list[Any]] | None = None
-    if validation is not None:
-        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
-            raise TypeError("validation must be a pair (X_val, y_val)")
-        val = _dataset(validation[0], validation[1], "_val")
-
-    params = list(model.parameters())
-    if not params:
-        raise ValueError("model has no parameters: there is nothing to train")
-    loss_fn, loss_name, spec = _resolve_loss(loss, model)
-    opt = _make_optimizer(optimizer, lr, params, schedule)
-
-    first = _probe(model, rows[0])
-    kind = _task(spec, model, targets, first)
-    _check_fits(spec, first, [(targets, "")] + ([(val[1], "_val")] if val else []))
-
-    lift = isinstance(model, Module)  # a Module lifts its inputs itself
-    inputs: list[Any] = _lift_rows(rows) if lift else rows
-    val_inputs: list[Any] = []
-    if val is not None:
-        val_inputs = _lift_rows(val[0]) if lift else val[0]
-
-    # ---- the loop -------------------------------------------------------------------
-    history = History(loss_name=loss_name)
-    order = list(range(n))
-    step = 0
-    bar = _progress_bar(n_epochs, progress)
+    run = _prepare(model, X, y, loss, optimizer, lr, epochs, batch_size, validation, l2,
+                   schedule, progress, seed, callback)  # fmt: skip
+    history = History(loss_name=run.loss_name)
+    guard = _DivergenceGuard(run, history)
+    order = list(range(len(run.inputs)))
     started = time.perf_counter()
-    isfinite = math.isfinite
-    try:
-        for epoch in range(1, n_epochs + 1):
+    with _progress(run.epochs, progress) as show:
+        for epoch in range(1, run.epochs + 1):
+            guard.epoch = epoch
             if schedule is not None:
-                try:
-                    opt.lr = schedule(epoch - 1)
-                except (TypeError, ValueError) as exc:
-                    msg = f"schedule({epoch - 1}) gave a bad learning rate: {exc}"
-                    raise type(exc)(msg) from None
-            if bs < n:
-                rng.shuffle(order)
-            loss_sum = 0.0
-            correct = 0
-            for start in range(0, n, bs):
-                batch = order[start : start + bs]
-                step += 1
-                with fast.gc_paused():
-                    try:
-                        outs = _forward_all(model, [inputs[i] for i in batch])
-                        batch_targets = [targets[i] for i in batch]
-                        data_loss = loss_fn(outs, batch_targets)
-                        total = data_loss + _losses.l2(params, alpha) if alpha else data_loss
-                    except OverflowError as exc:
-                        raise _diverged(
-                            f"a number overflowed ({exc})", epoch, n_epochs, step, opt.lr, history
-                        ) from exc
-                    if not isinstance(data_loss, Value):
-                        raise TypeError(
-                            f"the loss function must return a Value, got {type(data_loss).__name__}"
-                        )
-                    if not isfinite(total.data):
-                        raise _diverged(
-                            f"the loss became {total.data}", epoch, n_epochs, step, opt.lr, history
-                        )
-                    opt.zero_grad()
+                run.optimizer.lr = _scheduled_lr(schedule, epoch - 1, non_negative)
+            loss_sum, correct = 0.0, 0
+            for batch in run.batches(order):
+                with fast.gc_paused(), guard:
+                    outs = fast.forward_batch(model, [run.inputs[i] for i in batch])
+                    targets = [run.targets[i] for i in batch]
+                    data_loss, total = run.loss(outs, targets)
+                    guard.check(total)
+                    run.optimizer.zero_grad()
                     total.backward(prune=True)  # fit reads only the parameters' grads
-                    try:
-                        opt.step()  # all or nothing: never writes a NaN or inf parameter
-                    except FloatingPointError as exc:
-                        raise _diverged(
-                            "a parameter would have become NaN or infinite",
-                            epoch,
-                            n_epochs,
-                            step,
-                            opt.lr,
-                            history,
-                        ) from exc
+                    run.optimizer.step()  # all or nothing: never a NaN or inf parameter
                     loss_sum += data_loss.data * len(batch)
-                    if kind != "regression":
-                        correct += count_correct(outs, batch_targets, kind)
+                    if run.task != "regression":
+                        correct += count_correct(outs, targets, run.task)
                     del outs, data_loss, total  # free this step's graph before the next
-
-            history.epochs = epoch
-            history.lr.append(opt.lr)
-            history.loss.append(loss_sum / n)
-            if kind != "regression":
-                history.accuracy.append(correct / n)
-            if val is not None:
-                v_loss, v_acc = _evaluate(model, val_inputs, val[1], loss_fn, kind)
-                history.val_loss.append(v_loss)
-                if v_acc is not None:
-                    history.val_accuracy.append(v_acc)
+            _record(history, run, loss_sum, correct)
             history.seconds = time.perf_counter() - started
-            if bar is not None:
-                bar.set_postfix(_postfix(history), refresh=False)
-                bar.update(1)
+            show(history)
             if callback is not None and callback(history) is True:
                 break
-    finally:
-        if bar is not None:
-            bar.close()
     history.seconds = time.perf_counter() - started
     return history
-
-
-def _postfix(h: History) -> dict[str, str]:
-    out = {"loss": f"{h.loss[-1]:.4g}"}
-    if h.accuracy:
-        out["acc"] = f"{h.accuracy[-1]:.3f}"
-    if h.val_loss:
-        out["val_loss"] = f"{h.val_loss[-1]:.4g}"
-    if h.val_accuracy:
-        out["val_acc"] = f"{h.val_accuracy[-1]:.3f}"
-    return out
 
 
 # --------------------------------------------------------------------------------------
 # Evaluating and predicting
 # --------------------------------------------------------------------------------------
-
-
-_forward_all = fast.forward_batch
 
 
 def _evaluate(
