@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import numbers
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from micrograd_like.checks import generator as _rng
@@ -24,6 +24,7 @@ from micrograd_like.checks import non_negative as _non_negative
 from micrograd_like.checks import real as _as_float
 
 __all__ = [
+    "DATASETS",
     "load_digits",
     "make_blobs",
     "make_circles",
@@ -367,3 +368,27 @@ def load_digits() -> tuple[list[list[float]], list[int]]:
     X = [[float(v) / 16.0 for v in row] for row in digits.data.tolist()]
     y = [int(t) for t in digits.target.tolist()]
     return X, y
+
+
+def _digits(n_samples: int = 1797, seed: Seed = 0) -> tuple[list[list[float]], list[int]]:
+    """The first ``n_samples`` of :func:`load_digits` (a fixed set: ``seed`` is unused)."""
+    X, y = load_digits()
+    n = integer(n_samples, "n_samples", minimum=1)
+    return X[:n], y[:n]
+
+
+DATASETS: dict[str, Callable[..., tuple[list[list[float]], list[Any]]]] = {
+    "moons": make_moons,
+    "circles": make_circles,
+    "xor": make_xor,
+    "spiral": make_spiral,
+    "blobs": make_blobs,
+    "line": make_line,
+    "digits": _digits,
+}
+"""Every dataset by name, each made as ``DATASETS[name](n_samples, seed=seed)``.
+
+>>> X, y = DATASETS["moons"](4, seed=0)
+>>> len(X), sorted(set(y))
+(4, [0, 1])
+"""
