@@ -39,6 +39,10 @@ def logsumexp(values: Iterable[Operand]) -> Value:
 def log_softmax(values: Sequence[Operand]) -> list[Value]:
     """log_softmax(x)_i = x_i - logsumexp(x), stable for logits of any size.
 
+    The list of all n outputs. It calls the engine's primitive
+    :func:`micrograd_like.engine.log_softmax`, which also takes ``index=i`` for one
+    entry (as the cross-entropy losses use it).
+
     >>> [round(v.data, 4) for v in log_softmax([0.0, 0.0])]   # ln(1/2) each
     [-0.6931, -0.6931]
     """

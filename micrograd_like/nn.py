@@ -8,7 +8,7 @@ initialisations, seeded reproducible weights, and export to PyTorch.
 
 A neuron computes ``a = f(w1*x1 + ... + wn*xn + b)``. Its pre-activation is ONE fused
 ``affine`` node of the graph (not n products and n sums), so a forward pass costs O(1)
-graph nodes per neuron. ``neuron(x, fine=True)`` builds the same number step by step,
+graph nodes per neuron. ``neuron(x, step_by_step=True)`` builds the same number step by step,
 one ``*`` node per weight, to draw or to study.
 
 >>> n = Neuron(2, activation="sigmoid")
@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import numbers
 import random
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from operator import attrgetter
@@ -104,6 +105,16 @@ def _make_rng(rng: random.Random | None, seed: int | None) -> random.Random:
     return random.Random(integer(seed, "seed"))
 
 
+def _renamed_fine(fine: object, who: str) -> bool:
+    """``fine=`` is the old name of ``step_by_step=``: still honoured, with a warning."""
+    warnings.warn(
+        f"{who}(x, fine=...) is deprecated: use {who}(x, step_by_step=...)",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return bool(fine)
+
+
 def _finite(x: object, what: str) -> float:
     """``x`` as a finite float: a model input or a weight."""
     return real(x, what, expected="a number")
@@ -111,7 +122,7 @@ def _finite(x: object, what: str) -> float:
 
 _ONLY_VALUES = frozenset((Value,))
 _ONLY_FLOATS = frozenset((float,))
-_data = attrgetter("data")
+_get_data = attrgetter("data")
 _isfinite = math.isfinite
 
 
@@ -128,7 +139,7 @@ def _inputs(x: object, nin: int, who: str) -> Sequence[Value]:
         xs: Sequence[Any] = x
         if len(xs) == nin:
             types = {*map(type, xs)}
-            if types == _ONLY_VALUES and all(map(_isfinite, map(_data, xs))):
+            if types == _ONLY_VALUES and all(map(_isfinite, map(_get_data, xs))):
                 return xs
             if types == _ONLY_FLOATS and all(map(_isfinite, xs)):
                 return list(map(Value, xs))
@@ -365,13 +376,16 @@ class Neuron(Module):
 
     # -- forward --------------------------------------------------------------------
 
-    def __call__(self, x: object, fine: bool = False) -> Value:
+    def __call__(self, x: object, step_by_step: bool = False, *, fine: Any = None) -> Value:
         """a = f(w . x + b). ``x`` is a list of ``nin`` numbers or Values.
 
-        ``fine=True`` builds the step-by-step graph (see :meth:`forward_fine`).
+        ``step_by_step=True`` builds the graph with every step a node of its own (see
+        :meth:`forward_fine`). ``fine=`` is its deprecated old name.
         """
+        if fine is not None:
+            step_by_step = _renamed_fine(fine, "Neuron")
         xs = _inputs(x, len(self.w), "Neuron")
-        return self._forward_fine(xs) if fine else self._forward(xs)
+        return self._forward_fine(xs) if step_by_step else self._forward(xs)
 
     def forward_fine(self, x: object) -> Value:
         """The same output as ``self(x)``, as a graph with every step a node of its own.
@@ -497,10 +511,17 @@ class Layer(Module):
             state[f"neurons.{j}.b"] = _finite(bias[j], f"b[{j}]")
         self.load_state_dict(state)
 
-    def __call__(self, x: object, fine: bool = False) -> Value | list[Value]:
-        """Every neuron on the same input; the inputs are checked once, not per neuron."""
+    def __call__(
+        self, x: object, step_by_step: bool = False, *, fine: Any = None
+    ) -> Value | list[Value]:
+        """Every neuron on the same input; the inputs are checked once, not per neuron.
+
+        ``step_by_step=True``: every step a node of its own, as in :meth:`Neuron.forward_fine`.
+        """
+        if fine is not None:
+            step_by_step = _renamed_fine(fine, "Layer")
         xs = _inputs(x, self.nin, "Layer")
-        out = self._forward_fine(xs) if fine else self._forward(xs)
+        out = self._forward_fine(xs) if step_by_step else self._forward(xs)
         return out[0] if len(out) == 1 else out
 
     def _forward(self, xs: Sequence[Value]) -> list[Value]:
@@ -626,16 +647,21 @@ class MLP(Module):
         """How the weights were drawn: uniform, xavier or kaiming."""
         return self._init
 
-    def __call__(self, x: object, fine: bool = False) -> Value | list[Value]:
+    def __call__(
+        self, x: object, step_by_step: bool = False, *, fine: Any = None
+    ) -> Value | list[Value]:
         """The network's output for one input vector ``x`` (a list of ``nin`` numbers).
 
         The input is checked and lifted to Values once, here; the layers inside pass
-        Values to each other without checking them again.
+        Values to each other without checking them again. ``step_by_step=True``: every
+        step a node of its own, as in :meth:`Neuron.forward_fine`.
         """
+        if fine is not None:
+            step_by_step = _renamed_fine(fine, "MLP")
         xs = _inputs(x, self._nin, "MLP")
         out: list[Value] = []
         for layer in self.layers:
-            out = layer._forward_fine(xs) if fine else layer._forward(xs)
+            out = layer._forward_fine(xs) if step_by_step else layer._forward(xs)
             xs = out
         if self._output_activation == "softmax":
             out = _softmax(out)
