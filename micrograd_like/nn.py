@@ -130,10 +130,10 @@ def _inputs(x: object, nin: int, who: str) -> Sequence[Value]:
     """Check an input vector once, where it enters a model, and lift numbers to Values.
 
     A list (or tuple) of exactly ``nin`` finite Values is returned as is, and one of
-    ``nin`` finite floats is lifted, both checked with C-level loops only (the fast
-    paths). Anything else is checked element by element: numbers become constant
-    leaves, a bool or a non-number is a TypeError naming its type, nan/inf a
-    ValueError. A single number or Value is accepted when ``nin == 1``.
+    ``nin`` finite floats is lifted to Values. Anything else is checked element by
+    element, to name the first bad one: numbers become constant leaves, a bool or a
+    non-number is a TypeError naming its type, nan/inf a ValueError. A single number or
+    Value is accepted when ``nin == 1``.
     """
     if x.__class__ is list or x.__class__ is tuple:
         xs: Sequence[Any] = x

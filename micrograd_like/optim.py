@@ -246,7 +246,7 @@ class SGD(Optimizer):
         """
         lr, mu, wd = self._lr, self.momentum, self.weight_decay
         params = self.params
-        if mu == 0.0 and wd == 0.0:  # plain gradient descent: one pass, no gradient list
+        if mu == 0.0 and wd == 0.0:  # plain gradient descent: p = p - lr * grad
             _commit(self, [p.data - lr * p.grad for p in params])
             self.steps += 1
             return
