@@ -30,23 +30,22 @@ the plane) and neuron_graph.png (the backprop graph of one neuron on one sample,
 zero gradients, with data, grads and local derivatives)."""
 
 
-def add_parser(sub: Any) -> None:
-    """The ``demo`` sub-command and its options."""
-    demo = sub.add_parser(
-        "demo",
-        help="train micrograd's moons MLP and draw it",
-        description="Run micrograd's demo: train MLP(2, [16, 16, 1]) on 100 moons with the\n"
-        "hinge loss, print the accuracy and write four pictures.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    demo.add_argument(
+NAME = "demo"
+HELP = "train micrograd's moons MLP and draw it"
+DESCRIPTION = (
+    "Run micrograd's demo: train MLP(2, [16, 16, 1]) on 100 moons with the\n"
+    "hinge loss, print the accuracy and write four pictures."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``demo``."""
+    parser.add_argument(
         "--out",
         default="demo-output",
         metavar="DIR",
         help="folder for the pictures (default: demo-output)",
     )
-    demo.set_defaults(func=run)
 
 
 def worked_example() -> tuple[Value, Value, Value]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from micrograd_like.checks import integer
 from micrograd_like.cli.common import PROG, CommandError
@@ -24,36 +23,35 @@ Allowed: numbers, names given as NAME=NUMBER, + - * / **, unary -, and the funct
 The expression is parsed, never executed: anything else is refused."""
 
 
-def add_parser(sub: Any) -> None:
-    """The ``graph`` sub-command and its options."""
-    graph = sub.add_parser(
-        "graph",
-        help="draw the backprop graph of an expression",
-        description="Evaluate an expression of named inputs, run backward() and draw the\n"
-        "graph with every value and gradient.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    graph.add_argument("expression", help='e.g. "tanh(a*b + c)"')
-    graph.add_argument("values", nargs="*", metavar="NAME=NUMBER", help="e.g. a=2 b=-3")
-    graph.add_argument(
+NAME = "graph"
+HELP = "draw the backprop graph of an expression"
+DESCRIPTION = (
+    "Evaluate an expression of named inputs, run backward() and draw the\n"
+    "graph with every value and gradient."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``graph``."""
+    parser.add_argument("expression", help='e.g. "tanh(a*b + c)"')
+    parser.add_argument("values", nargs="*", metavar="NAME=NUMBER", help="e.g. a=2 b=-3")
+    parser.add_argument(
         "-o",
         "--output",
         default="graph.png",
         metavar="FILE",
         help="the picture: .png, .svg, .pdf or .dot (default: graph.png)",
     )
-    graph.add_argument(
+    parser.add_argument(
         "--local-grads", action="store_true", help="write each local derivative on its edge"
     )
-    graph.add_argument(
+    parser.add_argument(
         "--max-nodes",
         type=int,
         default=500,
         metavar="N",
         help="refuse graphs with more values than this (default: 500)",
     )
-    graph.set_defaults(func=run)
 
 
 _GRAPH_FORMATS = ("png", "svg", "pdf", "dot", "gv")

@@ -11,7 +11,8 @@ from micrograd_like.cli import demo, graph, predict, train
 from micrograd_like.cli.common import PROG
 
 COMMANDS = (demo, train, predict, graph)
-"""The command modules: each has ``add_parser(sub)`` and ``run(args)``."""
+"""The command modules: each has ``NAME``, ``HELP``, ``DESCRIPTION``, ``EPILOG``,
+``add_arguments(parser)`` and ``run(args)``."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,5 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in COMMANDS:
-        command.add_parser(sub)
+        command_parser = sub.add_parser(
+            command.NAME,
+            help=command.HELP,
+            description=command.DESCRIPTION,
+            epilog=command.EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        command.add_arguments(command_parser)
+        command_parser.set_defaults(func=command.run)
     return parser

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 from micrograd_like.checks import real
 from micrograd_like.cli.common import PROG, CommandError, loss_choices, reading_loss
@@ -17,32 +16,28 @@ Prints the raw output(s) and, for a classifier, the class. A model with one line
 is read as regression unless --loss says otherwise (hinge: class +1/-1 by the sign)."""
 
 
-def add_parser(sub: Any) -> None:
-    """The ``predict`` sub-command and its options."""
-    predict = sub.add_parser(
-        "predict",
-        help="run a saved model on one input",
-        description="Load a model saved by 'train --save' and print its prediction for one\n"
-        "input vector.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    predict.add_argument("--model", required=True, metavar="FILE.json", help="the saved model")
-    predict.add_argument(
+NAME = "predict"
+HELP = "run a saved model on one input"
+DESCRIPTION = "Load a model saved by 'train --save' and print its prediction for one\ninput vector."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``predict``."""
+    parser.add_argument("--model", required=True, metavar="FILE.json", help="the saved model")
+    parser.add_argument(
         "--loss",
         choices=loss_choices(),
         metavar="LOSS",
         help="the loss it was trained with (e.g. hinge), to read its output as a class "
         "(default: from the output layer)",
     )
-    predict.add_argument(
+    parser.add_argument(
         "inputs",
         nargs="+",
         type=float,
         metavar="X",
         help="the input numbers, as many as the model has inputs",
     )
-    predict.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:

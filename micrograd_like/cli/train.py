@@ -339,93 +339,91 @@ def _batch_size(text: str) -> int | str:
         ) from None
 
 
-def add_parser(sub: Any) -> None:
-    """The ``train`` sub-command and its options."""
-    train = sub.add_parser(
-        "train",
-        help="train an MLP on a toy dataset",
-        description="Train an MLP on a toy dataset, print a summary, write plots and\n"
-        "optionally save the model.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    train.add_argument(
+NAME = "train"
+HELP = "train an MLP on a toy dataset"
+DESCRIPTION = (
+    "Train an MLP on a toy dataset, print a summary, write plots and\noptionally save the model."
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``train``."""
+    parser.add_argument(
         "--dataset", choices=list(DATASETS), default="moons", help="the data (default: moons)"
     )
-    train.add_argument(
+    parser.add_argument(
         "--samples",
         type=int,
         metavar="N",
         help="number of samples (default: per dataset)",
     )
-    train.add_argument(
+    parser.add_argument(
         "--hidden",
         type=_hidden_sizes,
         metavar="SIZES",
         help="hidden layer sizes, e.g. 16,16, or 'none' (default: per dataset)",
     )
-    train.add_argument(
+    parser.add_argument(
         "--activation",
         choices=ACTIVATIONS,
         default="relu",
         help="hidden layers' activation (default: relu)",
     )
-    train.add_argument(
+    parser.add_argument(
         "--output-activation",
         choices=OUTPUT_ACTIVATIONS,
         help="what the last layer applies (default: follows the loss)",
     )
-    train.add_argument(
+    parser.add_argument(
         "--loss",
         choices=loss_choices(),
         metavar="LOSS",
         help=f"one of {', '.join(loss_choices())} (default: per dataset)",
     )
-    train.add_argument(
+    parser.add_argument(
         "--optimizer", choices=("sgd", "adam"), help="optimizer (default: per dataset)"
     )
-    train.add_argument("--lr", type=float, help="learning rate (default: per dataset)")
-    train.add_argument(
+    parser.add_argument("--lr", type=float, help="learning rate (default: per dataset)")
+    parser.add_argument(
         "--schedule",
         choices=("constant", "linear", "cosine"),
         help="lr schedule over the epochs: linear falls to lr/10, cosine to 0 "
         "(default: per dataset)",
     )
-    train.add_argument("--momentum", type=float, metavar="M", help="SGD momentum (default: 0)")
-    train.add_argument(
+    parser.add_argument("--momentum", type=float, metavar="M", help="SGD momentum (default: 0)")
+    parser.add_argument(
         "--l2",
         type=float,
         metavar="ALPHA",
         help="L2 penalty on the weights (default: per dataset)",
     )
-    train.add_argument(
+    parser.add_argument(
         "--epochs",
         type=int,
         metavar="N",
         help="passes over the data (default: per dataset)",
     )
-    train.add_argument(
+    parser.add_argument(
         "--batch-size",
         type=_batch_size,
         metavar="N",
         help="samples per step, or 'full' (default: per dataset)",
     )
-    train.add_argument(
+    parser.add_argument(
         "--val-fraction",
         type=float,
         default=0.2,
         metavar="F",
         help="fraction held out for validation, 0 for none (default: 0.2)",
     )
-    train.add_argument(
+    parser.add_argument(
         "--seed", type=int, default=0, help="seed of data, weights and shuffling (default: 0)"
     )
-    train.add_argument("--save", metavar="FILE.json", help="save the trained model here")
-    train.add_argument(
+    parser.add_argument("--save", metavar="FILE.json", help="save the trained model here")
+    parser.add_argument(
         "--out",
         default="train-output",
         metavar="DIR",
         help="folder for the plots (default: train-output)",
     )
-    train.add_argument("--no-plots", action="store_true", help="write no plots")
-    train.set_defaults(func=run)
+    parser.add_argument("--no-plots", action="store_true", help="write no plots")
