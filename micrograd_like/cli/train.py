@@ -143,57 +143,89 @@ def _scores(model: Any, X: Any, y: Any, loss: str, name: str) -> str:
     return text if result.accuracy is None else f"{text}, accuracy {percent(result.accuracy)}"
 
 
-def run(args: argparse.Namespace) -> int:
-    """Train an MLP on ``--dataset``, print a summary, plot, save."""
-    from micrograd_like.data import signed_labels, train_test_split
-    from micrograd_like.nn import MLP
-    from micrograd_like.optim import SGD, Adam
-    from micrograd_like.train import DEFAULT_LR, fit
+@dataclass(frozen=True)
+class _Settings:
+    """The options of one ``train`` run: the dataset's defaults, overridden and checked."""
 
-    started = time.perf_counter()
-    defaults = DATASETS[args.dataset]
-    spec = named_loss(args.loss or defaults.loss)
-    optimizer = args.optimizer or defaults.optimizer
+    defaults: DatasetDefaults
+    loss: LossSpec
+    optimizer: str
+    lr: float
+    momentum: float
+    epochs: int
+    batch_size: int  # 0: full batch
+    schedule: str
+    l2: float
+    hidden: list[int]
+    samples: int
+    val_fraction: float
+
+
+def _settings(args: argparse.Namespace) -> _Settings:
+    """The run's settings; a bad option is an error that names it (``--lr must be > 0``)."""
+    from micrograd_like.train import DEFAULT_LR
+
+    d = DATASETS[args.dataset]
+    optimizer = args.optimizer or d.optimizer
     if args.momentum is not None and optimizer != "sgd":
         raise CommandError("--momentum applies to --optimizer sgd only")
     if args.lr is not None:
         lr = positive(args.lr, "--lr")
     else:
-        lr = defaults.lr if optimizer == defaults.optimizer else DEFAULT_LR[optimizer]
-    epochs = defaults.epochs if args.epochs is None else integer(args.epochs, "--epochs", minimum=1)
-    if args.batch_size is None:
-        batch = defaults.batch_size
+        lr = d.lr if optimizer == d.optimizer else DEFAULT_LR[optimizer]
+    if args.batch_size is None or args.batch_size == "full":
+        batch = d.batch_size if args.batch_size is None else 0
     else:
-        full = args.batch_size == "full"
-        batch = 0 if full else integer(args.batch_size, "--batch-size", minimum=1)
-    schedule = args.schedule or defaults.schedule
-    l2 = defaults.l2 if args.l2 is None else non_negative(args.l2, "--l2")
-    momentum = 0.0 if args.momentum is None else non_negative(args.momentum, "--momentum")
-    if args.hidden is None:
-        hidden = list(defaults.hidden)
-    else:
-        hidden = [size(h, "--hidden") for h in args.hidden]
-    if args.samples is None:
-        samples = defaults.samples
-    else:
-        samples = integer(args.samples, "--samples", minimum=1)
-    val_fraction = fraction(args.val_fraction, "--val-fraction")
+        batch = integer(args.batch_size, "--batch-size", minimum=1)
+    return _Settings(
+        defaults=d,
+        loss=named_loss(args.loss or d.loss),
+        optimizer=optimizer,
+        lr=lr,
+        momentum=0.0 if args.momentum is None else non_negative(args.momentum, "--momentum"),
+        epochs=d.epochs if args.epochs is None else integer(args.epochs, "--epochs", minimum=1),
+        batch_size=batch,
+        schedule=args.schedule or d.schedule,
+        l2=d.l2 if args.l2 is None else non_negative(args.l2, "--l2"),
+        hidden=list(d.hidden)
+        if args.hidden is None
+        else [size(h, "--hidden") for h in args.hidden],
+        samples=d.samples
+        if args.samples is None
+        else integer(args.samples, "--samples", minimum=1),
+        val_fraction=fraction(args.val_fraction, "--val-fraction"),
+    )
 
-    if args.save and not Path(args.save).resolve().parent.is_dir():
+
+def _check_save_path(path: str) -> None:
+    """Refuse, before training, a --save path that save() would refuse after it."""
+    if not Path(path).resolve().parent.is_dir():
+        raise CommandError(f"--save {path}: the folder {Path(path).parent} does not exist")
+    if os.path.islink(path):
         raise CommandError(
-            f"--save {args.save}: the folder {Path(args.save).parent} does not exist"
-        )
-    if args.save and os.path.islink(args.save):  # save() would refuse it after training
-        raise CommandError(
-            f"--save {args.save}: it is a symbolic link, and save never writes through a "
+            f"--save {path}: it is a symbolic link, and save never writes through a "
             "link; remove it or give the file's own path"
         )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train an MLP on ``--dataset``, print a summary, plot, save."""
+    from micrograd_like.data import signed_labels, train_test_split
+    from micrograd_like.nn import MLP
+    from micrograd_like.optim import SGD, Adam
+    from micrograd_like.train import fit
+
+    started = time.perf_counter()
+    o = _settings(args)
+    defaults, spec = o.defaults, o.loss
+    if args.save:
+        _check_save_path(args.save)
     folder = None if args.no_plots else out_dir(args.out)  # fail before training, not after
 
-    X, y = _load_dataset(args.dataset, samples, args.seed)
+    X, y = _load_dataset(args.dataset, o.samples, args.seed)
     classes = len(set(y)) if defaults.task != "regression" else 0
     if defaults.task != "regression" and classes < 2:
-        raise CommandError(f"--samples {samples} gives only one class: use more samples")
+        raise CommandError(f"--samples {o.samples} gives only one class: use more samples")
     n_out = _outputs_for(defaults.task, spec, classes, args.dataset)
     labels = y  # as the dataset gives them, for the pictures
     if spec.task == "signed":
@@ -206,7 +238,7 @@ def run(args: argparse.Namespace) -> int:
         )
     model = MLP(
         len(X[0]),
-        [*hidden, n_out],
+        [*o.hidden, n_out],
         activation=args.activation,
         output_activation=output_activation,
         seed=args.seed,
@@ -216,50 +248,35 @@ def run(args: argparse.Namespace) -> int:
     asked = spec.name
     spec = spec.for_output(output_activation)
     loss = spec.name
-    if val_fraction > 0.0:
-        X_train, X_val, y_train, y_val = train_test_split(X, y, val_fraction, seed=args.seed)
+    if o.val_fraction > 0.0:
+        X_train, X_val, y_train, y_val = train_test_split(X, y, o.val_fraction, seed=args.seed)
         validation: tuple[Any, Any] | None = (X_val, y_val)
     else:
         X_train, y_train, validation = X, y, None
-    if optimizer == "sgd":
-        opt: Any = SGD(model.parameters(), lr=lr, momentum=momentum)
+    if o.optimizer == "sgd":
+        opt: Any = SGD(model.parameters(), lr=o.lr, momentum=o.momentum)
     else:
-        opt = Adam(model.parameters(), lr=lr)
+        opt = Adam(model.parameters(), lr=o.lr)
 
-    kind = "regression" if defaults.task == "regression" else f"{classes} classes"
-    split = f"{len(X_train)} train" + (f", {len(X_val)} validation" if validation else "")
-    print(f"dataset     {args.dataset}: {defaults.about}")
-    features = f"{len(X[0])} feature{'s' * (len(X[0]) != 1)}"
-    print(f"            {len(X)} samples ({split}), {features}, {kind}")
-    print(f"model       {model}")
-    print(f"parameters  {model.num_parameters()}")
-    penalty = f" + {l2:g} L2" if l2 else ""
-    with_momentum = f", momentum {momentum:g}" if momentum else ""
-    batching = "full batch" if batch == 0 else f"batch size {batch}"
-    how = f"{type(opt).__name__} {_describe_schedule(schedule, lr, epochs)}{with_momentum}"
-    print(f"training    {loss} loss{penalty}; {how}")
-    if loss != asked:
-        typed = args.loss or asked
-        print(f"            (--loss {typed} with a {output_activation} output runs as {loss})")
-    print(f"            {epochs} epochs, {batching}", flush=True)
+    _print_plan(args, o, X, classes, model, opt, len(X_train), validation, loss, asked)
     history = fit(
         model,
         X_train,
         y_train,
         loss=loss,
         optimizer=opt,
-        epochs=epochs,
-        batch_size=batch or None,
+        epochs=o.epochs,
+        batch_size=o.batch_size or None,
         validation=validation,
-        l2=l2,
-        schedule=_schedule(schedule, lr, epochs),
+        l2=o.l2,
+        schedule=_schedule(o.schedule, o.lr, o.epochs),
         seed=args.seed,
     )
     print(f"final       {_scores(model, X_train, y_train, loss, 'train')}", end="")
     if validation is not None:
         print(f" | {_scores(model, validation[0], validation[1], loss, 'validation')}", end="")
     print()
-    if args.dataset == "line" and not hidden and output_activation == "linear":
+    if args.dataset == "line" and not o.hidden and output_activation == "linear":
         neuron = model.layers[0].neurons[0]
         w, b = neuron.w[0].data, neuron.b.data
         print(f"learned     y = {w:.4g} x {'-' if b < 0 else '+'} {abs(b):.4g}   (truth: 3x - 1)")
@@ -269,21 +286,58 @@ def run(args: argparse.Namespace) -> int:
             f"the training loss went up, from {history.loss[0]:.4g} to {history.loss[-1]:.4g}: "
             "the learning rate is probably too large (try a smaller --lr)"
         )
-
     if args.save:
-        from micrograd_like.serialize import save
-
-        save(model, args.save)
-        inferred = reading_loss(model, None)  # what predict reads without --loss
-        needs_loss = spec.has_accuracy and (inferred is None or inferred.task != spec.task)
-        how = f" --loss {loss}" if needs_loss else ""
-        print(f"saved       {args.save}")
-        print(f"            try: {PROG} predict --model {args.save}{how} {_example_input(X[0])}")
-
+        _save(model, args.save, spec, X[0])
     if folder is not None and matplotlib_ok():
         _train_plots(model, X, labels, history, defaults.task == "regression", folder)
     print(f"done in {time.perf_counter() - started:.1f} s")
     return 0
+
+
+def _print_plan(
+    args: argparse.Namespace,
+    o: _Settings,
+    X: Sequence[Sequence[float]],
+    classes: int,
+    model: Any,
+    opt: Any,
+    n_train: int,
+    validation: tuple[Any, Any] | None,
+    loss: str,
+    asked: str,
+) -> None:
+    """What is about to be trained, on what, and how."""
+    defaults = o.defaults
+    kind = "regression" if defaults.task == "regression" else f"{classes} classes"
+    split = f"{n_train} train" + (f", {len(validation[0])} validation" if validation else "")
+    print(f"dataset     {args.dataset}: {defaults.about}")
+    features = f"{len(X[0])} feature{'s' * (len(X[0]) != 1)}"
+    print(f"            {len(X)} samples ({split}), {features}, {kind}")
+    print(f"model       {model}")
+    print(f"parameters  {model.num_parameters()}")
+    penalty = f" + {o.l2:g} L2" if o.l2 else ""
+    with_momentum = f", momentum {o.momentum:g}" if o.momentum else ""
+    batching = "full batch" if o.batch_size == 0 else f"batch size {o.batch_size}"
+    how = f"{type(opt).__name__} {_describe_schedule(o.schedule, o.lr, o.epochs)}{with_momentum}"
+    print(f"training    {loss} loss{penalty}; {how}")
+    if loss != asked:
+        typed = args.loss or asked
+        print(
+            f"            (--loss {typed} with a {model.output_activation} output runs as {loss})"
+        )
+    print(f"            {o.epochs} epochs, {batching}", flush=True)
+
+
+def _save(model: Any, path: str, spec: LossSpec, x: Sequence[float]) -> None:
+    """Save the model, and show the predict command that reads it as it was trained."""
+    from micrograd_like.serialize import save
+
+    save(model, path)
+    inferred = reading_loss(model, None)  # what predict reads without --loss
+    needs_loss = spec.has_accuracy and (inferred is None or inferred.task != spec.task)
+    how = f" --loss {spec.name}" if needs_loss else ""
+    print(f"saved       {path}")
+    print(f"            try: {PROG} predict --model {path}{how} {_example_input(x)}")
 
 
 def _train_plots(model: Any, X: Any, y: Any, history: Any, regression: bool, folder: Path) -> None:
