@@ -47,6 +47,7 @@ __all__ = [
     "cross_entropy_from_probs",
     "get_loss",
     "loss_spec",
+    "spec_for_outputs",
     "hinge",
     "l2",
     "mse",
@@ -659,3 +660,19 @@ def loss_spec(loss: object) -> LossSpec | None:
         get_loss(loss)  # a clear error for an unknown name
         return LOSS_SPECS[_ALIASES.get(loss, loss)]
     return next((s for s in LOSS_SPECS.values() if s.fn is loss), None)
+
+
+def spec_for_outputs(activation: str, n_outputs: int) -> LossSpec | None:
+    """The loss a model of this output layer was most likely trained with, to read its
+    outputs as classes: several outputs or softmax -> cross_entropy, one sigmoid output
+    -> binary_cross_entropy; None for one linear (or tanh) output, which may be a
+    regression or a hinge score.
+
+    >>> spec_for_outputs("sigmoid", 1).name, spec_for_outputs("linear", 1)
+    ('binary_cross_entropy', None)
+    """
+    if activation == "softmax" or n_outputs > 1:
+        return LOSS_SPECS["cross_entropy"]
+    if activation == "sigmoid":
+        return LOSS_SPECS["binary_cross_entropy"]
+    return None

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from micrograd_like.losses import LOSS_SPECS, LOSSES, LossSpec, loss_spec
+from micrograd_like.losses import LOSSES, LossSpec, loss_spec, spec_for_outputs
 
 PROG = "micrograd-like"
 
@@ -91,8 +91,4 @@ def reading_loss(model: Any, loss: str | None) -> LossSpec | None:
     """The loss whose reading turns outputs into a class; None: a plain number."""
     if loss is not None:
         return named_loss(loss)
-    if model.output_activation == "softmax" or model.nouts[-1] > 1:
-        return LOSS_SPECS["cross_entropy"]
-    if model.output_activation == "sigmoid":
-        return LOSS_SPECS["binary_cross_entropy"]
-    return None
+    return spec_for_outputs(model.output_activation, model.nouts[-1])
