@@ -584,10 +584,6 @@ def fit(
 # --------------------------------------------------------------------------------------
 
 
-_forward_all = fast.forward_batch
-"""``[model(x) for x in inputs]``, batched for an MLP (the Playground in widgets uses it)."""
-
-
 def _evaluate(
     model: Any, inputs: Sequence[Any], targets: list[Any], loss_fn: Callable[..., Value], kind: str
 ) -> Evaluation:
