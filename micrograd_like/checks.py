@@ -88,15 +88,20 @@ def _is_int(x: object) -> bool:
     return isinstance(x, numbers.Integral) and not isinstance(x, bool)
 
 
-def integer(x: object, what: str, *, minimum: int | None = None) -> int:
-    """``x`` as an int (a bool or a float is refused), at least ``minimum`` if given.
+def integer(x: object, what: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    """``x`` as an int (a bool or a float is refused), within the bounds given.
 
     >>> integer(3, "epochs", minimum=1)
     3
+    >>> integer(0, "precision", minimum=1, maximum=17)
+    Traceback (most recent call last):
+    ValueError: precision must be between 1 and 17, got 0
     """
     if not _is_int(x):
         raise TypeError(f"{what} must be an int, got {type(x).__name__}: {x!r}")
     n = int(x)  # type: ignore[call-overload]
+    if minimum is not None and maximum is not None and not minimum <= n <= maximum:
+        raise ValueError(f"{what} must be between {minimum} and {maximum}, got {n}")
     if minimum is not None and n < minimum:
         raise ValueError(f"{what} must be >= {minimum}, got {n}")
     return n

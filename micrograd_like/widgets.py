@@ -42,7 +42,6 @@ from micrograd_like.fast import forward_batch
 from micrograd_like.losses import get_loss
 from micrograd_like.nn import ACTIVATIONS, MLP
 from micrograd_like.optim import SGD, Adam, Optimizer
-from micrograd_like.steps import BackwardStep, StepGallery, backward_steps, explain
 from micrograd_like.train import TrainingDiverged, evaluate, fit
 from micrograd_like.viz import (
     HIGHLIGHT,
@@ -52,6 +51,7 @@ from micrograd_like.viz import (
     graph_nodes,
     render,
 )
+from micrograd_like.viz.steps import BackwardStep, StepGallery, backward_steps, explain
 
 __all__ = ["Playground", "Throttle", "TrainingRun", "step_widget"]
 

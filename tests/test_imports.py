@@ -3,9 +3,11 @@ imports without the picture libraries (graphviz, matplotlib)."""
 
 from __future__ import annotations
 
+import ast
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -46,3 +48,48 @@ def test_the_core_modules_are_listed() -> None:
     # the parametrisation above sees the engine, the losses, training and the CLI
     for name in ("engine", "checks", "losses", "train", "cli", "cli.train", "expression"):
         assert f"micrograd_like.{name}" in MODULES
+
+
+PACKAGE = Path(micrograd_like.__file__).resolve().parent
+
+
+def package_imports(path: Path) -> set[str]:
+    """The package modules a file imports, anywhere in it but under ``if TYPE_CHECKING:``."""
+    found: set[str] = set()
+    stack: list[ast.AST] = [ast.parse(path.read_text())]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            stack.extend(node.orelse)
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module:
+            if node.module == "micrograd_like":
+                found |= {f"micrograd_like.{a.name}" for a in node.names}
+            elif node.module.startswith("micrograd_like."):
+                found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith("micrograd_like.")}
+        stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def test_the_modules_import_each_other_without_cycles() -> None:
+    graph = {}
+    for path in PACKAGE.rglob("*.py"):
+        if path.name in ("__init__.py", "__main__.py"):
+            continue
+        name = "micrograd_like." + ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
+        graph[name] = {m for m in package_imports(path) if m != name}
+    state: dict[str, str] = {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        if state.get(node) == "done" or node not in graph:
+            return
+        assert state.get(node) != "open", f"import cycle: {' -> '.join([*trail, node])}"
+        state[node] = "open"
+        for child in sorted(graph[node]):
+            visit(child, [*trail, node])
+        state[node] = "done"
+
+    for node in sorted(graph):
+        visit(node, [])

@@ -22,7 +22,6 @@ from expressions import worked_example
 
 from micrograd_like.engine import Value
 from micrograd_like.nn import MLP, Layer, Neuron
-from micrograd_like.steps import backward_steps
 from micrograd_like.viz import (
     COLORS,
     HIGHLIGHT,
@@ -36,6 +35,7 @@ from micrograd_like.viz import (
     render,
     save_graph,
 )
+from micrograd_like.viz.steps import backward_steps
 
 PNG = b"\x89PNG\r\n\x1a\n"
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
