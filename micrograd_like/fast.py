@@ -54,6 +54,7 @@ Why it is faster, in one place:
 
 from __future__ import annotations
 
+import functools
 import gc
 import math
 import threading
@@ -600,15 +601,16 @@ def forward_batch(model: Any, inputs: Sequence[Any]) -> list[Any]:
     return [out[0] if len(out) == 1 else out for out in xss]
 
 
-def _mlp_call(self: nn.MLP, x: object, fine: bool = False) -> Value | list[Value]:
+@functools.wraps(nn.MLP.__call__)  # its signature and docstring
+def _mlp_call(self: nn.MLP, x: object, *args: Any, **kwargs: Any) -> Value | list[Value]:
     """MLP.__call__ with the cyclic garbage collector paused while the graph is made."""
     if gc.isenabled():
         gc.disable()
         try:
-            return _plain_mlp_call(self, x, fine)
+            return _plain_mlp_call(self, x, *args, **kwargs)
         finally:
             gc.enable()
-    return _plain_mlp_call(self, x, fine)
+    return _plain_mlp_call(self, x, *args, **kwargs)
 
 
 @contextmanager
