@@ -8,6 +8,7 @@ import math
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from micrograd_like import fast
 from micrograd_like.engine import RULES, Value, vsum
 from micrograd_like.gradcheck import GradientMismatch, check_gradients, numerical_grad
 from micrograd_like.testing import Program, Step, covered_primitives, programs
@@ -90,15 +91,21 @@ def test_numerical_grad_by_hand():
 
 
 def grads_of_leaves(program: Program, prune: bool) -> list[float]:
-    leaves = [Value(x) for x in program.leaves]
-    program.build(*leaves).backward(prune=prune)
-    return [x.grad for x in leaves]
+    """The leaves' gradients from backward(), with the fast path's pruning on or off."""
+    was = fast.PRUNE
+    fast.PRUNE = prune
+    try:
+        leaves = [Value(x) for x in program.leaves]
+        program.build(*leaves).backward()
+        return [x.grad for x in leaves]
+    finally:
+        fast.PRUNE = was
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(programs(max_steps=12))
 def test_a_pruned_backward_gives_the_leaves_the_same_gradients(program: Program):
-    # prune=True skips what lies behind a zero local derivative; every leaf still gets
+    # pruning skips what lies behind a zero local derivative; every leaf still gets
     # the gradient the full walk gives it. The nodes left may be listed in another order,
     # so the same terms can be added in another order: equal up to the last bits.
     full = grads_of_leaves(program, prune=False)

@@ -1,4 +1,4 @@
-"""Backpropagation one node at a time: ``backward_steps``, ``explain`` and ``step_widget``.
+"""Backpropagation one node at a time: ``backward_steps`` and ``explain``.
 
 :meth:`Value.backward` visits the non-leaf nodes from the output back to the inputs
 (reverse topological order) and, at each node ``v``, adds one chain-rule term to each
@@ -8,7 +8,8 @@ parent ``p``::
 
 :func:`backward_steps` does exactly that walk, the same arithmetic in the same order, but
 stops after each node and hands you a :class:`BackwardStep` describing what it just did.
-When the walk is over, every ``.grad`` is bit for bit what ``backward()`` leaves.
+When the walk is over, every ``.grad`` is bit for bit what the full walk of ``backward()``
+leaves (the fast path's pruning may add a node's terms in another order, in the last bit).
 
 >>> from micrograd_like.engine import Value
 >>> a = Value(2.0, label="a"); b = Value(-3.0, label="b")
