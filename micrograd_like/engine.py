@@ -5,7 +5,7 @@ its parents (the operands) and its local derivatives d(node)/d(parent), taken fr
 rule table (:mod:`micrograd_like.rules`). :meth:`Value.backward` visits the nodes from
 the output back to the inputs and applies the chain rule at each one.
 
-Read it in this order: :class:`Value`, :func:`_make` (a node from the rule table),
+Read it in this order: :class:`Value`, :func:`make_node` (a node from the rule table),
 :meth:`Value._backward` (one node's chain-rule step), :func:`topological_order` and
 :meth:`Value.backward`. The rest of the file is the ops themselves and the helpers
 around them.
@@ -47,6 +47,7 @@ __all__ = [
     "is_grad_enabled",
     "log_softmax",
     "logsumexp",
+    "make_node",
     "no_grad",
     "remove_op",
     "topological_order",
@@ -60,7 +61,7 @@ def _unary(op: str, doc: str) -> Callable[[Value], Value]:
     """The method ``x.<op>()``: the node op(x)."""
 
     def method(self: Value) -> Value:
-        return _make(op, (self,))
+        return make_node(op, (self,))
 
     method.__name__, method.__qualname__, method.__doc__ = op, f"Value.{op}", doc
     return method
@@ -92,6 +93,7 @@ class Value:
         self._op = _op
         self._parents: Any = _checked_children(_children)  # fast.py packs it differently
         self._local_grads: Any = None  # no rule: user code assigns this node's _backward
+        self._own_backward: Callable[[], None] | None = None
         _check_names(_op, label)
 
     def _step(self, local_grads: Sequence[Any] | None = None) -> None:
@@ -109,7 +111,8 @@ class Value:
     def _backward(self) -> Callable[[], None]:
         """This node's step of the chain rule (micrograd's name): :meth:`_step`, unless
         user code assigned a function of its own (``out._backward = fn``), as in micrograd."""
-        return getattr(self, "_own_backward", self._step)
+        own = getattr(self, "_own_backward", None)
+        return self._step if own is None else own
 
     @_backward.setter
     def _backward(self, fn: Callable[[], None]) -> None:
@@ -223,7 +226,7 @@ class Value:
             )
         else:
             k = Value(real(alpha, "leaky_relu alpha"))
-        return _make("leaky_relu", (self, k))
+        return make_node("leaky_relu", (self, k))
 
     # -- comparisons (by data), identity, printing ---------------------------------------
 
@@ -239,8 +242,7 @@ class Value:
     def __ge__(self, other: Operand) -> bool:
         return self.data >= _data(other)
 
-    __eq__ = object.__eq__  # identity, as in micrograd: Values go in sets and dicts
-    __hash__ = object.__hash__
+    # == and hash() are object's, by identity, as in micrograd: Values go in sets and dicts
 
     def __float__(self) -> float:
         return float(self.data)
@@ -254,8 +256,16 @@ class Value:
         return Value(self.data, label=self.label)
 
 
-def _make(op: str, parents: tuple[Value, ...]) -> Value:
-    """The node ``op(parents)``: its value and its local derivatives, from the rule table."""
+def make_node(op: str, parents: tuple[Value, ...]) -> Value:
+    """The node ``op(parents)``: its value and its local derivatives, from the rule table.
+
+    Every op makes its node here. ``parents`` must be Values already; the ops check and
+    lift their operands first.
+
+    >>> n = make_node("*", (Value(2.0), Value(-3.0)))   # d(ab)/da = b, d(ab)/db = a
+    >>> n.data, n.op, n.local_grads
+    (-6.0, '*', (-3.0, 2.0))
+    """
     rule = RULES[op]
     inputs = [p.data for p in parents]
     node = _result(rule.run(inputs))
@@ -280,7 +290,7 @@ def topological_order(root: Value) -> list[Value]:
     """
     order: list[Value] = []
     visited: set[Value] = set()
-    stack = [(root, False)] if root.parents else []
+    stack = [(root, False)] if root._parents else []  # a leaf has no parents
     while stack:
         v, parents_listed = stack.pop()
         if parents_listed:
@@ -289,7 +299,7 @@ def topological_order(root: Value) -> list[Value]:
             visited.add(v)
             stack.append((v, True))  # listed once every parent is
             for p in reversed(v.parents):  # right to left, so the left one is listed first
-                if p.parents and p not in visited:
+                if p._parents and p not in visited:
                     stack.append((p, False))
     return order
 
@@ -303,6 +313,7 @@ def _result(data: float) -> Value:
     """A new node holding an op's result (not checked: inf is a result, not bad input)."""
     v = Value.__new__(Value)
     v.data, v.grad, v.label, v._op, v._parents, v._local_grads = data, 0.0, "", "", (), None
+    v._own_backward = None
     return v
 
 
@@ -349,15 +360,17 @@ def _binary(op: str, a: object, b: object) -> Value:
     x, y = _lift(a), _lift(b)
     if x is None or y is None:
         return NotImplemented
-    return _make(op, (x, y))
+    return make_node(op, (x, y))
 
 
 def _values(xs: Iterable[Operand], what: str) -> tuple[Value, ...]:
     """The operands of an n-ary op as Values (numbers become constant leaves)."""
-    if isinstance(xs, (Value, str, bytes, dict)) or not isinstance(xs, Iterable):
+    if not isinstance(xs, (list, tuple)) and (
+        isinstance(xs, (Value, str, bytes, dict)) or not isinstance(xs, Iterable)
+    ):
         raise TypeError(f"{what} must be a list of Values or numbers, got {type(xs).__name__}")
     vs = tuple(xs)
-    if all(isinstance(v, Value) for v in vs):  # the common case: nothing to lift
+    if set(map(type, vs)) <= {Value}:  # the common case: Values already, nothing to lift
         return cast("tuple[Value, ...]", vs)
     out = []
     for i, x in enumerate(vs):
@@ -424,7 +437,7 @@ def add_op(
         operands = (self, *others)
         if len(operands) != arity:
             raise TypeError(f"{name} takes {arity} operand(s), got {len(operands)}")
-        return _make(name, _values(operands, f"{name} operands"))
+        return make_node(name, _values(operands, f"{name} operands"))
 
     method.__name__, method.__qualname__ = name, f"Value.{name}"
     method.__doc__ = formula or f"the op {name!r} of the rule table"
@@ -506,7 +519,7 @@ def vsum(values: Iterable[Operand]) -> Value:
     vs = _values(values, "vsum values")
     if not vs:
         raise ValueError("vsum needs at least one value, got an empty sequence")
-    return _make("sum", vs)
+    return make_node("sum", vs)
 
 
 def dot(ws: Sequence[Operand], xs: Sequence[Operand]) -> Value:
@@ -518,7 +531,7 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand]) -> Value:
     (0.0, 2.0, -1.0)
     """
     w, x = _paired(ws, xs, "dot")
-    return _make("dot", w + x)
+    return make_node("dot", w + x)
 
 
 def affine(ws: Sequence[Operand], xs: Sequence[Operand], b: Operand) -> Value:
@@ -531,7 +544,7 @@ def affine(ws: Sequence[Operand], xs: Sequence[Operand], b: Operand) -> Value:
     """
     w, x = _paired(ws, xs, "affine")
     (bias,) = _values((b,), "affine bias")
-    return _make("affine", w + x + (bias,))
+    return make_node("affine", w + x + (bias,))
 
 
 def logsumexp(values: Iterable[Operand]) -> Value:
@@ -549,7 +562,7 @@ def logsumexp(values: Iterable[Operand]) -> Value:
     vs = _values(values, "logsumexp values")
     if not vs:
         raise ValueError("logsumexp needs at least one value, got an empty sequence")
-    return _make("logsumexp", vs)
+    return make_node("logsumexp", vs)
 
 
 @overload
@@ -575,10 +588,10 @@ def log_softmax(values: Iterable[Operand], index: int | None = None) -> list[Val
     if not vs:
         raise ValueError("log_softmax needs at least one value, got an empty sequence")
     if index is None:
-        return [_make("log_softmax", (x, *vs)) for x in vs]
+        return [make_node("log_softmax", (x, *vs)) for x in vs]
     if isinstance(index, bool) or not isinstance(index, int) or not -len(vs) <= index < len(vs):
         raise ValueError(f"log_softmax index must be an int in [0, {len(vs)}), got {index!r}")
-    return _make("log_softmax", (vs[index], *vs))
+    return make_node("log_softmax", (vs[index], *vs))
 
 
 def _paired(

@@ -40,7 +40,7 @@ Why it is faster, in one place:
   may skip an edge with a local derivative of 0 only when its parent's stamp is the
   era the walk began in: then nothing behind it has been written since it was made.
 * **Inlined node makers.** Each op's method makes its node in one call, without
-  going through ``_make`` and ``Rule.run``.
+  going through ``make_node`` and ``Rule.run``.
 * **Visit marks.** The backward walk marks a node visited by putting a mark object in
   its ``.grad`` slot (compared by identity), so it needs no visited set and gets the
   zeroing of intermediate gradients free. A lock keeps two threads from walking at
@@ -79,7 +79,7 @@ AFFINE = object()
 _new = object.__new__
 _current = modes.current
 _switched = modes.SWITCHED  # [0] while no thread is inside no_grad() or detect_anomaly()
-_plain_make = engine._make
+_plain_make = engine.make_node
 _plain_backward = Value.backward
 _plain_step = Value._step
 _walk_lock = threading.RLock()
@@ -149,7 +149,7 @@ def _stamp(parents: Sequence[Value]) -> Any:
 
 
 def make(op: str, parents: Sequence[Value], args: list[float] | None = None) -> Value:
-    """``engine._make`` for any op, packed. ``args``, when given, is ``[p.data for p in parents]``."""
+    """``engine.make_node`` for any op, packed. ``args``, when given, is ``[p.data for p in parents]``."""
     if _switched[0] and _current() is not RECORDING:
         return _plain_make(op, tuple(parents))
     rule = RULES[op]
@@ -654,7 +654,7 @@ def _patches() -> dict[tuple[Any, str], Any]:
         "_step": _step,
     }
     patches: dict[tuple[Any, str], Any] = {(Value, k): v for k, v in methods.items()}
-    patches[(engine, "_make")] = make
+    patches[(engine, "make_node")] = make
     patches[(nn.Layer, "_forward")] = _layer_forward
     patches[(nn.MLP, "__call__")] = _mlp_call
     return patches

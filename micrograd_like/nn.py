@@ -29,8 +29,9 @@ from collections.abc import Set as AbstractSet
 from operator import attrgetter
 from typing import Any, NamedTuple
 
+from micrograd_like import engine
 from micrograd_like.checks import choice, integer, real, size
-from micrograd_like.engine import Value, affine, log_softmax
+from micrograd_like.engine import Value, log_softmax
 
 __all__ = [
     "ACTIVATIONS",
@@ -403,8 +404,17 @@ class Neuron(Module):
         return self._forward_fine(_inputs(x, len(self.w), "Neuron"))
 
     def _forward(self, xs: Sequence[Value]) -> Value:
-        """For checked inputs: ONE affine node, then the activation node."""
-        z = affine(self.w, xs, self.b)
+        """For checked inputs: ONE affine node, then the activation node.
+
+        The inputs were checked where they entered the model and the weights are Values,
+        so the node is made straight from the rule table (``affine()`` would check again).
+        """
+        if len(self.w) != len(xs):  # the weights were changed since the model was built
+            raise ValueError(
+                f"a neuron's weights and inputs must be of equal length, "
+                f"got {len(self.w)} and {len(xs)}"
+            )
+        z = engine.make_node("affine", (*self.w, *xs, self.b))
         act = self._act
         return z if act is None else act(z)
 

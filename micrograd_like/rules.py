@@ -47,11 +47,16 @@ class Rule:
 
     def run(self, inputs: Sequence[Any]) -> Any:
         """The op's output for these inputs."""
-        return self.forward(list(inputs)) if self.nary else self.forward(*inputs)
+        return self.forward(_as_list(inputs)) if self.nary else self.forward(*inputs)
 
     def local(self, out: Any, inputs: Sequence[Any]) -> Sequence[Any]:
         """d out / d input, one per input."""
-        return self.partials(out, list(inputs)) if self.nary else self.partials(out, *inputs)
+        return self.partials(out, _as_list(inputs)) if self.nary else self.partials(out, *inputs)
+
+
+def _as_list(inputs: Sequence[Any]) -> list[Any]:
+    """An n-ary rule's inputs as one list (the rules read it and never change it)."""
+    return inputs if isinstance(inputs, list) else list(inputs)
 
 
 def number(x: Any) -> float:
