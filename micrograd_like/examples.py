@@ -6,7 +6,7 @@ from typing import Any
 
 from micrograd_like.engine import Value
 
-__all__ = ["readme_expression"]
+__all__ = ["first_picture", "readme_expression"]
 
 
 def readme_expression(V: Any = Value) -> tuple[Any, Any, Any]:
@@ -33,3 +33,24 @@ def readme_expression(V: Any = Value) -> tuple[Any, Any, Any]:
     g = f / 2.0
     g += 10.0 / f
     return g, a, b
+
+
+def first_picture() -> dict[str, Value]:
+    """The lecture's first picture, L = (a*b + c) * f at a=2, b=-3, c=10, f=-2, labelled.
+
+    e = ab = -6, d = e + c = 4, L = d f = -8. Backward: dL/dd = f = -2, dL/df = d = 4,
+    dL/de = dL/dc = -2, dL/da = -2b = 6, dL/db = -2a = -4.
+
+    >>> nodes = first_picture(); nodes["L"].backward()
+    >>> nodes["L"].data, nodes["a"].grad, nodes["b"].grad
+    (-8.0, 6.0, -4.0)
+    """
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    c, f = Value(10.0, label="c"), Value(-2.0, label="f")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    L = d * f
+    L.label = "L"
+    return {"a": a, "b": b, "c": c, "f": f, "e": e, "d": d, "L": L}

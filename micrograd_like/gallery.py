@@ -35,15 +35,7 @@ def readme_expression() -> Value:
 
 def _micrograd_first_picture() -> Value:
     """L = (a*b + c) * f with a = 2, b = -3, c = 10, f = -2 (notebook 1)."""
-    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
-    c, f = Value(10.0, label="c"), Value(-2.0, label="f")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
-    return L
+    return examples.first_picture()["L"]
 
 
 class _Writer:

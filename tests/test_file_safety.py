@@ -14,18 +14,16 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import stat
 import subprocess
 import sys
 import time
 import tracemalloc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from deadlines import TookTooLong, deadline
 from documents import document, small_model
 
 from micrograd_like import serialize
@@ -34,26 +32,6 @@ from micrograd_like.serialize import load, save
 
 ROOT = Path(__file__).resolve().parent.parent
 POSIX = pytest.mark.skipif(os.name != "posix", reason="POSIX file semantics")
-
-
-class TookTooLong(BaseException):
-    """Raised by :func:`deadline` (a BaseException, so no ``except Exception`` hides it)."""
-
-
-@contextmanager
-def deadline(seconds: float) -> Iterator[None]:
-    """Interrupt the block if it runs longer than ``seconds`` (even a blocking open)."""
-
-    def on_alarm(signum: int, frame: object) -> None:
-        raise TookTooLong(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def mode(path: Path) -> int:

@@ -19,16 +19,15 @@ import io
 import json
 import math
 import os
-import signal
 import sys
 import tokenize
 import tracemalloc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from deadlines import TookTooLong, deadline
 from documents import document, small_model
 
 import micrograd_like
@@ -329,29 +328,6 @@ def test_deeply_nested_junk_is_refused_anywhere_at_any_depth(
             path.write_text(plant(where, nested(shape, depth)), encoding="utf-8")
             refused(path)
     assert sys.getrecursionlimit() == limit
-
-
-class TookTooLong(BaseException):
-    """Raised by :func:`deadline` (a BaseException, so no ``except Exception`` hides it)."""
-
-
-@contextmanager
-def deadline(seconds: float) -> Iterator[None]:
-    """Interrupt the block if it runs longer than ``seconds`` (POSIX; no limit elsewhere)."""
-    if not hasattr(signal, "setitimer"):  # pragma: no cover - Windows
-        yield
-        return
-
-    def on_alarm(signum: int, frame: object) -> None:
-        raise TookTooLong(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.mark.parametrize(

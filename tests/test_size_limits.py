@@ -10,15 +10,13 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from deadlines import TookTooLong, deadline
 
 from micrograd_like import nn, serialize
 from micrograd_like.engine import Value
@@ -28,29 +26,6 @@ from micrograd_like.optim import StepDecay
 from micrograd_like.serialize import MAX_PARAMETERS
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-class TookTooLong(BaseException):
-    """Raised by :func:`deadline` (a BaseException, so no ``except Exception`` hides it)."""
-
-
-@contextmanager
-def deadline(seconds: float) -> Iterator[None]:
-    """Interrupt the block if it runs longer than ``seconds`` (POSIX; no limit elsewhere)."""
-    if not hasattr(signal, "setitimer"):  # pragma: no cover - Windows
-        yield
-        return
-
-    def on_alarm(signum: int, frame: object) -> None:
-        raise TookTooLong(f"still running after {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 LIMIT = "the limit is 10,000,000 (micrograd_like.nn.MAX_PARAMETERS"

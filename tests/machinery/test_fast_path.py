@@ -17,28 +17,12 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from paths import path
 
 from micrograd_like import fast, losses
 from micrograd_like.engine import Value, topological_order, vsum
 from micrograd_like.nn import MLP, Layer
 from micrograd_like.testing import Program, programs
-
-
-@contextmanager
-def path(fast_path: bool) -> Iterator[None]:
-    """Run a block on the fast path or on the plain one, then put things back."""
-    was = fast.installed()
-    if fast_path:
-        fast.install()
-    else:
-        fast.uninstall()
-    try:
-        yield
-    finally:
-        if was:
-            fast.install()
-        else:
-            fast.uninstall()
 
 
 def bits(x: Any) -> Any:

@@ -10,33 +10,15 @@ bit; nowhere may a gradient of an earlier call survive.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from paths import path
 
 from micrograd_like import fast
 from micrograd_like.engine import Value, detect_anomaly, topological_order
 from micrograd_like.testing import Program, programs
-
-
-@contextmanager
-def path(fast_path: bool) -> Iterator[None]:
-    """Run a block on the fast path or on the plain one, then put things back."""
-    was = fast.installed()
-    if fast_path:
-        fast.install()
-    else:
-        fast.uninstall()
-    try:
-        yield
-    finally:
-        if was:
-            fast.install()
-        else:
-            fast.uninstall()
 
 
 def stale_example() -> tuple[float, float]:
