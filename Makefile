@@ -74,7 +74,7 @@ test-pythons: install
 	$(VENV)/bin/nox --no-color --session tests
 
 docs: install
-	$(VENV)/bin/mkdocs build --strict --site-dir build/site
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir build/site
 	$(PY) scripts/check_docs.py build/site
 
 clean:
