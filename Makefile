@@ -66,7 +66,7 @@ bench: install
 
 dist: install
 	rm -rf dist
-	$(PY) -m build --outdir dist .
+	$(PY) -m build --quiet --outdir dist .
 	$(VENV)/bin/twine check --strict dist/*
 	$(PY) scripts/check_dist.py dist
 

@@ -174,3 +174,15 @@ def test_the_agreement_check_names_a_name_missing_from_a_page(tmp_path: Path):
         "optim: in __all__ but not on its page: ['Adam']",
         "optim: on its page but not in __all__: ['helper']",
     ]
+
+
+def test_the_picture_check_names_a_missing_picture(tmp_path: Path):
+    check_docs = load_script("check_docs")
+    page = tmp_path / "course" / "x" / "index.html"
+    page.parent.mkdir(parents=True)
+    (page.parent / "here.png").write_bytes(b"\x89PNG")
+    page.write_text(
+        '<img src="here.png"><img src="data:image/png;base64,AAAA">'
+        '<img src="gone.png"><img src="https://example.org/a.png">'
+    )
+    assert check_docs.check_images(tmp_path) == ["course/x/index.html: missing image gone.png"]

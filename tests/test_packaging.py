@@ -85,3 +85,67 @@ def test_the_changelog_keeps_a_changelog_with_this_version():
     assert as_tuples == sorted(as_tuples, reverse=True)  # newest first
     for kind in re.findall(r"^### (.+)$", text, flags=re.M):
         assert kind in {"Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"}
+
+
+def make_wheel(path: Path, names: list[str], license_expression: str = "MIT") -> Path:
+    """A wheel-shaped zip holding ``names``, with METADATA."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        for name in names:
+            archive.writestr(name, "")
+        archive.writestr(
+            "micrograd_like-0.1.0.dist-info/METADATA",
+            f"Metadata-Version: 2.4\nName: micrograd-like\nVersion: 0.1.0\n"
+            f"License-Expression: {license_expression}\n"
+            "Requires-Dist: graphviz>=0.20\n"
+            'Requires-Dist: matplotlib>=3.7; extra == "plot"\n'
+            'Requires-Dist: scikit-learn>=1.2; extra == "notebooks"\n',
+        )
+    return path
+
+
+def load_check_dist():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("check_dist", ROOT / "scripts" / "check_dist.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_dist_check_accepts_a_clean_wheel_and_reads_its_extras(tmp_path: Path):
+    check_dist = load_check_dist()
+    wheel = make_wheel(
+        tmp_path / "ok.whl",
+        [
+            "micrograd_like/__init__.py",
+            "micrograd_like/py.typed",
+            "micrograd_like-0.1.0.dist-info/licenses/LICENSE",
+        ],
+    )
+    assert check_dist.check_wheel_contents(wheel) == []
+    assert check_dist.extras_packages(wheel) == {"matplotlib", "sklearn"}
+
+
+def test_the_dist_check_refuses_tests_notebooks_and_a_missing_py_typed(tmp_path: Path):
+    check_dist = load_check_dist()
+    wheel = make_wheel(
+        tmp_path / "bad.whl",
+        [
+            "micrograd_like/__init__.py",
+            "tests/test_engine.py",
+            "benchmarks/bench_moons.py",
+            "micrograd_like/notebooks/01.ipynb",
+        ],
+        license_expression="GPL-3.0",
+    )
+    assert check_dist.check_wheel_contents(wheel) == [
+        "the wheel holds benchmarks/bench_moons.py",
+        "the wheel holds micrograd_like/notebooks/01.ipynb",
+        "the wheel holds tests/test_engine.py",
+        "the wheel lacks micrograd_like/py.typed",
+        "the wheel lacks its LICENSE file (license-files)",
+        "License-Expression is 'GPL-3.0'",
+    ]
