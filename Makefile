@@ -1,5 +1,8 @@
 # make demo  : the main job (installs the package with only what the demo needs)
-# make test  : venv + dev install + Graphviz `dot` + ruff + mypy + pytest (doctests, notebooks)
+# make test  : venv + dev install + Graphviz `dot` + Chromium + ruff + mypy + pytest
+#              (doctests, notebooks, and the widgets in JupyterLab in headless Chromium)
+# make pictures : every kind of picture, on the README's and notebooks' examples, in build/pictures
+# make lab   : the course notebooks in JupyterLab, from .venv
 # make dist  : build the sdist and wheel, check them, and try the wheel in a fresh venv
 # make test-pythons : the fast tests on each of Python 3.10-3.13 that is present (nox)
 # make docs  : the documentation site, notebooks executed, into build/site/
@@ -13,8 +16,13 @@ PIP_INSTALL := $(PIP) install --quiet --disable-pip-version-check
 # and `make demo` after `make test` installs nothing.
 DEMO_STAMP := $(VENV)/.installed-demo
 DEV_STAMP  := $(VENV)/.installed-dev
+# run once more on the plain path of engine.py (MICROGRAD_LIKE_REFERENCE=1)
+REFERENCE_TESTS := micrograd_like/engine.py micrograd_like/rules.py micrograd_like/nn.py \
+	micrograd_like/steps.py tests/test_engine.py tests/test_nn.py tests/test_steps.py \
+	tests/test_micrograd_lecture.py tests/test_engine_properties.py tests/machinery
 
-.PHONY: test test-slow demo bench notebooks dot-check install dist test-pythons docs clean
+.PHONY: test test-slow demo pictures bench notebooks lab dot-check chromium-check install \
+	dist test-pythons docs clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -44,11 +52,25 @@ dot-check:
 	  fi; \
 	fi
 
-test: install dot-check
+# The browser tests (tests/browser) drive Debian's Chromium; without it they skip, saying why.
+chromium-check:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Chromium not found: installing Debian's chromium package (for the browser tests)"; \
+	    (apt-get install -y -qq chromium || (apt-get update -qq && apt-get install -y -qq chromium)) >/dev/null \
+	      || echo "Could not install chromium: the browser tests will be skipped"; \
+	  else \
+	    echo "No /usr/bin/chromium (and not root on Debian): the browser tests will be skipped."; \
+	    echo "  Install it with: sudo apt-get install chromium"; \
+	  fi; \
+	fi
+
+test: install dot-check chromium-check
 	$(VENV)/bin/ruff check micrograd_like tests notebooks benchmarks scripts noxfile.py
 	$(VENV)/bin/ruff format --check micrograd_like tests notebooks benchmarks scripts noxfile.py
 	$(VENV)/bin/mypy micrograd_like scripts
 	$(VENV)/bin/pytest -m "not slow" --nbmake micrograd_like tests notebooks $(PYTEST_ARGS)
+	MICROGRAD_LIKE_REFERENCE=1 $(VENV)/bin/pytest -m "not slow" -q $(REFERENCE_TESTS)
 
 test-slow: install dot-check
 	$(VENV)/bin/pytest -m slow $(PYTEST_ARGS)
@@ -56,8 +78,14 @@ test-slow: install dot-check
 demo: $(DEMO_STAMP) dot-check
 	$(PY) -m micrograd_like demo
 
+pictures: install dot-check  # for looking at, one after the other
+	$(PY) -m micrograd_like.gallery build/pictures
+
 notebooks: install dot-check  # executed copies, for reading, in build/notebooks
 	$(VENV)/bin/jupyter nbconvert --to notebook --execute --output-dir build/notebooks notebooks/*.ipynb
+
+lab: install dot-check  # the course in JupyterLab; LAB_ARGS="--port=8899" etc. are passed on
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 bench: install
 	$(PIP_INSTALL) micrograd==0.1.0

@@ -8,7 +8,8 @@ An interpreter is found on PATH (``python3.12``) or among pyenv's versions
 
 torch is never installed here: the CPU build on local disk is for 3.11 only, and pip
 would fetch a multi-GB CUDA build for any other version. The parity tests skip with
-their reason; ``make test WITH_TORCH=1`` runs them on 3.11. Notebooks run there too.
+their reason; ``make test WITH_TORCH=1`` runs them on 3.11. Notebooks run there too, and
+so do the browser tests (tests/browser), which skip here for want of playwright.
 """
 
 from __future__ import annotations
@@ -48,7 +49,13 @@ os.environ["PATH"] = os.pathsep.join([*_pyenv_bin_dirs(), os.environ.get("PATH",
 def tests(session: nox.Session) -> None:
     """The doctests and tests/, but not the slow ones, without torch."""
     session.install(
-        "--quiet", "--disable-pip-version-check", "-e", ".[notebooks,testing]", "pytest>=7"
+        "--quiet",
+        "--disable-pip-version-check",
+        "-e",
+        ".[notebooks,testing]",
+        "pytest>=7",
+        "mpmath>=1.3",  # tests/test_loss_precision.py's reference values
+        "micrograd==0.1.0",  # the tests that run micrograd's own code beside ours
     )
     session.run(
         "python",

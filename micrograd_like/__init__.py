@@ -5,6 +5,11 @@ library on top. The API is micrograd's: ``from micrograd_like.engine import Valu
 ``from micrograd_like.nn import MLP``. The most used names are also here, at the top.
 """
 
+import importlib as _importlib
+import os as _os
+from typing import Any as _Any
+
+from micrograd_like import fast as _fast
 from micrograd_like.derivatives import grad, hessian
 from micrograd_like.engine import (
     AnomalyError,
@@ -21,11 +26,29 @@ from micrograd_like.gradcheck import check_gradients, numerical_grad
 from micrograd_like.nn import MLP, Layer, Module, Neuron
 from micrograd_like.optim import SGD, Adam
 from micrograd_like.serialize import load, save
-from micrograd_like.steps import backward_steps, explain
 from micrograd_like.train import History, TrainingDiverged, fit
-from micrograd_like.viz import draw_dot, draw_network, save_graph
+
+if _os.environ.get("MICROGRAD_LIKE_REFERENCE", "") in ("", "0"):
+    _fast.install()  # MICROGRAD_LIKE_REFERENCE=1 keeps the plain path of engine.py
 
 __version__ = "0.1.0"
+
+# The pictures need graphviz: they are imported on first use, so that the engine,
+# the networks and training import without it.
+_PICTURES = {
+    "backward_steps": "steps",
+    "explain": "steps",
+    "draw_dot": "viz",
+    "draw_network": "viz",
+    "save_graph": "viz",
+}
+
+
+def __getattr__(name: str) -> _Any:
+    if name in _PICTURES:
+        return getattr(_importlib.import_module(f"micrograd_like.{_PICTURES[name]}"), name)
+    raise AttributeError(f"module 'micrograd_like' has no attribute {name!r}")
+
 
 __all__ = [
     "MLP",

@@ -197,11 +197,14 @@ def _percent(x: float | None) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def _neuron_graph(model: Any, x: Sequence[float]) -> Any:
+def _neuron_graph(model: Any, x: Sequence[float]) -> tuple[Value, Any]:
     """The step-by-step graph of one first-layer neuron of ``model`` on the input ``x``.
 
+    Returns the neuron's output ``a`` and its picture.
+
     The neuron is the first whose ReLU is active on ``x`` (so gradients flow), drawn
-    after ``backward()`` with data, grads and local derivatives on the edges.
+    after ``backward()`` from zero gradients, with data, grads and local derivatives on
+    the edges.
     """
     from micrograd_like.engine import no_grad
     from micrograd_like.viz import draw_dot
@@ -213,11 +216,12 @@ def _neuron_graph(model: Any, x: Sequence[float]) -> Any:
             if neuron(list(x)).data > 0.0:
                 chosen = neuron
                 break
-    inputs = [Value(v, label=f"x{i}") for i, v in enumerate(x)]
+    inputs = [Value(v, label=f"x{i}") for i, v in enumerate(x, start=1)]
     a = chosen.forward_fine(inputs)
     a.label = "a"
+    chosen.zero_grad()  # training left its gradients in w and b: this picture's are fresh
     a.backward()
-    return draw_dot(a, model=chosen, show_local_grads=True)
+    return a, draw_dot(a, model=chosen, show_local_grads=True)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -262,7 +266,8 @@ def _demo(args: argparse.Namespace) -> int:
 
     print("3. Pictures:", flush=True)
     written: list[Path] = []
-    if _matplotlib_ok():
+    plots = _matplotlib_ok()
+    if plots:
         from micrograd_like.plots import plot_decision_boundary, plot_history
 
         fig = plot_decision_boundary(model, X, labels)  # classes 0/1, as make_moons gives
@@ -270,8 +275,10 @@ def _demo(args: argparse.Namespace) -> int:
         _save_figure(plot_history(history), folder / "loss.png", written)
     from micrograd_like.viz import draw_network
 
-    _save_graph(draw_network(model, X[0]), folder / "network.png", written)
-    _save_graph(_neuron_graph(model, X[0]), folder / "neuron_graph.png", written)
+    # with matplotlib, each neuron shows its activation over the plane (TF Playground)
+    network = draw_network(model, X[0], precision=2, heatmaps=plots, data=X if plots else None)
+    _save_graph(network, folder / "network.png", written)
+    _save_graph(_neuron_graph(model, X[0])[1], folder / "neuron_graph.png", written)
     _print_written(written, folder)
     print(f"done in {time.perf_counter() - started:.1f} s")
     return 0
@@ -436,7 +443,7 @@ def _train(args: argparse.Namespace) -> int:
     from micrograd_like.data import signed_labels, train_test_split
     from micrograd_like.nn import MLP
     from micrograd_like.optim import SGD, Adam
-    from micrograd_like.train import DEFAULT_LR, fit
+    from micrograd_like.train import DEFAULT_LR, _resolve_loss, fit
 
     started = time.perf_counter()
     defaults = DATASETS[args.dataset]
@@ -458,6 +465,11 @@ def _train(args: argparse.Namespace) -> int:
     if args.save and not Path(args.save).resolve().parent.is_dir():
         raise CommandError(
             f"--save {args.save}: the folder {Path(args.save).parent} does not exist"
+        )
+    if args.save and os.path.islink(args.save):  # save() would refuse it after training
+        raise CommandError(
+            f"--save {args.save}: it is a symbolic link, and save never writes through a "
+            "link; remove it or give the file's own path"
         )
     folder = None if args.no_plots else _out_dir(args.out)  # fail before training, not after
 
@@ -482,6 +494,10 @@ def _train(args: argparse.Namespace) -> int:
         output_activation=output_activation,
         seed=args.seed,
     )
+    # fit() picks the loss that suits the output layer (bce on a tanh output runs on
+    # logits): name the one that will run, and use it from here on
+    asked = loss
+    loss = _resolve_loss(loss, model)[1]
     if args.val_fraction > 0.0:
         X_train, X_val, y_train, y_val = train_test_split(X, y, args.val_fraction, seed=args.seed)
         validation: tuple[Any, Any] | None = (X_val, y_val)
@@ -504,6 +520,9 @@ def _train(args: argparse.Namespace) -> int:
     batching = "full batch" if batch == 0 else f"batch size {batch}"
     how = f"{type(opt).__name__} {_describe_schedule(schedule, lr, epochs)}{momentum}"
     print(f"training    {loss} loss{penalty}; {how}")
+    if loss != asked:
+        typed = args.loss or asked
+        print(f"            (--loss {typed} with a {output_activation} output runs as {loss})")
     print(f"            {epochs} epochs, {batching}", flush=True)
     history = fit(
         model,
@@ -677,9 +696,10 @@ _DEMO_EPILOG = f"""\
 example:
   {PROG} demo --out demo-output
 
-Writes decision_boundary.png, loss.png (loss and accuracy per epoch), network.png (the
-network, edges coloured by weight) and neuron_graph.png (the backprop graph of one neuron
-on one sample, with data, grads and local derivatives)."""
+Writes decision_boundary.png (shaded by the margin), loss.png (loss and accuracy per
+epoch), network.png (the network, edges coloured by weight, each neuron's activation over
+the plane) and neuron_graph.png (the backprop graph of one neuron on one sample, from
+zero gradients, with data, grads and local derivatives)."""
 
 _TRAIN_EPILOG = f"""\
 examples:

@@ -18,7 +18,8 @@ import random
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from micrograd_like.engine import _as_float, _non_negative
+from micrograd_like.checks import non_negative as _non_negative
+from micrograd_like.checks import real as _as_float
 
 __all__ = [
     "load_digits",

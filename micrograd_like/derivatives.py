@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from micrograd_like.engine import Value, _as_float, gradients
+from micrograd_like.checks import real as _as_float
+from micrograd_like.engine import Value, gradients
 
 __all__ = ["grad", "hessian"]
 

@@ -1,19 +1,14 @@
 """The Value engine: scalar reverse-mode automatic differentiation.
 
-A :class:`Value` wraps one float. Every operation on Values records a node of a graph.
-A node keeps
+A :class:`Value` wraps one number. Every op on Values makes a new node that remembers
+its parents (the operands) and its local derivatives d(node)/d(parent), taken from the
+rule table (:mod:`micrograd_like.rules`). :meth:`Value.backward` visits the nodes from
+the output back to the inputs and applies the chain rule at each one.
 
-* ``_op``    - the op's name, a key of :data:`RULES` (``""`` for a leaf);
-* ``_edges`` - ``(d1, ..., dn, None, p1, ..., pn)``: the local partial derivatives
-  di = d(node)/d(pi), worked out from the rule table when the node is made, then its
-  parents pi (the operands of the op, in order). :attr:`Value.local_grads` and
-  :attr:`Value.parents` are its two halves. One container per node, not two, keeps
-  a ``*`` node under 200 bytes; the ``None`` between the halves is where the loops
-  over either half stop.
-
-:meth:`Value.backward` walks the graph once, from the output back to the leaves, and
-applies the chain rule, ``parent.grad += local * node.grad``. That one line is the only
-place the chain rule lives.
+Read it in this order: :class:`Value`, :func:`_make` (a node from the rule table),
+:meth:`Value._backward` (one node's chain-rule step), :func:`topological_order` and
+:meth:`Value.backward`. The rest of the file is the ops themselves and the helpers
+around them.
 
 >>> a = Value(2.0, label="a")
 >>> b = Value(-3.0, label="b")
@@ -21,25 +16,30 @@ place the chain rule lives.
 >>> c.backward()           # dc/da = b + 1 = -2, dc/db = a = 2
 >>> c.data, a.grad, b.grad
 (-4.0, -2.0, 2.0)
+
+This is the plain path. Unless ``MICROGRAD_LIKE_REFERENCE=1`` is set before import,
+:mod:`micrograd_like.fast` swaps in faster versions of the node makers and of
+``backward()``, which give the same numbers bit for bit.
 """
 
 from __future__ import annotations
 
-import math
+import inspect
 import numbers
-import os
-import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
-from operator import add, mul
-from typing import Any, Union, overload
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Union, cast, overload
+
+from micrograd_like import modes
+from micrograd_like.checks import real
+from micrograd_like.modes import AnomalyError, detect_anomaly, is_grad_enabled, no_grad
+from micrograd_like.rules import RULES, Rule
 
 __all__ = [
     "RULES",
     "AnomalyError",
     "Rule",
     "Value",
+    "add_op",
     "affine",
     "detect_anomaly",
     "dot",
@@ -48,6 +48,7 @@ __all__ = [
     "log_softmax",
     "logsumexp",
     "no_grad",
+    "remove_op",
     "topological_order",
     "vsum",
 ]
@@ -55,484 +56,21 @@ __all__ = [
 Operand = Union["Value", int, float]
 
 
-# --------------------------------------------------------------------------------------
-# Forward functions with the numerical care the rule table needs
-# --------------------------------------------------------------------------------------
-
-
-def _exp(a: float) -> float:
-    """e**a; raises OverflowError naming the operand past a ~ 709.78."""
-    try:
-        return math.exp(a)
-    except OverflowError:
-        raise OverflowError(
-            f"exp overflow: exp({a!r}) is larger than the largest float (~1.8e308); "
-            "exp overflows for operands above about 709.78"
-        ) from None
-
-
-def _log(a: float) -> float:
-    """ln a; raises ValueError naming the operand when a <= 0."""
-    if a <= 0.0:
-        raise ValueError(f"log of a non-positive number: log({a!r}); log needs an operand > 0")
-    return math.log(a)
-
-
-def _pow(a: float, b: float) -> float:
-    """a**b over the reals; raises a clear error where that has no real value."""
-    if a == 0.0 and b < 0.0:
-        raise ZeroDivisionError(f"pow: 0.0 ** {b!r} is undefined (division by zero)")
-    if a < 0.0 and not float(b).is_integer():
-        raise ValueError(
-            f"pow: negative base {a!r} with non-integer exponent {b!r} has no real value"
-        )
-    try:
-        return float(a**b)
-    except OverflowError:
-        raise OverflowError(
-            f"pow overflow: {a!r} ** {b!r} is larger than the largest float"
-        ) from None
-
-
-def _sigmoid(a: float) -> float:
-    """1 / (1 + e**-a), computed so that it never overflows."""
-    if a >= 0.0:
-        return 1.0 / (1.0 + math.exp(-a))
-    e = math.exp(a)  # a < 0, so e is in (0, 1): no overflow
-    return e / (1.0 + e)
-
-
-def _logsumexp(xs: list[float]) -> float:
-    """ln(e**x1 + ... + e**xn), shifted by max(x) so that it never overflows."""
-    m = max(xs)
-    return m + math.log(math.fsum([math.exp(x - m) for x in xs]))
-
-
-def _softmax_weights(xs: list[Any]) -> list[Any]:
-    """e**(xi - m) / sum_j e**(xj - m), m = max(x): the softmax of x, from shifted inputs.
-
-    Shifting first keeps ties of huge logits exact: softmax(1e16, 1e16) = (1/2, 1/2),
-    where e**(x - logsumexp(x)) would round to (1, 1). Runs on floats and on Values.
-    """
-    m = max(x.data if isinstance(x, Value) else x for x in xs)  # a constant: it cancels
-    es = [_e(x - m) for x in xs]
-    total = math.fsum(es) if all(type(e) is float for e in es) else vsum(es)
-    return [e / total for e in es]
-
-
-def _log_softmax(txs: list[float]) -> float:
-    """t - logsumexp(x) for [t, x1..xn], as (t - m) - ln(sum_j e**(xj - m)), m = max(x)."""
-    xs = txs[1:]
-    m = max(xs)
-    return (txs[0] - m) - math.log(math.fsum([math.exp(x - m) for x in xs]))
-
-
-def _log_softmax_partials(out: Any, txs: list[Any]) -> list[Any]:
-    """d/dt = 1 and d/dxj = -softmax(x)j."""
-    return [1.0, *[-w for w in _softmax_weights(txs[1:])]]
-
-
-def _e(x: Any) -> Any:
-    """e**x of a float or of a Value (rules run on both; see ``backward``)."""
-    return x.exp() if isinstance(x, Value) else math.exp(x)
-
-
-def _ln(x: Any) -> Any:
-    """Natural log of a float or of a Value (rules run on both; see ``backward``)."""
-    return x.log() if isinstance(x, Value) else math.log(x)
-
-
-def _pow_partials(out: Any, a: Any, b: Any) -> tuple[Any, Any]:
-    """d(a**b)/da = b * a**(b-1) and d(a**b)/db = a**b * ln a.
-
-    At a = 0 with b < 1 the first is infinite (+inf, its limit from the right), and it
-    is 0 when b = 0. The second exists only for a > 0; elsewhere it is taken as 0.
-    """
-    if a == 0.0 and b < 1.0:  # only floats reach here: a Value never equals 0.0
-        da: Any = 0.0 if b == 0.0 else math.inf
-    else:
-        da = b * a ** (b - 1.0)
-    db = out * _ln(a) if a > 0.0 else 0.0
-    return da, db
-
-
-# The fused n-ary primitives take ONE list of inputs (no argument unpacking: a neuron's
-# affine node has 2n + 1 of them). The layouts are [w1..wn, x1..xn] and [w1..wn, x1..xn, b].
-
-
-def _dot(wx: list[Any]) -> Any:
-    """w . x = w1*x1 + ... + wn*xn."""
-    n = len(wx) >> 1
-    return sum(map(mul, wx, wx[n:]))  # map stops where wx[n:] does
-
-
-def _dot_partials(out: Any, wx: list[Any]) -> list[Any]:
-    """d(w.x)/dwi = xi and d(w.x)/dxi = wi: the two halves swapped."""
-    n = len(wx) >> 1
-    return wx[n:] + wx[:n]
-
-
-def _affine(wxb: list[Any]) -> Any:
-    """w . x + b."""
-    n = len(wxb) >> 1
-    return sum(map(mul, wxb, wxb[n:-1]), wxb[-1])  # map stops where wxb[n:-1] does
-
-
-def _affine_partials(out: Any, wxb: list[Any]) -> list[Any]:
-    """d/dwi = xi, d/dxi = wi, d/db = 1."""
-    n = len(wxb) >> 1
-    local = wxb[n:-1]
-    local += wxb[:n]
-    local.append(1.0)
-    return local
-
-
-# --------------------------------------------------------------------------------------
-# The rule table: every primitive's forward and its local partial derivatives, side by
-# side. ``partials(out, *inputs)`` uses only arithmetic on the output and the inputs, so
-# the same rule runs on floats (the fast path) and on Values (``create_graph=True``).
-# --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """One primitive: ``forward(*inputs) -> out`` and ``partials(out, *inputs)``.
-
-    An ``nary`` rule takes its inputs as one list instead: ``forward(inputs)``,
-    ``partials(out, inputs)``. :meth:`run` and :meth:`local` call either kind.
-    """
-
-    forward: Callable[..., Any]
-    partials: Callable[..., Sequence[Any]]
-    nary: bool = False
-
-    def run(self, inputs: Sequence[Any]) -> Any:
-        """The op's output for these inputs."""
-        return self.forward(list(inputs)) if self.nary else self.forward(*inputs)
-
-    def local(self, out: Any, inputs: Sequence[Any]) -> Sequence[Any]:
-        """d out / d input, one per input."""
-        return self.partials(out, list(inputs)) if self.nary else self.partials(out, *inputs)
-
-
-_ONE_ONE, _ONE, _ZERO, _ONE_ZERO = (1.0, 1.0), (1.0,), (0.0,), (1.0, 0.0)  # shared, not per node
-
-RULES: dict[str, Rule] = {
-    # op              forward(a, ...)                          d out / d input, one per input
-    "+":          Rule(add,                                       lambda out, a, b: _ONE_ONE),
-    "*":          Rule(mul,                                       lambda out, a, b: (b, a)),
-    "**":         Rule(_pow,                                      _pow_partials),
-    "exp":        Rule(_exp,                                      lambda out, a: (out,)),
-    "log":        Rule(_log,                                      lambda out, a: (1.0 / a,)),
-    "tanh":       Rule(math.tanh,                                 lambda out, a: (1.0 - out * out,)),
-    "sigmoid":    Rule(_sigmoid,                                  lambda out, a: (out * (1.0 - out),)),
-    "relu":       Rule(lambda a: a if a > 0.0 else 0.0,           lambda out, a: _ONE if a > 0.0 else _ZERO),
-    "leaky_relu": Rule(lambda a, k: a if a > 0.0 else k * a,      lambda out, a, k: _ONE_ZERO if a > 0.0 else (k, a)),
-    # n-ary, fused: one node however many inputs, which come as one list xs
-    "sum":        Rule(sum,                                       lambda out, xs: (1.0,) * len(xs),          nary=True),
-    "dot":        Rule(_dot,                                      _dot_partials,                             nary=True),
-    "affine":     Rule(_affine,                                   _affine_partials,                          nary=True),
-    # d lse / d xi = softmax(x)i; both rows shift by max(x), so logits of any size work
-    "logsumexp":  Rule(_logsumexp,                                lambda out, xs: _softmax_weights(xs),      nary=True),
-    # log_softmax(x)i as ONE node: inputs [xi, x1..xn], out = xi - logsumexp(x)
-    "log_softmax": Rule(_log_softmax,                             _log_softmax_partials,                     nary=True),
-}  # fmt: skip
-"""The primitives. Everything else (``-``, ``/``, the losses, softmax) is composed."""
-
-
-# --------------------------------------------------------------------------------------
-# Recording on and off
-# --------------------------------------------------------------------------------------
-
-_grad_enabled = True
-_anomaly: _AnomalyMode | None = None
-_plain = True  # recording, no anomaly checks: the fast path every op takes
-
-
-def _update_plain() -> None:
-    global _plain
-    _plain = _grad_enabled and _anomaly is None
-
-
-def is_grad_enabled() -> bool:
-    """True unless inside :func:`no_grad`."""
-    return _grad_enabled
-
-
-@contextmanager
-def no_grad() -> Iterator[None]:
-    """Inside this block, ops compute values but record no graph (for updates, eval).
-
-    >>> w = Value(1.0)
-    >>> with no_grad():
-    ...     v = w * 3.0
-    >>> v.data, v.parents
-    (3.0, ())
-    """
-    global _grad_enabled
-    previous = _grad_enabled
-    _grad_enabled = False
-    _update_plain()
-    try:
-        yield
-    finally:
-        _grad_enabled = previous
-        _update_plain()
-
-
-class AnomalyError(FloatingPointError):
-    """Inside :func:`detect_anomaly`, an op produced NaN or inf."""
-
-
-class _AnomalyMode:
-    """Where each node was made, so a bad gradient can point back at a line of code."""
-
-    def __init__(self) -> None:
-        self.origins: dict[Value, str] = {}
-
-
-def _user_site() -> str:
-    """file:line of the innermost caller outside this package."""
-    package = os.path.dirname(os.path.abspath(__file__))
-    frame = sys._getframe(1)
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
-        frame = frame.f_back  # type: ignore[assignment]
-    return f"{frame.f_code.co_filename}:{frame.f_lineno}" if frame is not None else "<unknown>"
-
-
-@contextmanager
-def detect_anomaly() -> Iterator[None]:
-    """Stop at the first op whose result or gradient is NaN or inf, and say where.
-
-    PyTorch's anomaly mode, for scalars. Slower: use it to debug, not to train.
-
-    >>> with detect_anomaly():  # doctest: +ELLIPSIS
-    ...     y = Value(1e308) * 10.0
-    Traceback (most recent call last):
-    micrograd_like.engine.AnomalyError: op '*' gave inf in forward from operands (1e+308, 10.0), at ...
-    """
-    global _anomaly
-    previous = _anomaly
-    _anomaly = _AnomalyMode()
-    _update_plain()
-    try:
-        yield
-    finally:
-        _anomaly = previous
-        _update_plain()
-
-
-def _record(
-    node: Value,
-    op: str,
-    parents: Sequence[Value],
-    local: Callable[[float, Sequence[float]], Sequence[Any]],
-    args: Sequence[float],
-) -> None:
-    """The slow path of making a node: inside no_grad() or detect_anomaly()."""
-    if _anomaly is not None and not math.isfinite(node.data):
-        operands = ", ".join(repr(a) for a in args)
-        raise AnomalyError(
-            f"op {op!r} gave {node.data!r} in forward from operands ({operands}), at {_user_site()}"
-        )
-    if not _grad_enabled:
-        node._op, node._edges = "", ()
-        return
-    node._op, node._edges = op, (*local(node.data, args), None, *parents)
-    if _anomaly is not None:
-        _anomaly.origins[node] = _user_site()
-
-
-def _check_backward(v: Value) -> None:
-    """Inside detect_anomaly(): raise if v's backward step left a parent's grad non-finite."""
-    for i, p in enumerate(v.parents):
-        if not math.isfinite(p.grad):
-            assert _anomaly is not None
-            where = _anomaly.origins.get(v, "<made before detect_anomaly()>")
-            operands = ", ".join(repr(q.data) for q in v.parents)
-            raise AnomalyError(
-                f"op {v._op!r} gave gradient {p.grad!r} in backward to its operand #{i} "
-                f"(operands ({operands}), local derivative {v.local_grads[i]!r}, upstream "
-                f"gradient {v.grad!r}); the node was made at {where}"
-            )
-
-
-# --------------------------------------------------------------------------------------
-# Checking what users hand us
-# --------------------------------------------------------------------------------------
-
-
-def _as_float(x: object, what: str) -> float:
-    """``x`` as a finite float, or a TypeError/ValueError that names ``what``."""
-    if type(x) is float:
-        f = x
-    elif isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(
-            f"{what} must be a real number (int or float), got {type(x).__name__}: {x!r}"
-        )
-    else:
-        try:
-            f = float(x)
-        except OverflowError:
-            raise ValueError(
-                f"{what} must be a finite number, got an int too large for a float"
-            ) from None
-    if not math.isfinite(f):
-        raise ValueError(f"{what} must be a finite number, got {f!r}")
-    return f
-
-
-def _positive(x: object, what: str) -> float:
-    """``x`` as a finite float > 0, or an error that names ``what``."""
-    f = _as_float(x, what)
-    if f <= 0.0:
-        raise ValueError(f"{what} must be > 0, got {f!r}")
-    return f
-
-
-def _non_negative(x: object, what: str) -> float:
-    """``x`` as a finite float >= 0, or an error that names ``what``."""
-    f = _as_float(x, what)
-    if f < 0.0:
-        raise ValueError(f"{what} must be >= 0, got {f!r}")
-    return f
-
-
-_new = object.__new__
-
-
-def _lift(x: object) -> Value | None:
-    """A Value for an operand: itself, a new constant leaf, or None when not a number."""
-    if isinstance(x, Value):
-        return x
-    if x.__class__ is float and math.isfinite(x):  # the common constant, without ABC checks
-        return _leaf(x)
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        return None  # the operator returns NotImplemented; Python names the type
-    return _leaf(_as_float(x, "operand"))
-
-
-def _leaf(data: float, label: str = "") -> Value:
-    """A leaf holding ``data``, already checked (``Value.__init__`` without the checks)."""
-    v = _new(Value)
-    v.data, v.grad, v.label, v._op, v._edges = data, 0.0, label, "", ()
-    return v
-
-
-# --------------------------------------------------------------------------------------
-# Value
-# --------------------------------------------------------------------------------------
-
-
-def _nary(op: str, parents: Sequence[Value], args: list[float] | None = None) -> Value:
-    """Make the node ``op(parents)`` of an n-ary rule: its value and its local partials.
-
-    ``args``, when given, must be ``[p.data for p in parents]`` (a layer reads its
-    inputs' data once for all its neurons).
-    """
-    rule = RULES[op]
-    forward = rule.forward
-    partials = rule.partials
-    if args is None:
-        args = [p.data for p in parents]
-    out = forward(args)
-    node = _new(Value)
-    node.data = out
-    node.grad = 0.0
-    node.label = ""
-    if _plain:
-        node._op = op
-        node._edges = [*partials(out, args), None, *parents]
-    else:
-        _record(node, op, parents, rule.local, args)
-    return node
-
-
-def _unary_op(op: str, doc: str) -> Callable[[Value], Value]:
-    """The method ``x.<op>()``: it makes the node ``op(x)`` from ``RULES[op]``.
-
-    Every unary node is made here, inline, as one call: this is every activation's
-    hot path (``Value.relu``, ``Value.exp``, ...).
-    """
+def _unary(op: str, doc: str) -> Callable[[Value], Value]:
+    """The method ``x.<op>()``: the node op(x)."""
 
     def method(self: Value) -> Value:
-        rule = RULES[op]
-        forward = rule.forward  # a plain load: calling rule.forward() directly is slower
-        x = self.data
-        out = forward(x)
-        node = _new(Value)
-        node.data = out
-        node.grad = 0.0
-        node.label = ""
-        if _plain:
-            node._op = op
-            partials = rule.partials
-            (d,) = partials(out, x)
-            node._edges = (d, None, self)
-        else:
-            _record(node, op, (self,), rule.local, (x,))
-        return node
+        return _make(op, (self,))
 
     method.__name__, method.__qualname__, method.__doc__ = op, f"Value.{op}", doc
     return method
 
 
-def _binary_op(
-    name: str, op: str, doc: str, reflected: bool = False
-) -> Callable[[Value, Any], Value]:
-    """The method ``self <op> other``: it makes the node ``op(self, other)`` from
-    ``RULES[op]`` (``op(other, self)`` when ``reflected``, for ``__radd__`` and friends).
-
-    A number ``other`` becomes a constant leaf; anything else gives NotImplemented, so
-    Python raises its usual TypeError naming both types. Every binary node is made
-    here, inline, as one call: this is every + and *'s hot path.
-    """
-
-    def method(self: Value, other: Any) -> Value:
-        o: Value | None
-        if other.__class__ is Value:
-            o = other
-        else:
-            o = _lift(other)
-            if o is None:
-                return NotImplemented
-        if reflected:
-            a, b = o, self
-        else:
-            a, b = self, o
-        rule = RULES[op]
-        forward = rule.forward  # a plain load: calling rule.forward() directly is slower
-        x = a.data
-        y = b.data
-        out = forward(x, y)
-        node = _new(Value)
-        node.data = out
-        node.grad = 0.0
-        node.label = ""
-        if _plain:
-            node._op = op
-            partials = rule.partials
-            da, db = partials(out, x, y)
-            node._edges = (da, db, None, a, b)
-        else:
-            _record(node, op, (a, b), rule.local, (x, y))
-        return node
-
-    method.__name__, method.__qualname__, method.__doc__ = name, f"Value.{name}", doc
-    return method
-
-
 class Value:
-    """A scalar that remembers how it was computed, so it can be differentiated.
+    """A number that remembers how it was computed, so it can be differentiated.
 
-    ``Value(data, label="")``: ``.data`` is the number, ``.grad`` is d(output)/d(this)
-    after :meth:`backward` (0.0 before). Equality and hashing are by identity, as in
-    micrograd, so Values can be kept in sets and dicts; ``<``, ``>``, ``<=`` and ``>=``
-    compare ``.data``.
-
-    Bad numbers are refused where they enter: ``Value("3")`` and ``Value(True)`` raise
-    TypeError (a bool is almost always a mistake for a number here), ``Value(nan)`` and
-    ``Value(inf)`` raise ValueError.
+    ``Value(data, _children=(), _op="", label="")``, as in micrograd. ``.data`` is the
+    number; ``.grad`` is d(output)/d(this) after :meth:`backward` (0.0 before).
 
     >>> x = Value(3.0, label="x")
     >>> y = x**2 + 1          # y = 9 + 1 = 10
@@ -543,24 +81,67 @@ class Value:
     Value(data=3.0, grad=6.0, label='x')
     """
 
-    __slots__ = ("data", "grad", "label", "_op", "_edges")
+    __slots__ = ("data", "grad", "label", "_op", "_parents", "_local_grads", "_own_backward", "__weakref__")  # fmt: skip
 
-    data: float
-    grad: Any  # a float; a Value after backward(create_graph=True)
-    label: str
-    _op: str
-    _edges: Sequence[Any]  # (d1, .., dn, None, p1, .., pn); a list for an n-ary node
-
-    def __init__(self, data: float, label: str = "") -> None:
-        if not isinstance(label, str):
-            raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
-        self.data = _as_float(data, "Value data")
-        self.grad = 0.0
+    def __init__(
+        self, data: float, _children: Iterable[Value] = (), _op: str = "", label: str = ""
+    ) -> None:
+        self.data = real(data, "Value data")
+        self.grad: Any = 0.0  # a Value after backward(create_graph=True)
         self.label = label
-        self._op = ""
-        self._edges = ()
+        self._op = _op
+        self._parents: Any = _checked_children(_children)  # fast.py packs it differently
+        self._local_grads: Any = None  # no rule: user code assigns this node's _backward
+        _check_names(_op, label)
 
-    # -- the graph, by public names --------------------------------------------------
+    def _step(self, local_grads: Sequence[Any] | None = None) -> None:
+        """One step of the chain rule: pass this node's gradient on to its parents.
+
+        The local derivatives are the rule table's, unless given (as Values, for a
+        gradient that is differentiated again). A gradient of 0 passes nothing on.
+        """
+        if self.grad == 0.0:  # 0 * local adds nothing (and 0 * inf is not NaN)
+            return
+        for parent, local in zip(self.parents, local_grads or self.local_grads):
+            parent.grad += local * self.grad
+
+    @property
+    def _backward(self) -> Callable[[], None]:
+        """This node's step of the chain rule (micrograd's name): :meth:`_step`, unless
+        user code assigned a function of its own (``out._backward = fn``), as in micrograd."""
+        return getattr(self, "_own_backward", self._step)
+
+    @_backward.setter
+    def _backward(self, fn: Callable[[], None]) -> None:
+        if not callable(fn):
+            raise TypeError(f"_backward must be a function, got {type(fn).__name__}")
+        self._own_backward = fn
+
+    def backward(self, create_graph: bool = False, prune: bool = False) -> None:
+        """Fill ``.grad`` of every node this one depends on with d(self)/d(node).
+
+        Gradients are *added*: a node used twice gets both contributions (``b = a + a``
+        gives ``a.grad == 2``), and leaves (inputs and parameters) keep adding across
+        calls, as in PyTorch: call ``zero_grad()`` between training steps. Intermediate
+        nodes hold the gradient of the latest call. With ``create_graph=True`` every
+        ``.grad`` is a Value that can be differentiated again. ``prune=True`` lets the
+        fast path skip what cannot change a leaf's gradient; here it changes nothing.
+        """
+        _check_flags(create_graph, prune)
+        order = topological_order(self)
+        for v in order:
+            v.grad = 0.0  # intermediate nodes: this call's gradient only
+        self.grad += 1.0  # d(self)/d(self)
+        anomaly = modes.current().anomaly
+        for v in reversed(order):  # children before parents
+            if create_graph:
+                v._step(RULES[v.op].local(v, v.parents))  # local derivatives as Values
+            else:
+                v._backward()
+            if anomaly is not None:
+                modes.check_backward(anomaly, v)
+
+    # -- the graph, by public names ----------------------------------------------------
 
     @property
     def op(self) -> str:
@@ -570,27 +151,49 @@ class Value:
     @property
     def parents(self) -> tuple[Value, ...]:
         """The operands this node was computed from, in order."""
-        e = self._edges
-        return tuple(e[(len(e) >> 1) + 1 :])
-
-    _prev = parents  # micrograd's name, read by its trace_graph notebook
+        return self._parents  # a tuple on this path
 
     @property
     def local_grads(self) -> tuple[Any, ...]:
-        """d(self)/d(parent) for each parent, as the rule table gave them."""
-        e = self._edges
-        return tuple(e[: len(e) >> 1])
+        """d(self)/d(parent) for each parent, as the rule table gave them.
 
-    # -- arithmetic -----------------------------------------------------------------
+        Empty for a node made by user code (``Value(x, (a,), "sin")``): its own
+        ``_backward`` passes the gradient on.
+        """
+        return self._local_grads or ()
 
-    # Each method makes one node from the rule table (see _binary_op and _unary_op).
-    __add__ = _binary_op("__add__", "+", "self + other")
-    __radd__ = _binary_op("__radd__", "+", "other + self", reflected=True)
-    __mul__ = _binary_op("__mul__", "*", "self * other")
-    __rmul__ = _binary_op("__rmul__", "*", "other * self", reflected=True)
-    __pow__ = _binary_op("__pow__", "**", "self ** other (d/d other = out * ln self)")
-    __rpow__ = _binary_op("__rpow__", "**", "other ** self", reflected=True)
-    _leaky_relu = _binary_op("_leaky_relu", "leaky_relu", "leaky_relu with a Value slope")
+    @property
+    def _prev(self) -> set[Value]:
+        """micrograd's name: the set of this node's children (its operands)."""
+        return set(self.parents)
+
+    # -- the ops: each makes one node from the rule table; -, neg and number / Value
+    #    are composed of them
+
+    def __add__(self, other: Operand) -> Value:
+        return _binary("+", self, other)
+
+    def __radd__(self, other: Operand) -> Value:
+        return _binary("+", other, self)
+
+    def __mul__(self, other: Operand) -> Value:
+        return _binary("*", self, other)
+
+    def __rmul__(self, other: Operand) -> Value:
+        return _binary("*", other, self)
+
+    def __truediv__(self, other: Operand) -> Value:
+        return _binary("/", self, other)
+
+    def __rtruediv__(self, other: Operand) -> Value:  # other * self**-1, as PyTorch has it
+        o = _lift(other)
+        return NotImplemented if o is None else o * self**-1.0
+
+    def __pow__(self, other: Operand) -> Value:
+        return _binary("**", self, other)
+
+    def __rpow__(self, other: Operand) -> Value:
+        return _binary("**", other, self)
 
     def __neg__(self) -> Value:  # -self = self * -1
         return self * -1.0
@@ -599,43 +202,29 @@ class Value:
         o = _lift(other)
         return NotImplemented if o is None else self + (-o)
 
-    def __rsub__(self, other: Operand) -> Value:  # other - self
+    def __rsub__(self, other: Operand) -> Value:  # other - self = other + (-self)
         o = _lift(other)
         return NotImplemented if o is None else o + (-self)
 
-    def __truediv__(self, other: Operand) -> Value:  # self / other = self * other**-1
-        o = _lift(other)
-        if o is None:
-            return NotImplemented
-        if o.data == 0.0:
-            raise ZeroDivisionError(f"division by zero: {self!r} / {o!r}")
-        return self * o**-1.0
-
-    def __rtruediv__(self, other: Operand) -> Value:  # other / self
-        o = _lift(other)
-        return NotImplemented if o is None else o / self
-
-    # -- functions ------------------------------------------------------------------
-
-    exp = _unary_op("exp", "e**x. Raises OverflowError naming the operand past x ~ 709.78.")
-    log = _unary_op("log", "ln x. Raises ValueError naming the operand when x <= 0.")
-    tanh = _unary_op("tanh", "tanh x; never overflows: Value(1000).tanh() is 1.0, grad 0.")
-    sigmoid = _unary_op("sigmoid", "1 / (1 + e**-x); never overflows: Value(-1000) gives 0.0.")
-    relu = _unary_op("relu", "max(0, x); its derivative at 0 is taken as 0, as in PyTorch.")
+    exp = _unary("exp", "e**x. Raises OverflowError naming the operand past x ~ 709.78.")
+    log = _unary("log", "ln x. Raises ValueError naming the operand when x <= 0.")
+    tanh = _unary("tanh", "tanh x; never overflows: Value(1000).tanh() is 1.0, grad 0.")
+    sigmoid = _unary("sigmoid", "1 / (1 + e**-x); never overflows: Value(-1000) gives 0.0.")
+    relu = _unary("relu", "max(0, x); its derivative at 0 is taken as 0, as in PyTorch.")
 
     def leaky_relu(self, alpha: Operand = 0.01) -> Value:
         """x if x > 0 else alpha * x. ``alpha`` may be a Value (a learnable slope)."""
         if isinstance(alpha, Value):
             k = alpha
-        elif isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
+        elif isinstance(alpha, bool) or not isinstance(alpha, (int, float)):
             raise TypeError(
                 f"leaky_relu alpha must be a number or a Value, got {type(alpha).__name__}"
             )
         else:
-            k = _leaf(_as_float(alpha, "leaky_relu alpha"))
-        return self._leaky_relu(k)
+            k = Value(real(alpha, "leaky_relu alpha"))
+        return _make("leaky_relu", (self, k))
 
-    # -- comparisons (by data) and identity ------------------------------------------
+    # -- comparisons (by data), identity, printing ---------------------------------------
 
     def __lt__(self, other: Operand) -> bool:
         return self.data < _data(other)
@@ -649,7 +238,7 @@ class Value:
     def __ge__(self, other: Operand) -> bool:
         return self.data >= _data(other)
 
-    __eq__ = object.__eq__  # identity, as in micrograd
+    __eq__ = object.__eq__  # identity, as in micrograd: Values go in sets and dicts
     __hash__ = object.__hash__
 
     def __float__(self) -> float:
@@ -659,65 +248,23 @@ class Value:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
-    # -- graph utilities --------------------------------------------------------------
-
     def detach(self) -> Value:
         """A new leaf with the same data and no history: gradients stop here."""
-        return _leaf(self.data, self.label)
-
-    def backward(self, create_graph: bool = False, prune: bool = False) -> None:
-        """Fill ``.grad`` of every node this one depends on with d(self)/d(node).
-
-        The walk is iterative, so graphs of any depth work. Gradients are *added*:
-        a node used twice gets both contributions (``b = a + a`` gives ``a.grad == 2``).
-
-        Calling it again adds again into the leaves (inputs and parameters), exactly
-        as PyTorch does: call ``zero_grad()`` (or set ``.grad = 0``) between training
-        steps. Intermediate nodes always show the gradient of the latest call.
-
-        With ``create_graph=True`` every ``.grad`` becomes a Value with a graph of
-        its own, so a gradient can be differentiated again (second derivatives).
-
-        ``prune=True`` is for training loops, which read only the leaves' gradients:
-        the walk does not go behind a local derivative of 0 (a ReLU that is off, a
-        hinge whose margin is met), as no gradient can pass there. The leaves get the
-        same gradients, up to rounding in the last bits (the same terms may be added in
-        another order; and a 0 * inf is skipped rather than made NaN). Intermediate
-        nodes behind such a zero are not visited and keep the ``.grad`` they had.
-        ``fit`` uses it.
-        """
-        if create_graph is not False and create_graph is not True:
-            raise TypeError(f"create_graph must be a bool, got {type(create_graph).__name__}")
-        if prune is not False and prune is not True:
-            raise TypeError(f"prune must be a bool, got {type(prune).__name__}")
-        if create_graph:
-            if prune:  # d/dx (x*y) at y = 0 is 0, but d2/dxdy is 1: nothing may be skipped
-                raise ValueError("prune=True cannot be combined with create_graph=True")
-            _backward_create_graph(self, topological_order(self))
-            return
-        order = _walk(self, prune)  # every node in order now has grad 0.0: this call's only
-        self.grad += 1.0
-        checking = _anomaly is not None
-        for v in reversed(order):
-            g = v.grad
-            if g != 0.0:  # a zero gradient adds nothing: dead ReLUs and met margins cost no work
-                e = v._edges  # (d1, .., dn, None, p1, .., pn): an index, not zip()
-                i = len(e) >> 1
-                for d in e:
-                    if d is None:
-                        break
-                    i += 1
-                    e[i].grad += d * g
-                if checking:
-                    _check_backward(v)
+        return Value(self.data, label=self.label)
 
 
-def _data(x: Operand) -> float:
-    if isinstance(x, Value):
-        return x.data
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"cannot compare a Value with {type(x).__name__}: {x!r}")
-    return float(x)
+def _make(op: str, parents: tuple[Value, ...]) -> Value:
+    """The node ``op(parents)``: its value and its local derivatives, from the rule table."""
+    rule = RULES[op]
+    inputs = [p.data for p in parents]
+    node = _result(rule.run(inputs))
+    mode = modes.current()
+    if mode.grad:  # inside no_grad() the result is a leaf
+        node._op, node._parents = op, parents
+        node._local_grads = tuple(rule.local(node.data, inputs))
+    if mode.anomaly is not None:
+        modes.check_forward(mode.anomaly, node, op, inputs)
+    return node
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -730,113 +277,190 @@ def topological_order(root: Value) -> list[Value]:
     >>> [v.op for v in topological_order(c)]
     ['*', '+']
     """
-    saved: list[tuple[Value, Any]] = []
-    try:
-        return _walk(root, False, saved)
-    finally:
-        for v, g in saved:  # the walk marks nodes in .grad; put every grad back
-            v.grad = g
-
-
-def _walk(root: Value, prune: bool, saved: list[tuple[Value, Any]] | None = None) -> list[Value]:
-    """topological_order, marking each listed node by setting its ``.grad`` to 0.0.
-
-    Depth-first from ``root`` with an explicit stack. A node's ``.grad`` slot is its
-    visit mark, so no visited-set is needed and ``backward()`` gets its zeroing free:
-
-    * first pop: mark the node busy, push it back, then push its unlisted parents;
-    * second pop (still busy, so every parent is listed by now): list it, and set its
-      grad to ``done``, a 0.0 made for this walk (``is`` tells it from any other 0.0).
-
-    In a DAG a busy node is never anybody's parent while it is busy, so a node is
-    listed once. ``prune`` leaves out the parents behind a local derivative of 0 (and
-    so everything only they lead to). ``saved`` (if given) gets (node, old grad) for
-    every node marked. If the walk is interrupted, no node is left busy: its grad
-    becomes 0.0.
-    """
     order: list[Value] = []
-    if not root._edges:
-        return order
-    done = float(0)  # a new object: stale marks of an earlier walk are never `is done`
-    busy = _BUSY
-    stack = [root]
-    push, pop, emit = stack.append, stack.pop, order.append
-    v = root
-    try:
-        while stack:
-            v = pop()
-            g = v.grad
-            if g is busy:
-                emit(v)
-                v.grad = done
-            elif g is not done:
-                if saved is not None:
-                    saved.append((v, g))
-                v.grad = busy
-                push(v)
-                # parents are pushed right to left, so they are visited left to right
-                e = v._edges  # (d1, .., dn, None, p1, .., pn)
-                if prune:
-                    i = len(e) >> 1
-                    for p in reversed(e):
-                        if p is None:
-                            break
-                        i -= 1
-                        if e[i] and p._edges and p.grad is not done:
-                            push(p)
-                else:
-                    for p in reversed(e):
-                        if p is None:
-                            break
-                        if p._edges and p.grad is not done:
-                            push(p)
-    except BaseException:
-        for u in (v, *stack):
-            if u.grad is busy:
-                u.grad = 0.0
-        raise
+    visited: set[Value] = set()
+    stack = [(root, False)] if root.parents else []
+    while stack:
+        v, parents_listed = stack.pop()
+        if parents_listed:
+            order.append(v)
+        elif v not in visited:
+            visited.add(v)
+            stack.append((v, True))  # listed once every parent is
+            for p in reversed(v.parents):  # right to left, so the left one is listed first
+                if p.parents and p not in visited:
+                    stack.append((p, False))
     return order
 
 
-_BUSY = object()  # the mark of a node whose parents _walk is still listing
+# --------------------------------------------------------------------------------------
+# Making Values
+# --------------------------------------------------------------------------------------
 
 
-def _chain_rule(root: Value, order: list[Value], create_graph: bool) -> dict[Value, Any]:
-    """d(root)/d(node) for every node reachable from root, in a dict; no ``.grad`` touched.
+def _result(data: float) -> Value:
+    """A new node holding an op's result (not checked: inf is a result, not bad input)."""
+    v = Value.__new__(Value)
+    v.data, v.grad, v.label, v._op, v._parents, v._local_grads = data, 0.0, "", "", (), None
+    return v
 
-    With ``create_graph`` the local derivatives are re-made from the rule table on Values
-    (``partials(out, *parents)``), so every gradient is a Value with a graph of its own.
+
+def _checked_children(children: Iterable[Value]) -> tuple[Value, ...]:
+    if isinstance(children, (str, bytes)) or not isinstance(children, Iterable):
+        raise TypeError(
+            f"Value _children must be a tuple of Values, got {type(children).__name__}: "
+            f"{children!r} (a label goes in label=...)"
+        )
+    out = tuple(children)
+    for i, c in enumerate(out):
+        if not isinstance(c, Value):
+            raise TypeError(f"Value _children[{i}] must be a Value, got {type(c).__name__}")
+    return out
+
+
+def _check_names(op: object, label: object) -> None:
+    if not isinstance(op, str):
+        raise TypeError(f"Value _op must be a str, got {type(op).__name__}: {op!r}")
+    if not isinstance(label, str):
+        raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
+
+
+def _check_flags(create_graph: object, prune: object) -> None:
+    if create_graph is not False and create_graph is not True:
+        raise TypeError(f"create_graph must be a bool, got {type(create_graph).__name__}")
+    if prune is not False and prune is not True:
+        raise TypeError(f"prune must be a bool, got {type(prune).__name__}")
+    if create_graph and prune:  # d/dx (x*y) at y = 0 is 0, but d2/dxdy is 1
+        raise ValueError("prune=True cannot be combined with create_graph=True")
+
+
+def _lift(x: object) -> Value | None:
+    """An operand as a Value: itself, a new constant leaf, or None when not a number."""
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        return None  # the operator returns NotImplemented; Python names the type
+    return _result(real(x, "operand"))
+
+
+def _binary(op: str, a: object, b: object) -> Value:
+    """The node ``a <op> b``; a number operand becomes a constant leaf."""
+    x, y = _lift(a), _lift(b)
+    if x is None or y is None:
+        return NotImplemented
+    return _make(op, (x, y))
+
+
+def _values(xs: Iterable[Operand], what: str) -> tuple[Value, ...]:
+    """The operands of an n-ary op as Values (numbers become constant leaves)."""
+    if isinstance(xs, (Value, str, bytes, dict)) or not isinstance(xs, Iterable):
+        raise TypeError(f"{what} must be a list of Values or numbers, got {type(xs).__name__}")
+    vs = tuple(xs)
+    if all(isinstance(v, Value) for v in vs):  # the common case: nothing to lift
+        return cast("tuple[Value, ...]", vs)
+    out = []
+    for i, x in enumerate(vs):
+        v = _lift(x)
+        if v is None:
+            raise TypeError(
+                f"{what}[{i}] must be a Value or a number, got {type(x).__name__}: {x!r}"
+            )
+        out.append(v)
+    return tuple(out)
+
+
+def _data(other: object) -> float:
+    """The number a Value is compared with."""
+    if isinstance(other, Value):
+        return other.data
+    if isinstance(other, bool) or not isinstance(other, (int, float)):
+        raise TypeError(f"cannot compare a Value with {type(other).__name__}: {other!r}")
+    return float(other)
+
+
+# --------------------------------------------------------------------------------------
+# Adding an op of your own, as a row of the rule table
+# --------------------------------------------------------------------------------------
+
+
+def add_op(
+    name: str,
+    forward: Callable[..., float],
+    partials: Callable[..., Sequence[Any]],
+    formula: str = "",
+) -> Callable[..., Any]:
+    """Add ``name`` to the rule table and to Value as a method; return it as a function.
+
+    ``forward(a, ...)`` computes the op on numbers; ``partials(out, a, ...)`` returns its
+    local derivatives, one per input. The returned function works on numbers (giving a
+    number) and on Values (giving a node), so a rule can use it in its own partials, and
+    second derivatives work. The new op gets gradient checks, ``explain`` and pictures
+    like any other.
+
+    >>> import math
+    >>> sin = add_op("sin", math.sin, lambda out, a: (cos(a),), "d(sin(a))/da = cos(a)")
+    >>> cos = add_op("cos", math.cos, lambda out, a: (-sin(a),), "d(cos(a))/da = -sin(a)")
+    >>> x = Value(0.0); y = x.sin(); y.backward()   # d(sin x)/dx = cos 0 = 1
+    >>> y.data, x.grad
+    (0.0, 1.0)
+    >>> remove_op("sin"); remove_op("cos")
     """
-    adjoint: dict[Value, Any] = {root: 1.0}
-    for v in reversed(order):
-        g = adjoint.get(v, 0.0)
-        if isinstance(g, float) and g == 0.0:
-            continue
-        parents = v.parents
-        local = RULES[v._op].local(v, parents) if create_graph else v.local_grads
-        for p, d in zip(parents, local):
-            contribution = d * g
-            previous = adjoint.get(p)
-            adjoint[p] = contribution if previous is None else previous + contribution
-    return adjoint
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"op name must be a Python identifier, got {name!r}")
+    if not callable(forward) or not callable(partials):
+        raise TypeError("add_op needs a forward function and a partials function")
+    if hasattr(Value, name) and name not in _added:
+        raise ValueError(f"Value already has an attribute {name!r}; choose another op name")
+    arity = len(inspect.signature(partials).parameters) - 1
+    if arity < 1:
+        raise ValueError(
+            "partials must take (out, a, ...): the output, then one argument per input"
+        )
+    RULES[name] = Rule(forward, partials, formula)
+    _added.add(name)
+
+    def method(self: Value, *others: Operand) -> Value:
+        operands = (self, *others)
+        if len(operands) != arity:
+            raise TypeError(f"{name} takes {arity} operand(s), got {len(operands)}")
+        return _make(name, _values(operands, f"{name} operands"))
+
+    method.__name__, method.__qualname__ = name, f"Value.{name}"
+    method.__doc__ = formula or f"the op {name!r} of the rule table"
+    setattr(Value, name, method)
+
+    def op(*args: Any) -> Any:
+        if any(isinstance(a, Value) for a in args):
+            first, *rest = _values(args, f"{name} operands")
+            return method(first, *rest)
+        return forward(*args)
+
+    op.__name__, op.__doc__ = name, method.__doc__
+    return op
 
 
-def _backward_create_graph(root: Value, order: list[Value]) -> None:
-    """backward() whose gradients are Values that can be differentiated again."""
-    adjoint = _chain_rule(root, order, create_graph=True)
-    for v in order:
-        v.grad = adjoint.get(v, 0.0)
-    leaves = {p for v in order for p in v.parents if not p._edges} if order else {root}
-    for leaf in leaves:
-        g = adjoint.get(leaf, 0.0)
-        leaf.grad = g if isinstance(leaf.grad, float) and leaf.grad == 0.0 else leaf.grad + g
+_added: set[str] = set()
+
+
+def remove_op(name: str) -> None:
+    """Take an op that :func:`add_op` added out of the rule table and off Value."""
+    if name not in _added:
+        raise ValueError(f"{name!r} was not added by add_op")
+    _added.discard(name)
+    del RULES[name]
+    delattr(Value, name)
+
+
+# --------------------------------------------------------------------------------------
+# Gradients without touching .grad
+# --------------------------------------------------------------------------------------
 
 
 def gradients(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> list[Any]:
-    """d(output)/d(x) for each x in ``inputs``, without touching any ``.grad``.
+    """d(output)/d(x) for each x in ``inputs``, leaving every ``.grad`` as it was.
 
     Like ``torch.autograd.grad``. With ``create_graph=True`` each gradient is a Value
-    (or a float where it is a constant) whose graph can be differentiated again.
+    (or 0.0 where output does not depend on x) that can be differentiated again.
 
     >>> x = Value(3.0)
     >>> y = x**3                               # dy/dx = 3x**2 = 27, d2y/dx2 = 6x = 18
@@ -848,39 +472,26 @@ def gradients(output: Value, inputs: Sequence[Value], create_graph: bool = False
         raise TypeError(f"output must be a Value, got {type(output).__name__}")
     if isinstance(inputs, Value) or not isinstance(inputs, (list, tuple)):
         raise TypeError(f"inputs must be a list of Values, got {type(inputs).__name__}")
-    if create_graph is not False and create_graph is not True:
-        raise TypeError(f"create_graph must be a bool, got {type(create_graph).__name__}")
+    _check_flags(create_graph, False)
     for i, x in enumerate(inputs):
         if not isinstance(x, Value):
             raise TypeError(f"inputs[{i}] must be a Value, got {type(x).__name__}")
-    adjoint = _chain_rule(output, topological_order(output), create_graph)
-    return [adjoint.get(x, 0.0) for x in inputs]
+    order = topological_order(output)
+    nodes = {output, *order, *(p for v in order for p in v.parents)}
+    saved = [(v, v.grad) for v in nodes]
+    try:
+        for v in nodes:
+            v.grad = 0.0
+        output.backward(create_graph=create_graph)
+        return [x.grad if x in nodes else 0.0 for x in inputs]
+    finally:
+        for v, g in saved:
+            v.grad = g
 
 
 # --------------------------------------------------------------------------------------
-# Fused n-ary primitives
+# Fused n-ary ops: one node however many inputs
 # --------------------------------------------------------------------------------------
-
-
-_JUST_VALUE = frozenset({Value})
-
-
-def _values(xs: Iterable[Operand], what: str) -> tuple[Value, ...]:
-    """The operands of a fused primitive as Values (numbers become constant leaves)."""
-    if xs.__class__ is not list and xs.__class__ is not tuple:
-        if isinstance(xs, (Value, str, bytes, dict)) or not isinstance(xs, Iterable):
-            raise TypeError(f"{what} must be a list of Values or numbers, got {type(xs).__name__}")
-    elif {*map(type, xs)} == _JUST_VALUE:  # the common case, checked at C speed
-        return tuple(xs)
-    out = []
-    for i, x in enumerate(xs):
-        v = _lift(x)
-        if v is None:
-            raise TypeError(
-                f"{what}[{i}] must be a Value or a number, got {type(x).__name__}: {x!r}"
-            )
-        out.append(v)
-    return tuple(out)
 
 
 def vsum(values: Iterable[Operand]) -> Value:
@@ -894,7 +505,7 @@ def vsum(values: Iterable[Operand]) -> Value:
     vs = _values(values, "vsum values")
     if not vs:
         raise ValueError("vsum needs at least one value, got an empty sequence")
-    return _nary("sum", vs)
+    return _make("sum", vs)
 
 
 def dot(ws: Sequence[Operand], xs: Sequence[Operand]) -> Value:
@@ -906,7 +517,7 @@ def dot(ws: Sequence[Operand], xs: Sequence[Operand]) -> Value:
     (0.0, 2.0, -1.0)
     """
     w, x = _paired(ws, xs, "dot")
-    return _nary("dot", w + x)
+    return _make("dot", w + x)
 
 
 def affine(ws: Sequence[Operand], xs: Sequence[Operand], b: Operand) -> Value:
@@ -919,7 +530,7 @@ def affine(ws: Sequence[Operand], xs: Sequence[Operand], b: Operand) -> Value:
     """
     w, x = _paired(ws, xs, "affine")
     (bias,) = _values((b,), "affine bias")
-    return _nary("affine", w + x + (bias,))
+    return _make("affine", w + x + (bias,))
 
 
 def logsumexp(values: Iterable[Operand]) -> Value:
@@ -937,7 +548,7 @@ def logsumexp(values: Iterable[Operand]) -> Value:
     vs = _values(values, "logsumexp values")
     if not vs:
         raise ValueError("logsumexp needs at least one value, got an empty sequence")
-    return _nary("logsumexp", vs)
+    return _make("logsumexp", vs)
 
 
 @overload
@@ -955,6 +566,7 @@ def log_softmax(values: Iterable[Operand], index: int | None = None) -> list[Val
     >>> xs = [Value(0.0), Value(0.0)]
     >>> [round(v.data, 6) for v in log_softmax(xs)]   # ln(1/2) each
     [-0.693147, -0.693147]
+    >>> import math
     >>> [v.data for v in log_softmax([Value(1e308), Value(1e308)])] == [-math.log(2)] * 2
     True
     """
@@ -962,10 +574,10 @@ def log_softmax(values: Iterable[Operand], index: int | None = None) -> list[Val
     if not vs:
         raise ValueError("log_softmax needs at least one value, got an empty sequence")
     if index is None:
-        return [_nary("log_softmax", (x, *vs)) for x in vs]
+        return [_make("log_softmax", (x, *vs)) for x in vs]
     if isinstance(index, bool) or not isinstance(index, int) or not -len(vs) <= index < len(vs):
         raise ValueError(f"log_softmax index must be an int in [0, {len(vs)}), got {index!r}")
-    return _nary("log_softmax", (vs[index], *vs))
+    return _make("log_softmax", (vs[index], *vs))
 
 
 def _paired(

@@ -4,6 +4,9 @@ The text is parsed with :mod:`ast` and walked; it is never executed. Only number
 given names, ``+ - * / **``, unary ``-``/``+`` and calls of the engine's functions
 (:data:`FUNCTIONS`) are allowed; anything else raises :class:`ExpressionError`, a
 ValueError whose message says what was refused. The ``graph`` command is built on it.
+Only the inputs are labelled: :func:`~micrograd_like.viz.draw_dot` names every other
+node by the short sub-expression it computes (``a*b``), and writes numbers inside their
+op (``* 2``).
 
 >>> out, inputs = evaluate_expression("a*b + c", {"a": 2.0, "b": -3.0, "c": 10.0})
 >>> out.backward()           # out = ab + c = -6 + 10; d/da = b, d/db = a, d/dc = 1
@@ -124,14 +127,7 @@ class _Evaluator:
             raise ExpressionError(
                 f"the number {ast.get_source_segment(self.source, node)} is not finite"
             )
-        return Value(f, label=f"{f:g}")
-
-    def named(self, v: Value, node: ast.AST) -> Value:
-        """Label a new node by the source text it came from (``a*b``), when that is short."""
-        text = " ".join((ast.get_source_segment(self.source, node) or "").split())
-        if v.op and not v.label and len(text) <= 24:
-            v.label = text
-        return v
+        return Value(f)  # unlabelled: draw_dot writes it inside its op, as ``* 2``
 
     def visit(self, node: ast.AST) -> Value:
         if isinstance(node, ast.Expression):
@@ -140,7 +136,7 @@ class _Evaluator:
             entry = _BINARY.get(type(node.op))
             if entry is None:
                 self.refuse(node, f"the operator {_symbol(node.op)} is")
-            return self.named(entry[1](self.visit(node.left), self.visit(node.right)), node)
+            return entry[1](self.visit(node.left), self.visit(node.right))
         if isinstance(node, ast.UnaryOp):
             if not isinstance(node.op, (ast.USub, ast.UAdd)):
                 self.refuse(node, f"the operator {_symbol(node.op)} is")
@@ -149,7 +145,7 @@ class _Evaluator:
                 value = self.constant(node.operand.value, node.operand)
                 return self.constant(sign * value.data, node)
             operand = self.visit(node.operand)
-            return self.named(-operand, node) if sign < 0 else operand
+            return -operand if sign < 0 else operand
         if isinstance(node, ast.Constant):
             return self.constant(node.value, node)
         if isinstance(node, ast.Name):
@@ -161,7 +157,7 @@ class _Evaluator:
                 f"unknown name {node.id!r}: give its value on the command line, e.g. {node.id}=1.5"
             )
         if isinstance(node, ast.Call):
-            return self.named(self.call(node), node)
+            return self.call(node)
         self.refuse(node, _REFUSED.get(type(node), f"{type(node).__name__} is"))
 
     def call(self, node: ast.Call) -> Value:
@@ -247,6 +243,4 @@ def evaluate_expression(source: str, values: dict[str, float]) -> tuple[Value, d
             raise ExpressionError(
                 f"cannot compute {_short(source)}: a number overflowed to {v.data}"
             )
-        if not v.parents and not v.label:  # the engine's own constants, e.g. the -1 of a - b
-            v.label = f"{v.data:g}"
     return out, inputs

@@ -21,7 +21,8 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from micrograd_like.engine import RULES, Value, _as_float, topological_order
+from micrograd_like.checks import real as _as_float
+from micrograd_like.engine import RULES, Value, topological_order
 
 __all__ = ["GradientMismatch", "GradcheckResult", "Mismatch", "check_gradients", "numerical_grad"]
 

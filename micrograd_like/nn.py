@@ -28,12 +28,13 @@ from collections.abc import Set as AbstractSet
 from operator import attrgetter
 from typing import Any, NamedTuple
 
-from micrograd_like.engine import Value, _nary, log_softmax
+from micrograd_like.engine import Value, affine, log_softmax
 
 __all__ = [
     "ACTIVATIONS",
     "INITS",
     "LEAKY_RELU_SLOPE",
+    "MAX_PARAMETERS",
     "OUTPUT_ACTIVATIONS",
     "Layer",
     "LoadResult",
@@ -54,6 +55,14 @@ INITS: tuple[str, ...] = ("uniform", "xavier", "kaiming")
 LEAKY_RELU_SLOPE = 0.01
 """The slope of leaky_relu for x < 0 (PyTorch's default too)."""
 
+MAX_PARAMETERS = 10_000_000
+"""The largest neuron, layer or MLP this library builds (and ``serialize.load`` reads).
+
+Ten million scalar Values take about 1.3 GB and 12 s to build, and a forward and
+backward pass through them about 1.6 s per sample. The sizes are checked before
+anything is allocated, so ``MLP(2, [10**9])`` is refused at once.
+"""
+
 
 # --------------------------------------------------------------------------------------
 # Checking arguments
@@ -69,6 +78,22 @@ def _size(n: object, name: str) -> int:
     return int(n)
 
 
+def _check_count(count: int, what: str) -> None:
+    """Refuse a model of more than :data:`MAX_PARAMETERS` parameters, before building it."""
+    if count > MAX_PARAMETERS:
+        raise ValueError(
+            f"{what} would have {count:,} parameters; the limit is {MAX_PARAMETERS:,} "
+            "(micrograd_like.nn.MAX_PARAMETERS, the most this pure-Python library builds)"
+        )
+
+
+def _short(sizes: list[int], limit: int = 6) -> str:
+    """``[16, 16, 1]``, or ``[1000, 1000, ...] (100000 layers)`` for a long list."""
+    if len(sizes) <= limit:
+        return repr(sizes)
+    return f"[{', '.join(map(str, sizes[:limit]))}, ...] ({len(sizes)} layers)"
+
+
 def _choice(value: object, valid: tuple[str, ...], name: str) -> str:
     """``value`` if it is one of ``valid``, else an error listing the valid names."""
     if not isinstance(value, str):
@@ -79,9 +104,11 @@ def _choice(value: object, valid: tuple[str, ...], name: str) -> str:
 
 
 def _make_rng(rng: random.Random | None, seed: int | None) -> random.Random:
-    """The random generator to draw weights from: ``rng``, ``Random(seed)`` or a fresh one.
+    """Where to draw weights from: ``rng``, ``Random(seed)``, or the ``random`` module.
 
-    The global ``random`` module is never touched.
+    Without ``seed`` or ``rng`` the draws come from the ``random`` module's global
+    generator, as in micrograd, so ``random.seed(1337)`` before building a model makes
+    the same model every time.
     """
     if rng is not None and seed is not None:
         raise ValueError("give either seed or rng, not both")
@@ -89,7 +116,9 @@ def _make_rng(rng: random.Random | None, seed: int | None) -> random.Random:
         if not isinstance(rng, random.Random):
             raise TypeError(f"rng must be a random.Random instance, got {type(rng).__name__}")
         return rng
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+    if seed is None:
+        return random._inst  # the generator behind random.seed()
+    if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"seed must be an int or None, got {type(seed).__name__}: {seed!r}")
     return random.Random(seed)
 
@@ -275,9 +304,9 @@ def _leaky_relu(z: Value) -> Value:
 
 _ACTIVATION_FN: dict[str, Callable[[Value], Value] | None] = {
     "linear": None,  # no node at all
-    "relu": Value.relu,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
+    "relu": lambda z: z.relu(),
+    "tanh": lambda z: z.tanh(),
+    "sigmoid": lambda z: z.sigmoid(),
     "leaky_relu": _leaky_relu,
 }
 
@@ -294,8 +323,9 @@ class Neuron(Module):
       ``fan_out`` being the size of the neuron's layer (1 for a lone neuron);
     * ``"kaiming"`` (He normal): ``w ~ N(0, std**2)`` with ``std = sqrt(2 / nin)``.
 
-    Draws come from ``rng`` (a ``random.Random``) or from ``random.Random(seed)``; the
-    global ``random`` state is never used, so ``seed=`` makes a neuron reproducible.
+    Draws come from ``rng`` (a ``random.Random``), from ``random.Random(seed)``, or,
+    with neither, from the ``random`` module as in micrograd (``random.seed(1337)``
+    then reproduces a model).
 
     >>> n = Neuron(3, seed=1)
     >>> n
@@ -316,6 +346,7 @@ class Neuron(Module):
     ) -> None:
         nin = _size(nin, "nin")
         fan_out = _size(fan_out, "fan_out")
+        _check_count(nin + 1, f"Neuron({nin})")
         if activation is None:
             if not isinstance(nonlin, bool):
                 raise TypeError(f"nonlin must be a bool, got {type(nonlin).__name__}: {nonlin!r}")
@@ -370,14 +401,12 @@ class Neuron(Module):
         ``fine=True`` builds the step-by-step graph (see :meth:`forward_fine`).
         """
         xs = _inputs(x, len(self.w), "Neuron")
-        if fine:
-            return self._forward_fine(xs)
-        return self._forward(xs, [x.data for x in xs], [w.data for w in self.w])
+        return self._forward_fine(xs) if fine else self._forward(xs)
 
     def forward_fine(self, x: object) -> Value:
         """The same output as ``self(x)``, as a graph with every step a node of its own.
 
-        One ``*`` node per ``wi * xi`` (labelled ``w0*x0``, ...), a chain of ``+`` nodes
+        One ``*`` node per ``wi * xi`` (labelled ``w1*x1``, ...), a chain of ``+`` nodes
         summing them, ``+ b`` (labelled ``z``), then the activation: 2n + 1 nodes
         where ``self(x)`` makes 2. Same value, same gradients; good for drawing.
 
@@ -385,20 +414,13 @@ class Neuron(Module):
         >>> n.w[0].data, n.w[1].data, n.b.data = 0.5, -1.0, 0.25
         >>> z = n.forward_fine([2.0, 1.0])   # (0.5*2 + -1*1) + 0.25
         >>> z.data, z.label, [p.label for p in z.parents[0].parents]
-        (0.25, 'z', ['w0*x0', 'w1*x1'])
+        (0.25, 'z', ['w1*x1', 'w2*x2'])
         """
         return self._forward_fine(_inputs(x, len(self.w), "Neuron"))
 
-    def _forward(self, xs: Sequence[Value], xdata: list[float], wdata: list[float]) -> Value:
-        """The hot path, for checked inputs: ONE affine node, then the activation node.
-
-        ``xdata`` is ``[x.data for x in xs]`` and ``wdata`` is ``[w.data for w in self.w]``,
-        read by the caller: a layer reads xdata once for all its neurons, and a batch
-        reads wdata once for all its samples.
-        """
-        args = wdata + xdata
-        args.append(self.b.data)
-        z = _nary("affine", [*self.w, *xs, self.b], args)
+    def _forward(self, xs: Sequence[Value]) -> Value:
+        """For checked inputs: ONE affine node, then the activation node."""
+        z = affine(self.w, xs, self.b)
         act = self._act
         return z if act is None else act(z)
 
@@ -406,7 +428,7 @@ class Neuron(Module):
         s: Value | None = None
         for i, (wi, xi) in enumerate(zip(self.w, xs)):
             t = wi * xi
-            t.label = f"w{i}*x{i}"
+            t.label = f"w{i + 1}*x{i + 1}"
             s = t if s is None else s + t
         assert s is not None  # nin >= 1
         z = s + self.b
@@ -452,6 +474,7 @@ class Layer(Module):
     def __init__(self, nin: int, nout: int, **kwargs: Any) -> None:
         nin = _size(nin, "nin")
         nout = _size(nout, "nout")
+        _check_count((nin + 1) * nout, f"Layer({nin}, {nout})")
         rng = _make_rng(kwargs.pop("rng", None), kwargs.pop("seed", None))
         self.neurons: list[Neuron] = [
             Neuron(nin, rng=rng, fan_out=nout, **kwargs) for _ in range(nout)
@@ -506,23 +529,15 @@ class Layer(Module):
 
     def __call__(self, x: object, fine: bool = False) -> Value | list[Value]:
         """Every neuron on the same input; the inputs are checked once, not per neuron."""
-        out = self._forward(_inputs(x, self.nin, "Layer"), fine)
+        xs = _inputs(x, self.nin, "Layer")
+        out = self._forward_fine(xs) if fine else self._forward(xs)
         return out[0] if len(out) == 1 else out
 
-    def _forward(self, xs: Sequence[Value], fine: bool = False) -> list[Value]:
-        if fine:
-            return [n._forward_fine(xs) for n in self.neurons]
-        xdata = [x.data for x in xs]
-        return [n._forward(xs, xdata, [w.data for w in n.w]) for n in self.neurons]
+    def _forward(self, xs: Sequence[Value]) -> list[Value]:
+        return [n._forward(xs) for n in self.neurons]
 
-    def _forward_batch(self, xss: list[Sequence[Value]]) -> list[list[Value]]:
-        """``[self._forward(xs) for xs in xss]``, reading each weight once, not per sample."""
-        weights = [(n, [w.data for w in n.w]) for n in self.neurons]
-        out = []
-        for xs in xss:
-            xdata = [x.data for x in xs]
-            out.append([n._forward(xs, xdata, wdata) for n, wdata in weights])
-        return out
+    def _forward_fine(self, xs: Sequence[Value]) -> list[Value]:
+        return [n._forward_fine(xs) for n in self.neurons]
 
     def parameters(self) -> list[Value]:
         return [p for n in self.neurons for p in (*n.w, n.b)]
@@ -587,6 +602,10 @@ class MLP(Module):
         if not nouts:
             raise ValueError("nouts must be a non-empty list of layer sizes, got []")
         sizes = [_size(n, f"nouts[{i}]") for i, n in enumerate(nouts)]
+        fans = [nin, *sizes]
+        _check_count(
+            sum((fans[i] + 1) * n for i, n in enumerate(sizes)), f"MLP({nin}, {_short(sizes)})"
+        )
         activation = _choice(activation, ACTIVATIONS, "activation")
         output_activation = _choice(output_activation, OUTPUT_ACTIVATIONS, "output_activation")
         if output_activation == "softmax" and sizes[-1] < 2:
@@ -596,7 +615,6 @@ class MLP(Module):
         init = _choice(init, INITS, "init")
         r = _make_rng(rng, seed)
         last = "linear" if output_activation == "softmax" else output_activation
-        fans = [nin, *sizes]
         self.layers: list[Layer] = [
             Layer(
                 fans[i],
@@ -647,20 +665,11 @@ class MLP(Module):
         xs = _inputs(x, self._nin, "MLP")
         out: list[Value] = []
         for layer in self.layers:
-            out = layer._forward(xs, fine)
+            out = layer._forward_fine(xs) if fine else layer._forward(xs)
             xs = out
         if self._output_activation == "softmax":
             out = _softmax(out)
         return out[0] if len(out) == 1 else out
-
-    def _forward_batch(self, inputs: Sequence[object]) -> list[Value | list[Value]]:
-        """``[self(x) for x in inputs]``, the same graph, reading every weight once."""
-        xss: list[Any] = [_inputs(x, self._nin, "MLP") for x in inputs]
-        for layer in self.layers:
-            xss = layer._forward_batch(xss)
-        if self._output_activation == "softmax":
-            xss = [_softmax(out) for out in xss]
-        return [out[0] if len(out) == 1 else out for out in xss]
 
     def parameters(self) -> list[Value]:
         return [p for layer in self.layers for n in layer.neurons for p in (*n.w, n.b)]

@@ -30,7 +30,10 @@ from collections.abc import Iterable
 from math import isfinite
 from typing import Any
 
-from micrograd_like.engine import Value, _as_float, _non_negative, _positive
+from micrograd_like.checks import non_negative as _non_negative
+from micrograd_like.checks import positive as _positive
+from micrograd_like.checks import real as _as_float
+from micrograd_like.engine import Value
 
 __all__ = [
     "StepRefused",
@@ -453,6 +456,10 @@ class LinearDecay(Schedule):
 class StepDecay(Schedule):
     """lr(k) = start * gamma ** (k // step_size): multiply by gamma every step_size steps.
 
+    ``gamma`` is in (0, 1]: a decay never raises the rate (``gamma = 2`` would double it
+    every step_size steps, past any float within a few thousand). However large k is,
+    the rate only falls towards 0.
+
     >>> s = StepDecay(1.0, step_size=10, gamma=0.5)
     >>> s(0), s(9), s(10), s(25)
     (1.0, 1.0, 0.5, 0.25)
@@ -466,9 +473,17 @@ class StepDecay(Schedule):
             raise ValueError(f"step_size must be >= 1, got {step_size}")
         self.step_size = step_size
         self.gamma = _positive(gamma, "gamma")
+        if self.gamma > 1.0:
+            raise ValueError(
+                f"gamma must be in (0, 1], got {gamma!r}: StepDecay multiplies the rate by "
+                "gamma every step_size steps, so gamma > 1 would grow it without bound"
+            )
 
     def __call__(self, k: int) -> float:
-        return self.start * self.gamma ** (self._k(k) // self.step_size)
+        decays = self._k(k) // self.step_size
+        # gamma <= 1, so past 2**62 decays the rate is what it is at 2**62 (0.0 or start);
+        # the cap keeps a huge k from overflowing the float conversion of the exponent
+        return self.start * self.gamma ** min(decays, 1 << 62)
 
     def __repr__(self) -> str:
         return (

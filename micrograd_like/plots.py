@@ -1,7 +1,9 @@
 """Plots of what a model learned, drawn with matplotlib (``pip install 'micrograd-like[plot]'``).
 
-* :func:`plot_decision_boundary` - the regions a 2-D classifier assigns to each class;
-* :func:`plot_history` - loss and accuracy per epoch, training and validation;
+* :func:`plot_decision_boundary` - the regions a 2-D classifier assigns to each class,
+  shaded by how sure it is, training and test points marked apart;
+* :func:`plot_history` - loss and accuracy per epoch, training and validation together
+  (a log axis when the loss spans more than two decades);
 * :func:`plot_regression` - 1-D data and the curve the model draws through it.
 
 Each returns a ``matplotlib.figure.Figure``: the last line of a notebook cell shows it,
@@ -117,59 +119,211 @@ def plot_decision_boundary(
     X: Sequence[Sequence[float]],
     y: Sequence[int],
     ax: Any = None,
-    resolution: int = 60,
+    resolution: int = 120,
     threshold: float | None = None,
+    X_test: Sequence[Sequence[float]] | None = None,
+    y_test: Sequence[int] | None = None,
+    confidence: bool = True,
 ) -> Any:
-    """Colour the plane by the class the model predicts there, and plot the points on top.
+    """Shade the plane by the class the model predicts there and how sure it is; plot the points.
 
     One output: class 1 where ``output > threshold`` (0.5 after a sigmoid output, else 0,
     i.e. the sign), else class 0; the two labels of ``y`` (e.g. 0/1 or -1/+1), sorted,
-    are classes 0 and 1. Several outputs: the class is the argmax, and ``y`` holds class
-    numbers 0..k-1. The grid is ``resolution x resolution`` model calls (60 x 60 = 3600).
+    are classes 0 and 1. The shade is the confidence: the probability after a sigmoid,
+    else the margin ``output - threshold``, full colour from a margin of 1 (where the
+    hinge loss stops pushing), white on the boundary, which is drawn as a black line.
+    Several outputs: the class is the argmax, shaded by its probability (the softmax of
+    the outputs), and ``y`` holds class numbers 0..k-1. ``confidence=False`` shades the
+    classes flat.
+
+    The grid is ``resolution x resolution`` points, evaluated under ``no_grad()``, in
+    batches for an MLP. ``X_test``, ``y_test``: held-out points, drawn as triangles next
+    to the training points' circles.
     """
     _check_model(model)
+    _check_bool(confidence, "confidence")
     points = _points(X, 2, "X")
-    labels = [_real(t, f"y[{i}]") for i, t in enumerate(y)]
-    if len(labels) != len(points):
-        raise ValueError(f"X and y must have the same length, got {len(points)} and {len(labels)}")
-    if any(not t.is_integer() for t in labels):
-        raise ValueError("y must hold class labels (whole numbers such as 0, 1 or -1, +1)")
+    labels = _labels(y, len(points), "X", "y")
+    test_points: list[list[float]] = []
+    test_labels: list[float] = []
+    if (X_test is None) != (y_test is None):
+        raise ValueError("give both X_test and y_test, or neither")
+    if X_test is not None and y_test is not None:
+        test_points = _points(X_test, 2, "X_test")
+        test_labels = _labels(y_test, len(test_points), "X_test", "y_test")
     n = _check_resolution(resolution, 2)
-    (x0, x1), (y0, y1) = _span([p[0] for p in points]), _span([p[1] for p in points])
+    everything = points + test_points
+    (x0, x1), (y0, y1) = _span([p[0] for p in everything]), _span([p[1] for p in everything])
     gx = [x0 + (x1 - x0) * i / (n - 1) for i in range(n)]
     gy = [y0 + (y1 - y0) * j / (n - 1) for j in range(n)]
-    grid, point_class, names = _decision_grid(model, points, labels, gx, gy, threshold)
-    fig, ax = _figure_and_axes(ax, (5.0, 4.5))
-    regions = len(names)
-    colors = [PALETTE[c % len(PALETTE)] for c in range(regions)]
-    from matplotlib.colors import ListedColormap  # matplotlib is there: we have a figure
-
-    # one flat cell per grid point: contours would blend class 0 into class 2 through 1
-    ax.pcolormesh(
-        gx,
-        gy,
-        grid,
-        cmap=ListedColormap(colors),
-        vmin=-0.5,
-        vmax=regions - 0.5,
-        shading="nearest",
-        alpha=0.25,
+    with no_grad():
+        outputs = _grid_outputs(model, points[0], gx, gy)
+    reading = _Reading(model, outputs, labels + test_labels, threshold)
+    fig, ax = _figure_and_axes(ax, (5.6, 4.5))
+    colors = [PALETTE[c % len(PALETTE)] for c in range(len(reading.names))]
+    ax.imshow(
+        reading.image(outputs, colors, confidence),
+        origin="lower",
+        extent=(x0, x1, y0, y1),
+        interpolation="bilinear" if confidence else "nearest",
+        aspect="auto",
     )
-    for c, label in enumerate(names):
-        members = [p for p, pc in zip(points, point_class) if pc == c]
-        if members:
-            ax.scatter(
-                [p[0] for p in members],
-                [p[1] for p in members],
-                s=18,
-                c=colors[c],
-                edgecolors="black",
-                linewidths=0.4,
-                label=f"class {label:g}",
-            )
-    ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="x1", ylabel="x2", title="decision boundary")
-    ax.legend(loc="best", fontsize="small")
+    if reading.k == 1:
+        scores = [[o[0] for o in row] for row in outputs]
+        lo, hi = min(map(min, scores)), max(map(max, scores))
+        if lo < reading.cut < hi:
+            ax.contour(gx, gy, scores, levels=[reading.cut], colors="black", linewidths=1.0)
+    for marker, pts, lbls, kind in (
+        ("o", points, labels, "train"),
+        ("^", test_points, test_labels, "test"),
+    ):
+        classes = [reading.names.index(t) for t in lbls]
+        for c, label in enumerate(reading.names):
+            members = [p for p, pc in zip(pts, classes) if pc == c]
+            if members:
+                ax.scatter(
+                    [p[0] for p in members],
+                    [p[1] for p in members],
+                    s=22 if marker == "o" else 30,
+                    c=colors[c],
+                    marker=marker,
+                    edgecolors="black" if marker == "o" else "white",
+                    linewidths=0.5 if marker == "o" else 0.9,
+                    label=f"class {label:g}" + (f" ({kind})" if test_points else ""),
+                )
+    title = "decision boundary"
+    if confidence:
+        title += f", shaded by {reading.shade}"
+    ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="x1", ylabel="x2", title=title)
+    ax.legend(loc="best", fontsize="small", framealpha=0.8)
     return fig
+
+
+def _check_bool(x: object, name: str) -> bool:
+    if not isinstance(x, bool):
+        raise TypeError(f"{name} must be a bool, got {type(x).__name__}: {x!r}")
+    return x
+
+
+def _labels(y: object, n: int, xname: str, yname: str) -> list[float]:
+    if isinstance(y, (str, bytes)) or not hasattr(y, "__iter__"):
+        raise TypeError(f"{yname} must be a sequence of class labels, got {type(y).__name__}")
+    labels = [_real(t, f"{yname}[{i}]") for i, t in enumerate(y)]
+    if len(labels) != n:
+        raise ValueError(
+            f"{xname} and {yname} must have the same length, got {n} and {len(labels)}"
+        )
+    if any(not t.is_integer() for t in labels):
+        raise ValueError(f"{yname} must hold class labels (whole numbers such as 0, 1 or -1, +1)")
+    return labels
+
+
+BATCH = 256
+"""Grid points per batch when an MLP is evaluated over the plane."""
+
+
+def _grid_outputs(
+    model: Callable[[list[float]], Any], probe: list[float], gx: list[float], gy: list[float]
+) -> list[list[list[float]]]:
+    """The model's outputs at every grid point, rows following ``gy`` (call under no_grad).
+
+    The model is first called on ``probe`` (one point), which checks what it returns.
+    An MLP is then run in batches of :data:`BATCH` points (``fast.forward_batch`` reads
+    its weights once per batch); any other callable once per point.
+    """
+    from micrograd_like import fast
+    from micrograd_like.nn import MLP
+
+    _outputs(model, probe)
+    grid = [[a, b] for b in gy for a in gx]
+    flat: list[list[float]] = []
+    if isinstance(model, MLP):
+        for start in range(0, len(grid), BATCH):
+            for out in fast.forward_batch(model, grid[start : start + BATCH]):
+                outs = out if isinstance(out, list) else [out]
+                flat.append([_real(o, "model output") for o in outs])
+    else:
+        flat = [_outputs(model, p) for p in grid]
+    n = len(gx)
+    return [flat[row * n : (row + 1) * n] for row in range(len(gy))]
+
+
+class _Reading:
+    """How a model's outputs become classes (and confidences) for these labels."""
+
+    def __init__(
+        self,
+        model: Any,
+        outputs: list[list[list[float]]],
+        labels: list[float],
+        threshold: float | None,
+    ) -> None:
+        self.k = len(outputs[0][0])
+        activation = getattr(model, "output_activation", "")
+        self.cut = 0.0
+        if self.k == 1:
+            names = sorted(set(labels))
+            if len(names) > 2:
+                raise ValueError(
+                    f"a model with one output separates 2 classes, but y has {len(names)}"
+                )
+            if len(names) == 1:  # one class only: it is the positive one if its label is > 0
+                names = [0.0, names[0]] if names[0] > 0 else [names[0], 1.0]
+            if threshold is None:
+                threshold = 0.5 if activation == "sigmoid" else 0.0
+            self.cut = _real(threshold, "threshold")
+            self.probability = activation == "sigmoid"
+            self.shade = "probability" if self.probability else "margin"
+        else:
+            bad = [t for t in labels if not 0 <= t < self.k]
+            if bad:
+                raise ValueError(
+                    f"y holds label {bad[0]:g}, but the model has {self.k} outputs "
+                    f"(0..{self.k - 1})"
+                )
+            names = [float(c) for c in range(self.k)]
+            self.probability = activation == "softmax"
+            self.shade = "probability"
+        self.names = names
+
+    def classes(self, outputs: list[list[list[float]]]) -> list[list[int]]:
+        if self.k == 1:
+            return [[int(o[0] > self.cut) for o in row] for row in outputs]
+        return [[_argmax(o) for o in row] for row in outputs]
+
+    def sureness(self, o: list[float]) -> float:
+        """0 on the boundary, 1 where the model is sure (margin >= 1, p = 1)."""
+        if self.k == 1:
+            if self.probability:
+                return min(1.0, abs(o[0] - self.cut) / max(self.cut, 1.0 - self.cut))
+            return min(1.0, abs(o[0] - self.cut))
+        ps = o if self.probability else _softmax(o)
+        top = max(ps)
+        return (top - 1.0 / self.k) / (1.0 - 1.0 / self.k)
+
+    def image(
+        self, outputs: list[list[list[float]]], colors: list[str], confidence: bool
+    ) -> list[list[tuple[float, float, float]]]:
+        """An RGB image: each class's colour, paler where the model is less sure."""
+        from matplotlib.colors import to_rgb
+
+        rgb = [to_rgb(c) for c in colors]
+        out = []
+        for row, classes in zip(outputs, self.classes(outputs)):
+            line = []
+            for o, c in zip(row, classes):
+                # flat shading at 35% of the colour; confidence runs from white to 60%
+                t = 0.35 if not confidence else 0.6 * self.sureness(o)
+                line.append(tuple(1.0 - t * (1.0 - ch) for ch in rgb[c]))
+            out.append(line)
+        return out  # type: ignore[return-value]
+
+
+def _softmax(xs: list[float]) -> list[float]:
+    m = max(xs)
+    es = [math.exp(x - m) for x in xs]
+    total = sum(es)
+    return [e / total for e in es]
 
 
 def _decision_grid(
@@ -183,29 +337,9 @@ def _decision_grid(
     """The predicted class at each grid point (rows follow ``gy``), each point's class,
     and the label of each class number."""
     with no_grad():
-        k = len(_outputs(model, points[0]))
-        if k == 1:
-            names = sorted(set(labels))
-            if len(names) > 2:
-                raise ValueError(
-                    f"a model with one output separates 2 classes, but y has {len(names)}"
-                )
-            if len(names) == 1:  # one class only: it is the positive one if its label is > 0
-                names = [0.0, names[0]] if names[0] > 0 else [names[0], 1.0]
-            if threshold is None:
-                sigmoid = getattr(model, "output_activation", "") == "sigmoid"
-                threshold = 0.5 if sigmoid else 0.0
-            cut = _real(threshold, "threshold")
-            grid = [[int(_outputs(model, [a, b])[0] > cut) for a in gx] for b in gy]
-        else:
-            bad = [t for t in labels if not 0 <= t < k]
-            if bad:
-                raise ValueError(
-                    f"y holds label {bad[0]:g}, but the model has {k} outputs (0..{k - 1})"
-                )
-            names = [float(c) for c in range(k)]
-            grid = [[_argmax(_outputs(model, [a, b])) for a in gx] for b in gy]
-    return grid, [names.index(t) for t in labels], names
+        outputs = _grid_outputs(model, points[0], gx, gy)
+    reading = _Reading(model, outputs, labels, threshold)
+    return reading.classes(outputs), [reading.names.index(t) for t in labels], reading.names
 
 
 def _argmax(xs: list[float]) -> int:
@@ -235,19 +369,31 @@ def _curve(ax: Any, values: list[float | None], label: str, style: str) -> bool:
     return True
 
 
-def plot_history(history: Any) -> Any:
-    """Loss (and accuracy, when measured) per epoch, training and validation side by side.
+def plot_history(history: Any, log: bool | None = None, val_label: str = "validation") -> Any:
+    """Loss (and accuracy, when measured) per epoch, training and validation curves together.
 
     ``history`` is ``train.History`` (or any object or dict with ``loss``, ``accuracy``,
     ``val_loss``, ``val_accuracy`` lists). A falling training loss with a rising
-    validation loss is overfitting.
+    validation loss is overfitting. The loss axis is logarithmic when ``log=True``, or,
+    by default, when the (positive) losses span more than two decades, so the late
+    epochs do not vanish against the first. ``val_label`` names the held-out curve
+    (``"test"`` when that is what it measured).
     """
     if not isinstance(history, Mapping) and not hasattr(history, "loss"):
         raise TypeError(f"history must be a History (with .loss), got {type(history).__name__}")
+    if log is not None:
+        _check_bool(log, "log")
+    if not isinstance(val_label, str):
+        raise TypeError(f"val_label must be a str, got {type(val_label).__name__}")
     loss, val_loss = _series(history, "loss"), _series(history, "val_loss")
     acc, val_acc = _series(history, "accuracy"), _series(history, "val_accuracy")
-    if not any(v is not None for v in loss + val_loss):
+    measured = [v for v in loss + val_loss if v is not None]
+    if not measured:
         raise ValueError("history has no epochs to plot (history.loss is empty)")
+    if log is None:
+        log = min(measured) > 0 and max(measured) / min(measured) > 100.0
+    elif log and min(measured) <= 0:
+        raise ValueError("log=True needs positive losses; this history has a loss <= 0")
     has_acc = any(v is not None for v in acc + val_acc)
     fig = _new_figure((10.0 if has_acc else 5.0, 3.6))
     axes = list(fig.subplots(1, 2)) if has_acc else [fig.add_subplot()]
@@ -258,9 +404,12 @@ def plot_history(history: Any) -> Any:
     titles = {"loss": f"loss ({loss_name})" if isinstance(loss_name, str) and loss_name else "loss"}
     for a, name, train, val in panels:
         _curve(a, train, "train", "-")
-        _curve(a, val, "validation", "--")
+        _curve(a, val, val_label, "--")
         a.set(xlabel="epoch", ylabel=name, title=titles.get(name, name))
-        a.grid(alpha=0.3)
+        if name == "loss" and log:
+            a.set_yscale("log")
+            a.set_ylabel("loss (log scale)")
+        a.grid(alpha=0.3, which="both" if name == "loss" and log else "major")
         a.legend(fontsize="small")
     return fig
 

@@ -8,12 +8,35 @@ The file holds the architecture and every parameter by its dotted name::
      "parameters": {"layers.0.neurons.0.w.0": 0.6888437030500962, ...}}
 
 Floats are written with ``repr``, which reads back to exactly the same float, so a
-save/load round trip is bit-exact. :func:`save` is atomic: it writes a temporary file
-next to the target, flushes it to disk and renames it over the target, so a crash or an
-error midway leaves the previous file intact. :func:`load` checks the whole file before
-building anything and refuses, with a ValueError naming the problem, anything that is not
-exactly a file :func:`save` could have written. There is no pickle and no eval: loading
-a file cannot run code.
+save/load round trip is bit-exact.
+
+What :func:`save` promises:
+
+* It is atomic: it writes a temporary file next to the target, flushes it to disk and
+  renames it over the target, so a crash or an error midway leaves the previous file
+  intact.
+* It never writes through a symbolic link: a destination that is a symlink (even a
+  dangling one) is refused, and the rename replaces a directory entry, never a link's
+  target. A destination that exists but is not a regular file is refused too.
+* Replacing a file keeps its permission bits (and its owner and group where the
+  process may set them); a new file gets the usual mode, 0o666 narrowed by the umask.
+* Replacing a file gives the path a new file: other hard links to the old one keep the
+  old content (writing in place would keep them, but could not be atomic).
+* The temporary file is named ``.NAME.PID-RANDOM.tmp``, cut to fit the file system's
+  limit on name length, so every legal name can be saved. A save killed hard (``kill
+  -9``, a power cut) can leave one behind; the next save to the same path removes such
+  leftovers, once their process is gone and no one holds their lock.
+
+What :func:`load` promises: it checks the whole file before building anything and
+refuses, with a ValueError naming the problem, anything that is not exactly a file
+:func:`save` could have written. It opens nothing but regular files (a FIFO, a device
+or a folder is refused, without blocking), and it bounds its work before parsing: the
+file size, the number of keys and the nesting are counted as the bytes are read, and a
+file that has more of them than a model file of :data:`MAX_PARAMETERS` parameters could
+have is refused at once. There is no pickle and no eval: loading a file cannot run code.
+
+The format is made for models up to about a million parameters (a file of about 50 MB,
+which loads in a few seconds); :func:`load` refuses more than :data:`MAX_PARAMETERS`.
 
 >>> import os, tempfile
 >>> from micrograd_like.nn import MLP
@@ -32,12 +55,19 @@ import errno
 import json
 import math
 import os
-import uuid
+import re
+import secrets
+import stat
 from collections.abc import Iterator
 from itertools import islice
 from typing import Any, Union
 
-from micrograd_like.nn import ACTIVATIONS, MLP, OUTPUT_ACTIVATIONS, LoadResult
+from micrograd_like.nn import ACTIVATIONS, MAX_PARAMETERS, MLP, OUTPUT_ACTIVATIONS
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = ["FORMAT", "MAX_FILE_BYTES", "MAX_PARAMETERS", "VERSION", "load", "save"]
 
@@ -47,11 +77,11 @@ FORMAT = "micrograd_like.mlp"
 VERSION = 1
 """The file format version this module writes and reads."""
 
-MAX_PARAMETERS = 10_000_000
-"""Largest model :func:`load` will build (a pure-Python model this big is already huge)."""
+_BYTES_PER_ENTRY = 100
+"""A saved file spends at most about 70 bytes on each parameter (or layer size)."""
 
-MAX_FILE_BYTES = 1 << 30
-"""Largest file :func:`load` will read (1 GiB)."""
+MAX_FILE_BYTES = _BYTES_PER_ENTRY * MAX_PARAMETERS
+"""Largest file :func:`load` will read (1 GB: room for :data:`MAX_PARAMETERS` parameters)."""
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -86,8 +116,12 @@ def _parameter_names(nin: int, nouts: list[int]) -> Iterator[str]:
 def save(model: MLP, path: PathLike) -> None:
     """Write ``model`` to ``path`` as JSON, atomically (temp file, fsync, rename).
 
-    Raises ValueError (and writes nothing) if a parameter is nan or inf, or if the
-    model's layers no longer match the architecture it was built with.
+    Raises ValueError (and writes nothing) if a parameter is nan or inf, if the model's
+    layers no longer match the architecture it was built with, or if ``path`` is a
+    symbolic link or exists as something other than a regular file. Replacing a file
+    keeps its mode (and owner, where allowed) but not its other hard links: they keep
+    the previous content. Stale temporary files of earlier, killed saves to ``path``
+    are removed (see the module's docstring).
     """
     if not isinstance(model, MLP):
         raise TypeError(f"save expects an MLP, got {type(model).__name__}")
@@ -112,15 +146,25 @@ def save(model: MLP, path: PathLike) -> None:
         },
         "parameters": parameters,
     }
-    # write through a symlink to the file it points to, keeping the link
-    final = os.path.realpath(target)
-    directory, base = os.path.split(final)
+    directory, base = os.path.split(target)
+    directory = directory or os.curdir
+    if not base:
+        raise ValueError(f"cannot save to {target!r}: it names a folder, not a file")
     if not os.path.isdir(directory):
         raise FileNotFoundError(errno.ENOENT, "cannot save, no such directory", directory)
-    tmp = os.path.join(directory, f".{base}.{uuid.uuid4().hex[:12]}.tmp")
-    # O_EXCL: never reuse an existing file; mode 0o666 is narrowed by the umask as usual
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    old = _existing_destination(target)
+    prefix = _temp_prefix(directory, base)
+    _remove_stale_temp_files(directory, prefix)
+    tmp = os.path.join(directory, f"{prefix}{os.getpid()}-{secrets.token_hex(6)}.tmp")
+    # O_EXCL and O_NOFOLLOW: a fresh file, never an existing one or a planted link. A new
+    # model gets 0o666 narrowed by the umask; a replacement starts private, then gets the
+    # old file's owner and mode before any byte is written.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | _O_CLOEXEC | _O_BINARY
+    fd = os.open(tmp, flags, 0o666 if old is None else 0o600)
     try:
+        _lock(fd)
+        if old is not None:
+            _copy_owner_and_mode(fd, tmp, old)
         f = os.fdopen(fd, "w", encoding="utf-8")
     except BaseException:
         os.close(fd)
@@ -132,7 +176,9 @@ def save(model: MLP, path: PathLike) -> None:
             f.write("\n")
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, final)
+        os.replace(
+            tmp, target
+        )  # replaces the directory entry: a link planted since is not followed
     except BaseException:
         try:
             os.remove(tmp)
@@ -140,6 +186,148 @@ def save(model: MLP, path: PathLike) -> None:
             pass
         raise
     _fsync_directory(directory)
+
+
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_O_BINARY = getattr(os, "O_BINARY", 0)
+_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_O_NOCTTY = getattr(os, "O_NOCTTY", 0)
+
+_TEMP_TAIL = re.compile(r"(?P<pid>[0-9]{1,10})-[0-9a-f]{12}\.tmp")
+"""What follows the prefix in a temporary file's name: ``PID-RANDOM.tmp``."""
+
+_TEMP_TAIL_BYTES = len(".4294967295-0123456789ab.tmp")
+"""The longest ``.PID-RANDOM.tmp`` (a 10-digit PID)."""
+
+
+def _kind(mode: int) -> str:
+    """What a file of this ``st_mode`` is, in words."""
+    for test, name in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _existing_destination(target: str) -> os.stat_result | None:
+    """The stat of the regular file ``save`` will replace, None if there is none.
+
+    A symbolic link (dangling or not) and anything else that is not a regular file are
+    refused: ``save`` writes model files, never through links or into devices.
+    """
+    try:
+        st = os.lstat(target)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            points_to = os.readlink(target)
+        except OSError:  # pragma: no cover - it was a link a moment ago
+            points_to = "?"
+        raise ValueError(
+            f"cannot save to {target}: it is a symbolic link (to {points_to}), and save never "
+            "writes through a link; remove the link, or save to the file's own path"
+        )
+    if not stat.S_ISREG(st.st_mode):
+        raise ValueError(f"cannot save to {target}: it is {_kind(st.st_mode)}, not a file")
+    return st
+
+
+def _temp_prefix(directory: str, base: str) -> str:
+    """``.BASE.``, with BASE cut so that ``.BASE.PID-RANDOM.tmp`` fits in NAME_MAX bytes."""
+    try:
+        name_max = os.pathconf(directory, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - no pathconf
+        name_max = 255
+    if name_max <= 0:  # pragma: no cover - "no limit"
+        name_max = 255
+    room = name_max - 1 - _TEMP_TAIL_BYTES
+    stem = base
+    while len(os.fsencode(stem)) > room:  # cut whole characters, never inside one
+        stem = stem[:-1]
+    return f".{stem}."
+
+
+def _lock(fd: int) -> None:
+    """Hold an advisory lock on our temporary file while it is written (POSIX)."""
+    if fcntl is not None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # pragma: no cover - e.g. a file system without locks
+            pass
+
+
+def _copy_owner_and_mode(fd: int, tmp: str, old: os.stat_result) -> None:
+    """Give the new file the old one's owner, group and permission bits, where allowed."""
+    if hasattr(os, "fchown"):
+        try:
+            os.fchown(fd, old.st_uid, old.st_gid)
+        except OSError:  # not root: keep our own user, but try for the group
+            try:
+                os.fchown(fd, -1, old.st_gid)
+            except OSError:
+                pass
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, stat.S_IMODE(old.st_mode))  # after chown, which may clear set-id bits
+    else:  # pragma: no cover - Windows
+        os.chmod(tmp, stat.S_IMODE(old.st_mode))
+
+
+def _process_is_alive(pid: int) -> bool:
+    """True if a process ``pid`` exists (or we cannot tell); signal 0 only checks."""
+    if pid == os.getpid():
+        return True  # another thread of ours may be saving right now
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. PermissionError: it exists, it is someone else's
+        return True
+    return True
+
+
+def _remove_stale_temp_files(directory: str, prefix: str) -> None:
+    """Remove ``PREFIX PID-RANDOM.tmp`` files left by saves that were killed midway.
+
+    A temporary file is stale when the process in its name is gone and no one holds
+    its lock; anything else (another program's file, a live save's) is left alone.
+    Only on POSIX: elsewhere signal 0 would not just check a process.
+    """
+    if os.name != "posix":  # pragma: no cover - Windows
+        return
+    try:
+        names = [n for n in os.listdir(directory) if n.startswith(prefix)]
+    except OSError:
+        return
+    for name in names:
+        match = _TEMP_TAIL.fullmatch(name, len(prefix))
+        if match is None or _process_is_alive(int(match["pid"])):
+            continue
+        stale = os.path.join(directory, name)
+        try:
+            fd = os.open(stale, os.O_RDONLY | _O_NOFOLLOW | _O_NONBLOCK | _O_CLOEXEC)
+        except OSError:
+            continue  # gone already, a link, or not ours to read
+        try:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                continue
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # in use: BlockingIOError
+            now = os.lstat(stale)
+            if (now.st_dev, now.st_ino) == (st.st_dev, st.st_ino):
+                os.remove(stale)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
 
 def _fsync_directory(directory: str) -> None:
@@ -180,29 +368,100 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _read_json(path: str) -> Any:
-    """The JSON document in ``path``; OSError passes through, bad content is ValueError."""
+_CHUNK = 1 << 20
+"""load() reads this many bytes at a time, counting as it goes."""
+
+_MAX_CONTAINERS = 16
+"""A model file has 4 objects and lists: itself, architecture, nouts, parameters."""
+
+_MAX_OTHER_KEYS = 16
+"""A model file has 8 keys that are not parameter names (format, version, nin, ...)."""
+
+
+def _read_model_bytes(path: str) -> bytearray:
+    """The bytes of the regular file ``path``, refused as soon as they cannot be a model.
+
+    The file is opened without blocking (a FIFO with no writer would wait forever) and
+    checked to be a regular file before a byte is read. While reading, it counts what a
+    parser would build - objects and lists, keys, entries - and stops at the first
+    chunk that has more than any model file of :data:`MAX_PARAMETERS` parameters could.
+    """
     too_big = f"{path}: file is larger than {MAX_FILE_BYTES} bytes; refusing to load it"
-    with open(path, "rb") as f:
-        # f.read(n) sets aside n bytes up front: ask for the file's size (+1), not the cap
-        size = os.fstat(f.fileno()).st_size
-        if size > MAX_FILE_BYTES:
+    fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_NOCTTY | _O_CLOEXEC | _O_BINARY)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise ValueError(
+                f"{path}: cannot load {_kind(st.st_mode)}; a model file is a regular file"
+            )
+        if st.st_size > MAX_FILE_BYTES:
             raise ValueError(too_big)
-        parts = [f.read(size + 1)]
-        total = len(parts[0])
-        while total > size and total <= MAX_FILE_BYTES:  # it grew, or fstat has no size
-            chunk = f.read(min(1 << 20, MAX_FILE_BYTES + 1 - total))
+        buf = bytearray()
+        colons = commas = containers = names = 0
+        while True:
+            chunk = os.read(fd, _CHUNK)
             if not chunk:
                 break
-            parts.append(chunk)
-            total += len(chunk)
-    if total > MAX_FILE_BYTES:
-        raise ValueError(too_big)
-    raw = parts[0] if len(parts) == 1 else b"".join(parts)
+            start = len(buf)
+            buf += chunk
+            del chunk
+            if len(buf) > MAX_FILE_BYTES:  # it grew since fstat
+                raise ValueError(too_big)
+            colons += buf.count(b":", start)
+            commas += buf.count(b",", start)
+            containers += buf.count(b"{", start) + buf.count(b"[", start)
+            # a name split across two chunks is counted once: start 7 bytes back
+            names += buf.count(b'"layers.', max(0, start - 7))
+            _check_counts(path, len(buf), colons, commas, containers, names)
+    finally:
+        os.close(fd)
+    return buf
+
+
+def _check_counts(
+    path: str, size: int, colons: int, commas: int, containers: int, names: int
+) -> None:
+    """Refuse a file (or its first ``size`` bytes) that no model file could be.
+
+    The counts are of characters, so they also see those inside strings; a model file
+    has none there, and a file that does is not one.
+    """
+    refuse = f"{path}: not a micrograd_like model file"
+    if containers > _MAX_CONTAINERS:
+        raise ValueError(
+            f"{refuse} (more than {_MAX_CONTAINERS} '{{' and '[', where a model file has 4: "
+            "refused before parsing)"
+        )
+    if colons - names > _MAX_OTHER_KEYS:
+        raise ValueError(
+            f"{refuse} (more than {_MAX_OTHER_KEYS} keys that are not parameter names, where "
+            "a model file has 8: refused before parsing)"
+        )
+    if commas - colons > MAX_PARAMETERS // 2 + _MAX_OTHER_KEYS:  # list items: layer sizes
+        raise ValueError(
+            f"{refuse} (more than {MAX_PARAMETERS // 2 + _MAX_OTHER_KEYS} values in lists, "
+            f"where a model of {MAX_PARAMETERS} parameters has at most "
+            f"{MAX_PARAMETERS // 2} layers: refused before parsing)"
+        )
+    if names > MAX_PARAMETERS:
+        raise ValueError(
+            f"{path}: more than {MAX_PARAMETERS} parameter names; refusing before parsing"
+        )
+    if size > _BYTES_PER_ENTRY * (colons + commas + _MAX_OTHER_KEYS) + _CHUNK:
+        raise ValueError(
+            f"{refuse} ({size} bytes hold only {colons + commas} entries, where a model file "
+            f"spends at most {_BYTES_PER_ENTRY} bytes on each: refused before parsing)"
+        )
+
+
+def _read_json(path: str) -> Any:
+    """The JSON document in ``path``; OSError passes through, bad content is ValueError."""
+    raw = _read_model_bytes(path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise ValueError(f"{path}: not a micrograd_like model file (not UTF-8 text: {e})") from None
+    del raw
     try:
         return json.loads(text, parse_constant=_no_constant, object_pairs_hook=_no_duplicates)
     except RecursionError:
@@ -285,7 +544,11 @@ def _short(xs: list[Any], limit: int = 8) -> str:
     return repr(xs) if len(xs) <= limit else f"[{', '.join(map(repr, xs[:limit]))}, ...]"
 
 
-def _validate_parameters(params: object, nin: int, nouts: list[int], path: str) -> dict[str, float]:
+_MISSING = object()
+
+
+def _validate_parameters(params: object, nin: int, nouts: list[int], path: str) -> list[float]:
+    """Every parameter's value, in the order of ``MLP.parameters()``, each checked."""
     if not isinstance(params, dict):
         raise ValueError(f"{path}: 'parameters' must be an object, got {type(params).__name__}")
     fans = [nin, *nouts]
@@ -297,22 +560,20 @@ def _validate_parameters(params: object, nin: int, nouts: list[int], path: str) 
             f"{path}: parameters missing: {', '.join(missing[:5])}{more} "
             f"(the architecture needs {total} parameters, the file has {len(params)})"
         )
-    names = list(_parameter_names(nin, nouts))  # at most len(params): bounded by the file
-    missing = [n for n in names if n not in params]
-    if missing:
-        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
-        raise ValueError(
-            f"{path}: parameters missing: {', '.join(missing[:5])}{more} "
-            f"(the architecture needs {len(names)} parameters)"
-        )
-    if len(params) != len(names):
-        expected = set(names)
-        extra = [k for k in params if k not in expected]
-        more = f" and {len(extra) - 5} more" if len(extra) > 5 else ""
-        raise ValueError(f"{path}: unexpected parameters: {', '.join(extra[:5])}{more}")
-    values: dict[str, float] = {}
-    for name in names:
-        x = params[name]
+    values: list[float] = []
+    get = params.get
+    for name in _parameter_names(nin, nouts):  # at most len(params) names
+        x = get(name, _MISSING)
+        if type(x) is float and x - x == 0.0:  # the common case: a finite float
+            values.append(x)
+            continue
+        if x is _MISSING:
+            missing = [n for n in _parameter_names(nin, nouts) if n not in params]
+            more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            raise ValueError(
+                f"{path}: parameters missing: {', '.join(missing[:5])}{more} "
+                f"(the architecture needs {total} parameters)"
+            )
         if isinstance(x, bool) or not isinstance(x, (int, float)):
             raise ValueError(f"{path}: parameter {name} must be a number, got {x!r}")
         try:
@@ -321,18 +582,24 @@ def _validate_parameters(params: object, nin: int, nouts: list[int], path: str) 
             f = math.inf
         if not math.isfinite(f):
             raise ValueError(f"{path}: parameter {name} must be a finite number, got {x!r}")
-        values[name] = f
+        values.append(f)
+    if len(params) != total:
+        expected = set(_parameter_names(nin, nouts))
+        extra = [k for k in params if k not in expected]
+        more = f" and {len(extra) - 5} more" if len(extra) > 5 else ""
+        raise ValueError(f"{path}: unexpected parameters: {', '.join(extra[:5])}{more}")
     return values
 
 
 def load(path: PathLike) -> MLP:
     """Read an MLP written by :func:`save`, checking the whole file first.
 
-    Raises ValueError naming the problem for a file that is not valid JSON (e.g.
-    truncated), has the wrong format or version, an invalid or absurdly large
-    architecture (more than :data:`MAX_PARAMETERS` parameters), or parameters that are
-    missing, extra, or not finite numbers. OSErrors from opening the file (such as
-    FileNotFoundError, which names the path) pass through unchanged.
+    Raises ValueError naming the problem for a file that is not a regular file (a FIFO,
+    a device, a folder), is not valid JSON (e.g. truncated), has the wrong format or
+    version, an invalid or absurdly large architecture (more than
+    :data:`MAX_PARAMETERS` parameters), or parameters that are missing, extra, or not
+    finite numbers. OSErrors from opening the file (such as FileNotFoundError, which
+    names the path) pass through unchanged.
     """
     source = _check_path(path)
     doc = _read_json(source)
@@ -359,9 +626,11 @@ def load(path: PathLike) -> MLP:
         )
     _keys(doc, _TOP_KEYS, "the file", source)
     nin, nouts, activation, output = _validate_architecture(doc["architecture"], source)
-    values = _validate_parameters(doc["parameters"], nin, nouts, source)
-    # everything is checked: now build (the initial weights are overwritten at once)
+    values = _validate_parameters(doc.pop("parameters"), nin, nouts, source)
+    del doc  # the parsed names go now: the model's own take their place
+    # everything is checked: now build (the initial weights are overwritten at once, in
+    # the order of parameters(), which is the order of _parameter_names)
     model = MLP(nin, nouts, activation=activation, output_activation=output, seed=0)
-    result: LoadResult = model.load_state_dict(values)
-    assert not result.missing_keys and not result.unexpected_keys
+    for p, value in zip(model.parameters(), values):
+        p.data = value
     return model

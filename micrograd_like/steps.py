@@ -15,28 +15,35 @@ When the walk is over, every ``.grad`` is bit for bit what ``backward()`` leaves
 >>> c = a * b; c.label = "c"
 >>> explain(c)
 backward pass from c, one node at a time: 1 step
-start: d(c)/d(c) = 1.0
-step 1/1: c = a * b, with d(c)/d(c) = 1.0
-  d(c)/d(a) += d(c)/d(c) * d(c)/d(a) = 1.0 * -3.0 = -3.0
-  d(c)/d(b) += d(c)/d(c) * d(c)/d(b) = 1.0 * 2.0 = 2.0
+(dc/dx: the gradient of c with respect to x; dv/dx: the local derivative of one op v)
+start: dc/dc = 1.0
+step 1/1: c = a * b, with dc/dc = 1.0
+  dc/da += dc/dc * dc/da (local) = 1.0 * -3.0 = -3.0
+  dc/db += dc/dc * dc/db (local) = 1.0 * 2.0 = 2.0
 >>> a.grad, b.grad        # explain() ran the backward pass
 (-3.0, 2.0)
 """
 
 from __future__ import annotations
 
+import bisect
 import html
 import sys
-import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 import graphviz
 
-from micrograd_like import engine
+from micrograd_like import modes
 from micrograd_like.engine import Value, topological_order
-from micrograd_like.viz import _check_bool, _check_int, display_names, draw_dot, graph_nodes
+from micrograd_like.viz import (
+    _ATOM_NAME,
+    _check_bool,
+    _check_int,
+    graph_nodes,
+    name_nodes,
+)
 
 __all__ = [
     "BackwardStep",
@@ -47,7 +54,7 @@ __all__ = [
     "step_widget",
 ]
 
-_INFIX = {"+": "+", "*": "*", "**": "**"}
+_INFIX = {"+": "+", "*": "*", "/": "/", "**": "**"}
 
 
 @dataclass(frozen=True)
@@ -65,11 +72,48 @@ class Contribution:
 
 @dataclass
 class _Walk:
-    """What one run of ``backward_steps`` has done so far (shared by its steps)."""
+    """What one run of ``backward_steps`` has done so far (shared by its steps).
+
+    ``totals[node]`` lists (step index, the node's grad after that step) for the steps
+    that changed it, so a step can tell any node's grad without replaying the walk.
+    """
 
     root: Value
     start: dict[Value, Any]  # every node's grad once the walk has begun
     steps: list[BackwardStep] = field(default_factory=list)
+    totals: dict[Value, list[tuple[int, Any]]] = field(default_factory=dict)
+    _naming: Any = None
+
+    @property
+    def naming(self) -> Any:
+        """The picture's names for the graph's nodes, worked out once per walk."""
+        if self._naming is None:
+            self._naming = name_nodes(graph_nodes(self.root))
+        return self._naming
+
+    def record(self, step: BackwardStep) -> None:
+        self.steps.append(step)
+        for c in step.contributions:
+            self.totals.setdefault(c.parent, []).append((step.index, c.total))
+
+
+class _GradsAt(Mapping[Value, Any]):
+    """Every node's gradient right after step ``index``: a view, read node by node."""
+
+    def __init__(self, walk: _Walk, index: int) -> None:
+        self._walk, self._index = walk, index
+
+    def __getitem__(self, node: Value) -> Any:
+        start = self._walk.start[node]  # a KeyError for a node outside the graph
+        changes = self._walk.totals.get(node, ())
+        k = bisect.bisect_right(changes, self._index, key=lambda change: change[0])
+        return changes[k - 1][1] if k else start
+
+    def __iter__(self) -> Iterator[Value]:
+        return iter(self._walk.start)
+
+    def __len__(self) -> int:
+        return len(self._walk.start)
 
 
 @dataclass(frozen=True)
@@ -94,16 +138,15 @@ class BackwardStep:
 
     def __str__(self) -> str:
         """The step in words, as :func:`explain` prints it."""
-        names = display_names(graph_nodes(self.root), None)
-        return "\n".join(_step_lines(self, names, 4))
+        naming = self._walk.naming
+        return "\n".join(_step_lines(self, naming.names, 4, naming.constants))
 
-    def grads(self) -> dict[Value, Any]:
-        """Every node's gradient right after this step (for drawing the graph at this step)."""
-        grads = dict(self._walk.start)
-        for step in self._walk.steps[: self.index + 1]:
-            for c in step.contributions:
-                grads[c.parent] = c.total
-        return grads
+    def grads(self) -> Mapping[Value, Any]:
+        """Every node's gradient right after this step (for drawing the graph at this step).
+
+        A read-only mapping, node -> grad; looking one node up does not replay the walk.
+        """
+        return _GradsAt(self._walk, self.index)
 
 
 def backward_steps(root: Value, zero_grad: bool = True) -> Iterator[BackwardStep]:
@@ -132,6 +175,7 @@ def backward_steps(root: Value, zero_grad: bool = True) -> Iterator[BackwardStep
 
 
 def _run(root: Value) -> Iterator[BackwardStep]:
+    """Value.backward, one node's ``_backward()`` at a time, telling what each step did."""
     order = topological_order(root)
     for v in order:  # the same reset as Value.backward
         v.grad = 0.0
@@ -140,17 +184,38 @@ def _run(root: Value) -> Iterator[BackwardStep]:
     count = len(order)
     for index, v in enumerate(reversed(order)):
         g = v.grad
-        terms = []
-        if g:  # as in Value.backward, a zero gradient passes nothing on
-            for p, d in zip(v.parents, v.local_grads):
-                product = d * g
-                p.grad += product  # the very arithmetic of Value.backward: p.grad += d * g
-                terms.append(Contribution(p, d, product, p.grad))
-            if engine._anomaly is not None:  # inside detect_anomaly(), the same checks
-                engine._check_backward(v)
+        terms = _terms(v, g)
+        v._backward()  # the engine's own chain-rule step
+        anomaly = modes.current().anomaly
+        if anomaly is not None:  # inside detect_anomaly(), the same checks
+            modes.check_backward(anomaly, v)
+        if not v.local_grads:  # user code's _backward: read what it added
+            terms = [(p, before) for p, before in terms if p.grad is not before]
+            terms = [Contribution(p, (p.grad - b) / g, p.grad - b, p.grad) for p, b in terms]
         step = BackwardStep(index, count, v, g, tuple(terms), walk)
-        walk.steps.append(step)
+        walk.record(step)
         yield step
+
+
+def _terms(v: Value, g: Any) -> list[Any]:
+    """The chain-rule terms ``v._backward()`` is about to add, one per parent.
+
+    For a node of the rule table: ``local * g``, and each parent's running total, as
+    the step's own additions will give them. For a node whose ``_backward`` user code
+    set: (parent, its grad before the step), to be compared after it; the local
+    derivative is then read back as what was added, divided by ``g``.
+    """
+    if not v.local_grads:
+        return [(p, p.grad) for p in dict.fromkeys(v.parents)]
+    if isinstance(g, float) and g == 0.0:  # the step passes nothing on
+        return []
+    totals: dict[Value, Any] = {}
+    terms = []
+    for p, d in zip(v.parents, v.local_grads):
+        product = d * g
+        totals[p] = totals.get(p, p.grad) + product
+        terms.append(Contribution(p, d, product, totals[p]))
+    return terms
 
 
 def _num(x: Any, precision: int) -> str:
@@ -159,32 +224,63 @@ def _num(x: Any, precision: int) -> str:
     return s if any(ch in s for ch in ".ein") else s + ".0"
 
 
+def _wrapped(name: str) -> str:
+    """A name as an operand in an equation: ``a``, ``a*b``, ``tanh(n)``, but ``(a*b + 1)``."""
+    return f"({name})" if " " in name or name.startswith("-") else name
+
+
 def _expression(v: Value, names: dict[Value, str]) -> str:
-    """``v``'s defining equation: 'c = a * b', 'o = tanh(n)', 's = sum(x, y, z)'."""
-    args = [names[p] for p in v.parents]
+    """``v``'s defining equation: 'c = a * b', 'o = tanh(n)', 's = sum(x, y, z)'.
+
+    A node named by the expression it computes is just that: 'a*b'.
+    """
+    if v.parents and not v.label and not _ATOM_NAME.fullmatch(names[v]):
+        return names[v]
+    args = [_wrapped(names[p]) for p in v.parents]
     if v.op in _INFIX and len(args) == 2:
         return f"{names[v]} = {args[0]} {_INFIX[v.op]} {args[1]}"
-    return f"{names[v]} = {v.op}({', '.join(args)})"
+    return f"{names[v]} = {v.op}({', '.join(names[p] for p in v.parents)})"
 
 
-def _step_lines(step: BackwardStep, names: dict[Value, str], precision: int) -> list[str]:
-    """A step in words: the node, then one chain-rule line per parent."""
+def _d(out: str, x: str) -> str:
+    """The derivative symbol dy/dx, brackets only where a name needs them: dy/d(a*b)."""
+
+    def part(name: str) -> str:
+        return name if _ATOM_NAME.fullmatch(name) else f"({name})"
+
+    return f"d{part(out)}/d{part(x)}"
+
+
+def _step_lines(
+    step: BackwardStep,
+    names: dict[Value, str],
+    precision: int,
+    constants: set[Value] | frozenset[Value] = frozenset(),
+) -> list[str]:
+    """A step in words: the node, then one chain-rule line per parent.
+
+    ``dL/dx += dL/dv * dv/dx = 1.0 * 3.0 = 3.0   (dL/dx is now 6.0)``: the gradient of
+    the output L with respect to x grows by L's gradient at v times the local derivative
+    of v's op. At the output itself, ``dL/dx (local)`` marks the local factor. Terms
+    that reach a constant (``constants``: drawn inside their op) are left out.
+    """
     out, v = names[step.root], names[step.node]
     g = _num(step.grad, precision)
-    lines = [
-        f"step {step.index + 1}/{step.count}: {_expression(step.node, names)}, "
-        f"with d({out})/d({v}) = {g}"
-    ]
+    lines = [f"step {step.index + 1}/{step.count}: {_expression(step.node, names)}, with "]
+    lines[0] += f"{_d(out, v)} = {g}"
     if not step.contributions:
         lines[0] += ": a zero gradient passes nothing on"
     for c in step.contributions:
+        if c.parent in constants:
+            continue
         p = names[c.parent]
+        local = _d(v, p) + (" (local)" if step.node is step.root else "")
         line = (
-            f"  d({out})/d({p}) += d({out})/d({v}) * d({v})/d({p}) = "
+            f"  {_d(out, p)} += {_d(out, v)} * {local} = "
             f"{g} * {_num(c.local, precision)} = {_num(c.product, precision)}"
         )
         if c.total != c.product:  # the parent already had a gradient: show the sum
-            line += f"; total {_num(c.total, precision)}"
+            line += f"   ({_d(out, p)} is now {_num(c.total, precision)})"
         lines.append(line)
     return lines
 
@@ -198,17 +294,20 @@ def explain(
 ) -> None:
     """Print the backward pass in words, one chain-rule term a line, and run it.
 
-    ``d(out)/d(a) += d(out)/d(c) * d(c)/d(a) = 1.0 * -3.0 = -3.0`` reads: the gradient
-    reaching ``a`` through ``c`` is c's gradient times the local derivative dc/da. Nodes
-    are named by label, by parameter name when ``model`` is given, else ``v0``, ``v1``...
-    (the names :func:`~micrograd_like.viz.draw_dot` shows). Afterwards every ``.grad`` is
-    what ``root.backward()`` leaves, from zero gradients unless ``zero_grad=False``.
+    ``dL/da += dL/dc * dc/da = 1.0 * -3.0 = -3.0`` reads: the gradient of the output L
+    with respect to ``a`` grows by L's gradient at ``c`` times the local derivative of
+    c's op with respect to ``a``; ``(dL/da is now 6.0)`` follows when ``a`` already had
+    a gradient. Nodes are named as :func:`~micrograd_like.viz.draw_dot` names them (by
+    parameter name when ``model`` is given, by label, by their short expression, else
+    ``t1``...), and constants, drawn inside their op, get no line. Afterwards every
+    ``.grad`` is what ``root.backward()`` leaves, from zero gradients unless
+    ``zero_grad=False``.
     """
     steps = backward_steps(root, zero_grad)  # validates root
     _check_int(precision, "precision", 1, 17)
     stream = sys.stdout if file is None else file
-    nodes = graph_nodes(root)
-    names = display_names(nodes, model)
+    naming = name_nodes(graph_nodes(root), model)
+    names = naming.names
     count = len(topological_order(root))
     out = names[root]
     print(
@@ -217,9 +316,17 @@ def explain(
     )
     if count == 0:
         print(f"{out} is a leaf: nothing to pass a gradient on to", file=stream)
-    print(f"start: d({out})/d({out}) = 1.0", file=stream)
+    else:
+        print(
+            f"({_d(out, 'x')}: the gradient of {out} with respect to x; "
+            "dv/dx: the local derivative of one op v)",
+            file=stream,
+        )
+    for name, text in naming.legend.items():
+        print(f"where {name} = {text}", file=stream)
+    print(f"start: {_d(out, out)} = 1.0", file=stream)
     for step in steps:
-        print("\n".join(_step_lines(step, names, precision)), file=stream)
+        print("\n".join(_step_lines(step, names, precision, naming.constants)), file=stream)
 
 
 class StepGallery:
@@ -253,37 +360,7 @@ class StepGallery:
 
 
 def step_widget(root: Value, model: Any = None, zero_grad: bool = True, **draw_kwargs: Any) -> Any:
-    """A slider over the backward steps of ``root``: the graph and the words of each step.
+    """Step through the backward pass in Jupyter: :func:`micrograd_like.widgets.step_widget`."""
+    from micrograd_like.widgets import step_widget as widget  # widgets imports this module
 
-    Needs ``ipywidgets`` (``pip install ipywidgets``). Without it, warns and returns a
-    :class:`StepGallery` that shows every step one under the other instead. Runs the
-    backward pass (``.grad`` ends as ``root.backward()`` leaves it).
-    """
-    steps = list(backward_steps(root, zero_grad))
-    if not steps:
-        raise ValueError("step_widget: root is a leaf, so there is no backward step to show")
-    names = display_names(graph_nodes(root), model)
-    text = ["\n".join(_step_lines(s, names, 4)) for s in steps]
-    graphs = [draw_dot(root, model=model, step=s, **draw_kwargs) for s in steps]
-    try:
-        import ipywidgets as widgets
-        from IPython.display import display
-    except ImportError:
-        warnings.warn(
-            "step_widget needs ipywidgets for its slider (pip install ipywidgets); "
-            "showing every step one under the other instead",
-            stacklevel=2,
-        )
-        return StepGallery(steps, graphs, text)
-    slider = widgets.IntSlider(value=1, min=1, max=len(steps), description="step")
-    output = widgets.Output()
-
-    def show(i: int) -> None:
-        output.clear_output(wait=True)
-        with output:
-            print(text[i - 1])
-            display(graphs[i - 1])
-
-    slider.observe(lambda change: show(change["new"]), names="value")
-    show(1)
-    return widgets.VBox([slider, output])
+    return widget(root, model, zero_grad, **draw_kwargs)

@@ -25,7 +25,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from hypothesis import strategies as st
+try:
+    from hypothesis import strategies as st
+except ImportError:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        "micrograd_like.testing needs the hypothesis package: pip install hypothesis "
+        "(it is in the dev extra: pip install 'micrograd-like[dev]')"
+    ) from None
 
 from micrograd_like.engine import Value, affine, dot, log_softmax, logsumexp, vsum
 
@@ -38,7 +44,7 @@ OPS: dict[str, tuple[int, tuple[str, ...]]] = {
     "+": (2, ("+",)),
     "-": (2, ("+", "*")),
     "*": (2, ("*",)),
-    "/": (2, ("*", "**", "+")),
+    "/": (2, ("/", "*", "+")),
     "neg": (1, ("*",)),
     "pow_const": (1, ("**", "*", "+")),
     "pow_value": (2, ("**", "*", "+", "tanh")),

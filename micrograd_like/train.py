@@ -32,7 +32,6 @@ means ``cross_entropy_from_probs``; with a ``sigmoid`` output, the binary ones m
 
 from __future__ import annotations
 
-import gc
 import math
 import numbers
 import random
@@ -43,9 +42,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from micrograd_like import fast
 from micrograd_like import losses as _losses
-from micrograd_like.engine import Value, _as_float, _positive, no_grad
-from micrograd_like.nn import MLP, Module
+from micrograd_like.checks import positive as _positive
+from micrograd_like.checks import real as _as_float
+from micrograd_like.engine import Value, no_grad
+from micrograd_like.nn import Module
 from micrograd_like.optim import SGD, Adam, Optimizer
 
 __all__ = [
@@ -539,9 +541,7 @@ def fit(
             for start in range(0, n, bs):
                 batch = order[start : start + bs]
                 step += 1
-                gc_was_enabled = gc.isenabled()
-                gc.disable()  # graphs have no reference cycles: refcounting frees them
-                try:
+                with fast.gc_paused():
                     try:
                         outs = _forward_all(model, [inputs[i] for i in batch])
                         batch_targets = [targets[i] for i in batch]
@@ -576,9 +576,6 @@ def fit(
                     if kind != "regression":
                         correct += _count_correct(outs, batch_targets, kind)
                     del outs, data_loss, total  # free this step's graph before the next
-                finally:
-                    if gc_was_enabled:
-                        gc.enable()
 
             history.epochs = epoch
             history.lr.append(opt.lr)
@@ -619,11 +616,7 @@ def _postfix(h: History) -> dict[str, str]:
 # --------------------------------------------------------------------------------------
 
 
-def _forward_all(model: Any, xs: list[Any]) -> list[Any]:
-    """``[model(x) for x in xs]``; an MLP reads each weight once for the whole batch."""
-    if type(model).__call__ is MLP.__call__:
-        return model._forward_batch(xs)
-    return [model(x) for x in xs]
+_forward_all = fast.forward_batch
 
 
 def _evaluate(

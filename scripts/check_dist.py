@@ -43,8 +43,8 @@ failed = {}
 for name in names:
     try:
         importlib.import_module("micrograd_like." + name)
-    except ModuleNotFoundError as error:
-        failed[name] = error.name
+    except ImportError as error:  # a module may re-raise it with its own message
+        failed[name] = error.name or getattr(error.__context__, "name", None) or str(error)
 print(json.dumps({"file": micrograd_like.__file__, "modules": names, "failed": failed}))
 """
 

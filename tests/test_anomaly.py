@@ -56,11 +56,11 @@ def test_finite_graphs_run_unchanged_inside_the_context():
     assert x.grad == pytest.approx(2 * (1 - math.tanh(1.0) ** 2), rel=1e-15)
 
 
-def test_the_context_composes_with_no_grad_and_restores_the_fast_path():
-    import micrograd_like.engine as engine
+def test_the_context_composes_with_no_grad_and_restores_the_everyday_mode():
+    from micrograd_like import modes
 
     with detect_anomaly(), no_grad():
         v = Value(2.0) * 3
         assert v.parents == ()
-    assert engine._plain is True
+    assert modes.current() is modes.RECORDING
     assert (Value(2.0) * 3).parents != ()

@@ -323,3 +323,36 @@ def test_train_digits(tmp_path: Path) -> None:
                  "--no-plots")  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "MLP(64 -> [32 relu, 10 softmax]" in result.stdout
+
+
+def test_train_prints_the_loss_that_runs(tmp_path: Path) -> None:
+    # issue 19, item 17: --loss bce on a tanh output trains with the logits form (a tanh
+    # output is no probability), and the "training" line must say so
+    result = run(
+        tmp_path, "train", "--loss", "bce", "--output-activation", "tanh", "--epochs", "1",
+        "--samples", "20", "--no-plots",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    training = field(result.stdout, "training")
+    assert training.startswith("binary_cross_entropy_with_logits loss"), training
+    assert "(--loss bce with a tanh output runs as binary_cross_entropy_with_logits)" in (
+        result.stdout
+    )
+    # when the loss runs as asked, there is no note
+    plain = run(tmp_path, "train", "--loss", "bce", "--epochs", "1", "--samples", "20",
+                "--no-plots")  # fmt: skip
+    assert field(plain.stdout, "training").startswith("binary_cross_entropy loss")
+    assert "runs as" not in plain.stdout
+
+
+def test_train_refuses_a_symlinked_save_path_before_training(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # save() refuses to write through a link; the CLI says so before it trains, not after
+    (tmp_path / "m.json").symlink_to(tmp_path / "elsewhere.json")
+    code = main(["train", "--no-plots", "--save", str(tmp_path / "m.json")])
+    out, err = capsys.readouterr()
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "m.json: it is a symbolic link" in err
+    assert "final" not in out  # it did not train first
+    assert not (tmp_path / "elsewhere.json").exists()

@@ -73,14 +73,19 @@ def test_save_replaces_an_existing_file_and_leaves_no_temp_files(tmp_path: Path)
     assert os.listdir(tmp_path) == ["model.json"]
 
 
-def test_save_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
+def test_save_refuses_a_symlink_and_leaves_the_link_and_its_target_alone(
+    tmp_path: Path,
+) -> None:
+    # (tests/test_file_safety.py has the planted-link attack and the dangling link)
     real = tmp_path / "real.json"
     link = tmp_path / "link.json"
     save(MLP(2, [1], seed=0), real)
+    before = real.read_bytes()
     link.symlink_to(real)
-    save(small_model(), link)
-    assert link.is_symlink()
-    assert load(real).state_dict() == small_model().state_dict()
+    with pytest.raises(ValueError, match="link.json: it is a symbolic link"):
+        save(small_model(), link)
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    assert real.read_bytes() == before
 
 
 # --------------------------------------------------------------------------------------
@@ -180,7 +185,7 @@ def test_truncated_file(tmp_path: Path, no_build: None) -> None:
         (b"hello", "not valid JSON"),
         (b"\xff\xfe\x00garbage", "not UTF-8"),
         (b"[1, 2, 3]", "top level is a list"),
-        (b"[" * 100_000 + b"]" * 100_000, "not valid JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "not a micrograd_like model file"),
         (b'{"nin": ' + b"9" * 5000 + b"}", "not valid JSON"),
     ],
 )

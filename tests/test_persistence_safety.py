@@ -188,22 +188,6 @@ def test_the_temp_file_is_a_fresh_hidden_file_next_to_the_target(
     assert os.listdir(tmp_path) == ["model.json"]
 
 
-def test_an_interrupted_save_through_a_symlink_keeps_the_link_and_the_old_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    real, link = tmp_path / "real.json", tmp_path / "link.json"
-    save(MLP(2, [1], seed=0), real)
-    link.symlink_to(real)
-    before = real.read_bytes()
-    break_save_at(monkeypatch, "os.fsync", KeyboardInterrupt())
-    with pytest.raises(KeyboardInterrupt):
-        save(small_model(), link)
-    monkeypatch.undo()
-    assert link.is_symlink() and link.resolve() == real.resolve()
-    assert real.read_bytes() == before
-    assert sorted(os.listdir(tmp_path)) == ["link.json", "real.json"]
-
-
 @pytest.mark.parametrize("problem", ["nan parameter", "inf parameter", "changed layer"])
 def test_a_model_that_cannot_be_saved_leaves_the_old_file_alone(
     tmp_path: Path, problem: str

@@ -67,7 +67,7 @@ def test_decision_boundary_calls_the_model_once_per_grid_point_under_no_grad():
     assert not any(model.graded)  # never recording a graph
     ax = fig.axes[0]
     assert legend_texts(ax) == ["class 0", "class 1"]
-    assert ax.get_title() == "decision boundary"
+    assert ax.get_title() == "decision boundary, shaded by margin"
     assert png_bytes(fig).startswith(PNG)
 
 
@@ -115,13 +115,99 @@ def test_multi_output_models_use_the_argmax():
     assert png_bytes(fig).startswith(PNG)
 
 
-def test_default_grid_is_fast_for_a_real_network():
+def test_default_grid_is_fine_and_fast_for_a_real_network():
     model = MLP(2, [16, 16, 1], seed=0)
     X = [[i / 10.0, (i % 7) / 7.0] for i in range(30)]
     y = [i % 2 for i in range(30)]
     start = time.perf_counter()
-    plot_decision_boundary(model, X, y)  # 60 x 60 = 3600 forward passes
+    fig = plot_decision_boundary(model, X, y)  # 120 x 120 = 14,400 points, in batches
     assert time.perf_counter() - start < 10.0
+    (image,) = fig.axes[0].get_images()
+    assert image.get_array().shape[:2] == (120, 120)
+
+
+def test_an_mlp_is_evaluated_in_batches_under_no_grad(monkeypatch):
+    from micrograd_like import fast
+
+    batches: list[int] = []
+    graded: list[bool] = []
+    forward = fast.forward_batch
+
+    def recording(model, inputs):
+        batches.append(len(inputs))
+        graded.append(is_grad_enabled())
+        return forward(model, inputs)
+
+    monkeypatch.setattr(fast, "forward_batch", recording)
+    plot_decision_boundary(MLP(2, [3, 1], seed=0), X2, [0, 0, 1, 1], resolution=20)
+    assert sum(batches) == 20 * 20 and max(batches) <= 256
+    assert len(batches) == 2 and not any(graded)  # 400 = 256 + 144
+
+
+def shade_at(fig, x: float, y: float) -> tuple[float, float, float]:
+    """The background colour the decision boundary plot shows at (x, y)."""
+    ax = fig.axes[0]
+    (image,) = ax.get_images()
+    x0, x1, y0, y1 = image.get_extent()
+    rows = image.get_array()
+    n_rows, n_cols = len(rows), len(rows[0])
+    col = round((x - x0) / (x1 - x0) * (n_cols - 1))
+    row = round((y - y0) / (y1 - y0) * (n_rows - 1))
+    return tuple(rows[row][col][:3])
+
+
+def test_the_shade_follows_the_margin_for_a_linear_output():
+    # score = x1 (a linear output, as for the hinge loss): white at 0, full colour from 1
+    fig = plot_decision_boundary(Recorder(), [[-2.0, 0.0], [2.0, 1.0]], [0, 1], resolution=41)
+    # the plane runs over x1 in [-2.4, 2.4]; class 1 (red) right of 0, class 0 (blue) left
+    boundary, sure, unsure = (
+        shade_at(fig, 0.0, 0.5),
+        shade_at(fig, 1.8, 0.5),
+        shade_at(fig, 0.3, 0.5),
+    )
+    assert min(boundary) > 0.97  # almost white on the boundary
+    assert sure[0] > sure[2] and unsure[0] > unsure[2]  # red side
+    assert sum(sure) < sum(unsure)  # deeper where the margin is larger
+    assert shade_at(fig, 1.2, 0.5) == pytest.approx(shade_at(fig, 2.2, 0.5))  # margin >= 1
+    left = shade_at(fig, -1.8, 0.5)
+    assert left[2] > left[0]  # blue side
+    assert fig.axes[0].collections  # the boundary line and the points
+
+
+def test_the_shade_follows_the_probability_after_a_sigmoid():
+    model = MLP(2, [1], output_activation="sigmoid", seed=0)
+    n = model.layers[0].neurons[0]
+    n.w[0].data, n.w[1].data, n.b.data = 3.0, 0.0, 0.0
+    fig = plot_decision_boundary(model, [[-1.0, 0.0], [1.0, 1.0]], [0, 1], resolution=31)
+    assert fig.axes[0].get_title() == "decision boundary, shaded by probability"
+    # p = sigmoid(3 x1): 0.5 at 0 (white); p = 0.95 at x1 = 1 is deeper than 0.73 at 1/3
+    assert min(shade_at(fig, 0.0, 0.5)) > 0.97
+    assert sum(shade_at(fig, 1.0, 0.5)) < sum(shade_at(fig, 1.0 / 3.0, 0.5))
+
+
+def test_flat_shading_ignores_the_confidence():
+    fig = plot_decision_boundary(
+        Recorder(), [[-2.0, 0.0], [2.0, 1.0]], [0, 1], resolution=41, confidence=False
+    )
+    assert shade_at(fig, 0.3, 0.5) == pytest.approx(shade_at(fig, 2.0, 0.5))
+    assert fig.axes[0].get_title() == "decision boundary"
+
+
+def test_train_and_test_points_are_marked_apart():
+    fig = plot_decision_boundary(
+        Recorder(), X2, [0, 0, 1, 1], X_test=[[0.1, 0.1], [-0.2, 0.3]], y_test=[1, 0], resolution=5
+    )
+    ax = fig.axes[0]
+    assert legend_texts(ax) == [
+        "class 0 (train)", "class 1 (train)", "class 0 (test)", "class 1 (test)"
+    ]  # fmt: skip
+    markers = {c.get_label(): c.get_paths()[0].vertices.shape[0] for c in ax.collections
+               if c.get_label().startswith("class")}  # fmt: skip
+    assert markers["class 0 (train)"] != markers["class 0 (test)"]  # circles vs triangles
+    with pytest.raises(ValueError, match="both X_test and y_test"):
+        plot_decision_boundary(Recorder(), X2, [0, 0, 1, 1], X_test=[[0.0, 0.0]])
+    with pytest.raises(ValueError, match="X_test and y_test must have the same length"):
+        plot_decision_boundary(Recorder(), X2, [0, 0, 1, 1], X_test=[[0.0, 0.0]], y_test=[0, 1])
 
 
 def test_numpy_arrays_are_accepted():
@@ -192,6 +278,28 @@ def test_history_entries_that_are_none_are_skipped():
     fig = plot_history({"loss": [1.0, 0.5], "accuracy": [None, None], "val_loss": [None, 0.7]})
     (ax,) = fig.axes
     assert [list(line.get_xdata()) for line in ax.get_lines()] == [[1, 2], [2]]
+
+
+def test_the_loss_axis_turns_logarithmic_past_two_decades():
+    # 1.0 down to 0.005: max / min = 200 > 100, so a log axis; 1.0 to 0.02 (50x) stays linear
+    wide = plot_history(History(loss=[1.0, 0.1, 0.005], epochs=3))
+    assert wide.axes[0].get_yscale() == "log"
+    assert wide.axes[0].get_ylabel() == "loss (log scale)"
+    narrow = plot_history(History(loss=[1.0, 0.1, 0.02], epochs=3))
+    assert narrow.axes[0].get_yscale() == "linear"
+    assert plot_history(History(loss=[1.0, 0.5], epochs=2), log=True).axes[0].get_yscale() == "log"
+    forced = plot_history(History(loss=[1.0, 0.001], epochs=2), log=False)
+    assert forced.axes[0].get_yscale() == "linear"
+    # a loss of 0 (a perfect hinge fit) cannot go on a log axis: linear, unless asked
+    assert plot_history(History(loss=[1.0, 0.0], epochs=2)).axes[0].get_yscale() == "linear"
+    with pytest.raises(ValueError, match="log=True needs positive losses"):
+        plot_history(History(loss=[1.0, 0.0], epochs=2), log=True)
+
+
+def test_train_and_test_curves_share_the_axes():
+    history = History(loss=[0.9, 0.3], val_loss=[1.0, 0.5], epochs=2)
+    (ax,) = plot_history(history, val_label="test").axes
+    assert legend_texts(ax) == ["train", "test"] and len(ax.get_lines()) == 2
 
 
 def test_history_checks_its_argument():

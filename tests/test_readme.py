@@ -7,6 +7,8 @@ import io
 import re
 from pathlib import Path
 
+from micrograd_like import engine
+
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
@@ -16,13 +18,17 @@ def python_blocks() -> list[str]:
 
 def test_every_python_block_runs_and_prints_what_it_claims():
     namespace: dict[str, object] = {}
-    for block in python_blocks():
-        claimed = re.findall(r"^print\(.*?\)\s*# ([-0-9.e]+)", block, flags=re.M)
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-            exec(compile(block, "README.md", "exec"), namespace)
-        if claimed:
-            assert out.getvalue().split() == claimed
+    try:
+        for block in python_blocks():
+            claimed = re.findall(r"^print\(.*?\)\s*# ([-0-9.e]+)", block, flags=re.M)
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+                exec(compile(block, "README.md", "exec"), namespace)
+            if claimed:
+                assert out.getvalue().split() == claimed
+    finally:
+        for name in list(engine._added):  # the README adds sin and cos to the rule table
+            engine.remove_op(name)
 
 
 def test_worked_example_numbers():

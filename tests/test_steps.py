@@ -15,9 +15,6 @@ Reverse topological order visits L, d, e. By hand:
 from __future__ import annotations
 
 import io
-import sys
-import types
-import warnings
 
 import pytest
 from expressions import worked_example
@@ -25,7 +22,7 @@ from hypothesis import given, settings
 
 from micrograd_like.engine import AnomalyError, Value, detect_anomaly, topological_order
 from micrograd_like.nn import MLP
-from micrograd_like.steps import BackwardStep, StepGallery, backward_steps, explain, step_widget
+from micrograd_like.steps import BackwardStep, backward_steps, explain
 from micrograd_like.testing import programs
 from micrograd_like.viz import draw_dot, graph_nodes
 
@@ -98,7 +95,7 @@ def test_a_zero_gradient_passes_nothing_on_as_in_backward():
     assert x.grad == 0.0
     text = io.StringIO()
     explain(out, file=text)
-    assert "with d(v3)/d(v2) = 0.0: a zero gradient passes nothing on" in text.getvalue()
+    assert "with dy/d(x**0.5) = 0.0: a zero gradient passes nothing on" in text.getvalue()
 
 
 def test_anomaly_mode_stops_the_walk_where_backward_stops():
@@ -185,18 +182,20 @@ def test_explain_prints_the_chain_rule_of_each_step():
     out = io.StringIO()
     g = worked_example()
     explain(g["L"], file=out)
+    # dL/dx is the gradient of the output; de/da is a local derivative (of e = a * b)
     assert out.getvalue().splitlines() == [
         "backward pass from L, one node at a time: 3 steps",
-        "start: d(L)/d(L) = 1.0",
-        "step 1/3: L = d * f, with d(L)/d(L) = 1.0",
-        "  d(L)/d(d) += d(L)/d(L) * d(L)/d(d) = 1.0 * -2.0 = -2.0",
-        "  d(L)/d(f) += d(L)/d(L) * d(L)/d(f) = 1.0 * 4.0 = 4.0",
-        "step 2/3: d = e + c, with d(L)/d(d) = -2.0",
-        "  d(L)/d(e) += d(L)/d(d) * d(d)/d(e) = -2.0 * 1.0 = -2.0",
-        "  d(L)/d(c) += d(L)/d(d) * d(d)/d(c) = -2.0 * 1.0 = -2.0",
-        "step 3/3: e = a * b, with d(L)/d(e) = -2.0",
-        "  d(L)/d(a) += d(L)/d(e) * d(e)/d(a) = -2.0 * -3.0 = 6.0",
-        "  d(L)/d(b) += d(L)/d(e) * d(e)/d(b) = -2.0 * 2.0 = -4.0",
+        "(dL/dx: the gradient of L with respect to x; dv/dx: the local derivative of one op v)",
+        "start: dL/dL = 1.0",
+        "step 1/3: L = d * f, with dL/dL = 1.0",
+        "  dL/dd += dL/dL * dL/dd (local) = 1.0 * -2.0 = -2.0",
+        "  dL/df += dL/dL * dL/df (local) = 1.0 * 4.0 = 4.0",
+        "step 2/3: d = e + c, with dL/dd = -2.0",
+        "  dL/de += dL/dd * dd/de = -2.0 * 1.0 = -2.0",
+        "  dL/dc += dL/dd * dd/dc = -2.0 * 1.0 = -2.0",
+        "step 3/3: e = a * b, with dL/de = -2.0",
+        "  dL/da += dL/de * de/da = -2.0 * -3.0 = 6.0",
+        "  dL/db += dL/de * de/db = -2.0 * 2.0 = -4.0",
     ]
     assert g["a"].grad == 6.0  # it ran the backward pass
 
@@ -207,20 +206,53 @@ def test_explain_names_unlabelled_nodes_like_draw_dot_and_shows_running_totals(c
     y = x.tanh() + x
     explain(y)
     lines = capsys.readouterr().out.splitlines()
-    assert lines[2] == "step 1/2: v2 = v1 + v0, with d(v2)/d(v2) = 1.0"
-    assert lines[3] == "  d(v2)/d(v1) += d(v2)/d(v2) * d(v2)/d(v1) = 1.0 * 1.0 = 1.0"
-    assert lines[4] == "  d(v2)/d(v0) += d(v2)/d(v2) * d(v2)/d(v0) = 1.0 * 1.0 = 1.0"
-    assert lines[5] == "step 2/2: v1 = tanh(v0), with d(v2)/d(v1) = 1.0"
-    assert lines[6] == "  d(v2)/d(v0) += d(v2)/d(v1) * d(v1)/d(v0) = 1.0 * 1.0 = 1.0; total 2.0"
-    assert "{ v1 | data 0 |" in draw_dot(y).source
+    assert lines[2] == "where y = tanh(x1) + x1"  # the unlabelled output is y, its input x1
+    assert lines[4] == "step 1/2: y = tanh(x1) + x1, with dy/dy = 1.0"
+    assert lines[5] == "  dy/d(tanh(x1)) += dy/dy * dy/d(tanh(x1)) (local) = 1.0 * 1.0 = 1.0"
+    assert lines[6] == "  dy/dx1 += dy/dy * dy/dx1 (local) = 1.0 * 1.0 = 1.0"
+    assert lines[7] == "step 2/2: tanh(x1), with dy/d(tanh(x1)) = 1.0"
+    # the second term reaches x1, which already had 1: the gradient is now 2
+    assert lines[8] == (
+        "  dy/dx1 += dy/d(tanh(x1)) * d(tanh(x1))/dx1 = 1.0 * 1.0 = 1.0   (dy/dx1 is now 2.0)"
+    )
+    source = draw_dot(y).source
+    assert "{ tanh(x1) | data 0 |" in source and "{ x1 | data 0 | grad 2 }" in source
+
+
+def test_explain_separates_the_local_derivative_from_the_gradient():
+    # y = x * x * 1 ... at x = 3, v = x * x: dv/dx = 3 (local, twice), dy/dx = 6 in the end
+    x = Value(3.0, label="x")
+    v = x * x
+    v.label = "v"
+    L = v * 1.0
+    L.label = "L"
+    out = io.StringIO()
+    explain(L, file=out)
+    lines = out.getvalue().splitlines()
+    assert "  dL/dx += dL/dv * dv/dx = 1.0 * 3.0 = 3.0" in lines
+    assert "  dL/dx += dL/dv * dv/dx = 1.0 * 3.0 = 3.0   (dL/dx is now 6.0)" in lines
+    assert not any("d1" in line for line in lines)  # the constant 1 gets no line
+
+
+def test_explain_leaves_out_constants_as_the_picture_does():
+    b = Value(2.0, label="b")
+    c = b**3
+    c.label = "c"
+    out = io.StringIO()
+    explain(c, file=out)
+    # c = b**3: dc/db = 3 b**2 = 12; the exponent 3 is a constant, so no line for it
+    assert out.getvalue().splitlines()[3:] == [
+        "step 1/1: c = b ** 3, with dc/dc = 1.0",
+        "  dc/db += dc/dc * dc/db (local) = 1.0 * 12.0 = 12.0",
+    ]
 
 
 def test_explain_uses_parameter_names_of_a_model(capsys):
     model = MLP(1, [1], seed=0)
     explain(model([2.0]), model=model)
     text = capsys.readouterr().out
-    assert "d(v3)/d(layers.0.neurons.0.w.0) +=" in text
-    assert "v3 = affine(layers.0.neurons.0.w.0, v1, layers.0.neurons.0.b)" in text
+    assert "dy/dL1.N1.w1 += dy/dy * dy/dL1.N1.w1 (local) = 1.0 * 2.0 = 2.0" in text
+    assert "y = affine(L1.N1.w1, x1, L1.N1.b)" in text
 
 
 def test_explain_checks_its_arguments():
@@ -233,64 +265,8 @@ def test_explain_checks_its_arguments():
 
 
 # --------------------------------------------------------------------------------------
-# step_widget
+# zero_grad (step_widget's tests are in test_widgets.py)
 # --------------------------------------------------------------------------------------
-
-
-def test_step_widget_without_ipywidgets_warns_and_shows_a_gallery(monkeypatch):
-    monkeypatch.setitem(sys.modules, "ipywidgets", None)  # as if not installed
-    g = worked_example()
-    with pytest.warns(UserWarning, match="pip install ipywidgets"):
-        gallery = step_widget(g["L"])
-    assert isinstance(gallery, StepGallery) and len(gallery) == 3
-    assert "backward step 2/3" in gallery[1].source
-    assert "step 3/3: e = a * b" in repr(gallery)
-    html = gallery._repr_html_()
-    assert html.count("<hr>") == 2 and "d(L)/d(a) += " in html
-    assert g["a"].grad == 6.0
-
-
-def test_step_widget_gallery_without_dot_still_shows_the_words(monkeypatch, tmp_path):
-    monkeypatch.setitem(sys.modules, "ipywidgets", None)
-    monkeypatch.setenv("PATH", str(tmp_path))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        gallery = step_widget(worked_example()["L"])
-    html = gallery._repr_html_()
-    assert "dot program is missing" in html and "d(L)/d(b) += " in html
-
-
-def test_step_widget_with_ipywidgets_makes_a_slider(monkeypatch):
-    pytest.importorskip("IPython")
-    fake = types.ModuleType("ipywidgets")
-
-    class Widget:
-        def __init__(self, *args, **kwargs):
-            self.args, self.kwargs, self.observers = args, kwargs, []
-
-        def observe(self, fn, names):
-            self.observers.append(fn)
-
-        def clear_output(self, wait=False):
-            pass
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-    fake.IntSlider = fake.Output = fake.VBox = Widget
-    monkeypatch.setitem(sys.modules, "ipywidgets", fake)
-    box = step_widget(worked_example()["L"])
-    slider, _output = box.args[0]
-    assert slider.kwargs["max"] == 3 and slider.kwargs["min"] == 1
-    slider.observers[0]({"new": 3})  # moving the slider shows step 3
-
-
-def test_step_widget_needs_something_to_step_through():
-    with pytest.raises(ValueError, match="leaf"):
-        step_widget(Value(1.0))
 
 
 def test_zero_grad_true_starts_from_zero_after_an_earlier_backward():
@@ -301,4 +277,4 @@ def test_zero_grad_true_starts_from_zero_after_an_earlier_backward():
     steps = list(backward_steps(y))
     assert x.grad == 6.0
     assert str(steps[0]).startswith("step 1/1: ")
-    assert "d(v1)/d(v0) += d(v1)/d(v1) * d(v1)/d(v0) = 1.0 * 3.0 = 3.0" in str(steps[0])
+    assert "dy/dx1 += dy/dy * dy/dx1 (local) = 1.0 * 3.0 = 3.0" in str(steps[0])

@@ -106,15 +106,18 @@ def test_kinds_are_coloured_and_there_is_a_legend():
     assert "legend" not in draw_dot(g["L"], legend=False).source
 
 
-def test_parameters_of_a_model_show_their_dotted_names():
+def test_parameters_of_a_model_show_short_names_numbered_from_one():
     model = MLP(2, [1], seed=0)
     out = model([1.0, -2.0])
     source = draw_dot(out, model=model).source
     params = [v for k, v in nodes_of(source).items() if COLORS["parameter"] in v]
     names = sorted(re.search(r"\{ (\S+) \|", v).group(1) for v in params)
-    assert names == ["layers.0.neurons.0.b", "layers.0.neurons.0.w.0", "layers.0.neurons.0.w.1"]
+    # layers.0.neurons.0.w.0 is layer 1, neuron 1, weight 1
+    assert names == ["L1.N1.b", "L1.N1.w1", "L1.N1.w2"]
     inputs = [v for v in nodes_of(source).values() if COLORS["input"] in v]
-    assert len(inputs) == 2  # x1 and x2
+    # the inputs meet the weights in the affine node: x1 and x2, never constants
+    assert [re.search(r"\{ (\S+) \|", v).group(1) for v in inputs] == ["x1", "x2"]
+    assert "L1.N2.w3: layer 1, neuron 2, weight 3" in source
 
 
 def test_local_derivatives_label_the_edges_into_each_op():
@@ -136,13 +139,62 @@ def test_precision_sets_the_significant_digits():
     assert "data 0.33 " in draw_dot(x, precision=2).source
 
 
-def test_unlabelled_nodes_get_the_names_explain_uses():
+def test_unlabelled_nodes_show_their_short_expression_else_a_short_name_in_the_legend():
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    t = (a * b + a) * (b + 1.0)  # (ab + a)(b + 1): 17 characters, too long for a name
+    out = t.tanh()
+    nodes = graph_nodes(out)
+    names = display_names(nodes)
+    assert [names[v] for v in nodes if v.parents] == ["a*b", "a*b + a", "b + 1", "t1", "y"]
+    source = draw_dot(out).source
+    assert "t1 = (a*b + a)*(b + 1)" in source and "y = tanh(t1)" in source
+    assert not re.search(r"\bv\d+ \|", source)  # no v0, v1... anywhere in a box
+    assert "{ t1 | data 32 |" in source  # (6 + 2) * 4 = 32
+
+
+def test_unlabelled_leaves_used_twice_are_inputs_x1_x2():
     a = Value(2.0)
-    b = a * 3.0  # 3.0 becomes a constant leaf
-    source = draw_dot(b).source
-    assert record(source, "v0") == "{ v0 | data 2 | grad 0 }"
-    assert record(source, "v1") == "{ v1 | data 3 | grad 0 }"
-    assert display_names(graph_nodes(b)) == {a: "v0", b.parents[1]: "v1", b: "v2"}
+    b = Value(-1.0)
+    out = a * b + a + b
+    names = display_names(graph_nodes(out))
+    assert names[a] == "x1" and names[b] == "x2"
+    assert "x1, x2: unlabelled inputs" in draw_dot(out).source
+
+
+def test_a_constant_is_folded_into_its_op_with_no_box_and_no_gradient():
+    b = Value(2.0, label="b")
+    c = b**3 + 1  # the 3 and the 1: constants
+    c.label = "c"
+    c.backward()
+    source = draw_dot(c).source
+    ops = sorted(re.findall(r'_op \[label="([^"]+)"', source))
+    assert ops == ["+ 1", "** 3"] or ops == ["** 3", "+ 1"]
+    records = re.findall(r'label="\{ ([^|]+) \|', source)
+    assert records == ["b", "b**3", "c"]  # no box for 3 or 1
+    assert "grad 1 }" in source and "grad 12 }" in source  # dc/db = 3 b**2 = 12
+    shown = draw_dot(c, show_constants=True).source
+    assert len(re.findall(r'label="\{ ', shown)) == 5  # b, 3, b**3, 1, c
+    assert "{ 3 | data 3 | grad " in shown  # the 3 with its own (unused) gradient
+
+
+def test_a_division_folds_its_constant_and_reads_as_a_division():
+    f = Value(4.0, label="f")
+    g = f / 2.0  # the op /, its divisor a constant
+    source = draw_dot(g).source
+    assert '_op [label="/ 2"' in source
+    assert len(re.findall(r'label="\{ ', source)) == 2  # f and g
+    h = 10.0 / f  # 10 * f**-1, as PyTorch computes it
+    assert display_names(graph_nodes(h))[h] == "y" and "y = 10/f" in draw_dot(h).source
+
+
+def test_an_op_whose_backward_user_code_wrote_still_has_its_edges():
+    import math
+
+    x = Value(0.5, label="x")
+    out = Value(math.sin(x.data), (x,), "sin")  # micrograd's Value(data, _children, _op)
+    out.label = "s"
+    edges = edges_of(draw_dot(out, show_local_grads=True).source)
+    assert [(t, h) for t, h, _ in edges] == [("v1_op", "v1"), ("v0", "v1_op")]
 
 
 def test_record_special_characters_are_escaped():
@@ -151,10 +203,10 @@ def test_record_special_characters_are_escaped():
     assert r"a\|b\{c\}\<d\> \"q\"" in source
 
 
-def test_top_to_bottom_is_allowed_other_directions_are_not():
+def test_top_to_bottom_and_auto_are_allowed_other_directions_are_not():
     g = worked_example()
     assert "rankdir=TB" in draw_dot(g["L"], rankdir="TB").source
-    with pytest.raises(ValueError, match="rankdir"):
+    with pytest.raises(ValueError, match="'LR'.*'TB'.*'auto'"):
         draw_dot(g["L"], rankdir="RL")
 
 
@@ -229,16 +281,18 @@ def test_a_step_from_another_graph_is_refused():
 
 
 def test_max_nodes_guard_says_how_many_and_what_to_do():
-    x = Value(1.0)
+    x = Value(1.0, label="x")
     for _ in range(10):
         x = x * 1.0  # each step: a constant leaf and a product, 1 + 2 * 10 = 21 Values
+    # drawn with its constants, that is 21 boxes; folded, 11
     with pytest.raises(ValueError) as info:
-        draw_dot(x, max_nodes=20)
+        draw_dot(x, max_nodes=20, show_constants=True)
     message = str(info.value)
     assert "21 Value nodes" in message and "max_nodes=20" in message
-    assert "max_nodes=21" in message and "collapse='neuron'" in message
+    assert message.index("collapse='neuron'") < message.index("max_nodes=21")  # first advice
     assert "'layer'" in message and "draw_network" in message
-    draw_dot(x, max_nodes=21)  # exactly at the limit is fine
+    draw_dot(x, max_nodes=21, show_constants=True)  # exactly at the limit is fine
+    draw_dot(x, max_nodes=11)
 
 
 def test_collapse_neuron_draws_one_box_per_neuron():
@@ -250,9 +304,9 @@ def test_collapse_neuron_draws_one_box_per_neuron():
     assert len(boxes) == 4 + 4 + 1
     assert len(nodes) == 3 + 9  # the 3 inputs and 9 neurons; weights are inside boxes
     assert len(edges_of(source)) == 3 * 4 + 4 * 4 + 4 * 1
-    assert "{ layers.0.neurons.0 | relu | data " in source
+    assert "label=<L1.N1<BR/>relu<BR/>data " in source
     assert COLORS["output"] in nodes[boxes[-1]]  # the output neuron is the root
-    assert f"data {out.data:.4g} " in nodes[boxes[-1]]
+    assert f"data {out.data:.4g}<BR/>" in nodes[boxes[-1]]
 
 
 def test_collapse_layer_draws_one_box_per_layer():
@@ -263,7 +317,7 @@ def test_collapse_layer_draws_one_box_per_layer():
     assert sorted(k for k in nodes if k.startswith("box")) == ["box0", "box1", "box2"]
     assert len(nodes) == 3 + 3
     assert len(edges_of(source)) == 3 + 1 + 1  # inputs -> layer 0 -> layer 1 -> layer 2
-    assert "{ layers.1 | relu | data " in source
+    assert "label=<L2<BR/>relu<BR/>data " in source
 
 
 def test_collapsed_view_keeps_the_loss_nodes_and_their_ops():
@@ -277,8 +331,8 @@ def test_collapsed_view_keeps_the_loss_nodes_and_their_ops():
     assert len(nodes) == 3 + 9 + 2  # + the loss Value and its * op
     # 32 weights' edges, the output neuron twice into *, and * -> loss
     assert len(edges_of(source)) == 32 + 2 + 1
-    out_box = [k for k, v in nodes.items() if "layers.2.neurons.0" in v][0]
-    assert COLORS["box"] in nodes[out_box] and f"grad {2 * out.data:.4g} " in nodes[out_box]
+    out_box = [k for k, v in nodes.items() if "L3.N1<BR/>" in v][0]
+    assert COLORS["box"] in nodes[out_box] and f"grad {2 * out.data:.4g}>" in nodes[out_box]
 
 
 def test_a_batch_gives_one_box_per_neuron_call():
@@ -287,7 +341,7 @@ def test_a_batch_gives_one_box_per_neuron_call():
     source = draw_dot(loss, model=model, collapse="neuron").source
     nodes = nodes_of(source)
     assert sum(k.startswith("box") for k in nodes) == 2 * 4
-    assert "layers.0.neurons.2 (call 2)" in source
+    assert "L1.N3 (call 2)" in source
     layers = nodes_of(draw_dot(loss, model=model, collapse="layer").source)
     assert sum(k.startswith("box") for k in layers) == 2 * 2
     assert len(layers) == 2 * 2 + 2 * 2 + 2  # + 4 inputs, the root and its + op
@@ -332,7 +386,7 @@ def test_collapse_works_for_a_layer_or_a_neuron_too():
     outs = layer([1.0, -1.0])
     nodes = nodes_of(draw_dot(outs[0] + outs[2], model=layer, collapse="neuron").source)
     assert sum(k.startswith("box") for k in nodes) == 2  # neuron 1 is not in this graph
-    assert "neurons.2 | tanh" in "".join(nodes.values())
+    assert "N3<BR/>tanh" in "".join(nodes.values())
     neuron = Neuron(2, activation="sigmoid", seed=0)
     nodes = nodes_of(draw_dot(neuron([1.0, 2.0]), model=neuron, collapse="layer").source)
     assert len(nodes) == 2 + 1  # 2 inputs, 1 box
@@ -392,9 +446,72 @@ def test_render_gives_the_bytes_of_a_format():
 
 
 @needs_dot
-def test_the_digraph_shows_itself_in_jupyter():
-    bundle = draw_dot(worked_example()["L"])._repr_mimebundle_()
-    assert "<svg" in bundle["image/svg+xml"]
+def test_the_digraph_shows_itself_in_jupyter_scaled_to_the_cell_width():
+    graph = draw_dot(worked_example()["L"])
+    svg = graph._repr_mimebundle_()["image/svg+xml"]
+    natural = re.search(r'<svg width="([\d.]+)pt"', render(graph, "svg").decode()).group(1)
+    # 100% of the cell's width, never wider than the picture itself: no horizontal scrollbar
+    assert f'<svg width="100%" style="max-width: {natural}pt; height: auto"' in svg
+    assert 'viewBox="' in svg  # so the browser scales the drawing with the width
+
+
+# --------------------------------------------------------------------------------------
+# Size and layout
+# --------------------------------------------------------------------------------------
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) in pixels, from the PNG header."""
+    assert data.startswith(PNG)
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def readme_expression() -> Value:
+    from micrograd_like.gallery import readme_expression as build
+
+    g = build()
+    g.backward()
+    return g
+
+
+@needs_dot
+def test_the_readme_expression_fits_1600_pixels_with_text_as_large_as_micrograds():
+    g = readme_expression()
+    graph = draw_dot(g)
+    source = graph.source
+    # Graphviz's default 14 pt, the size micrograd's picture uses, for boxes and ops alike
+    assert "node [fontsize=14]" in source
+    assert not re.search(r"^\tv\d+(_op)? \[[^\]]*fontsize", source, flags=re.M)
+    width, height = png_size(render(graph, "png"))
+    assert width <= 1600, (width, height)
+    width, _ = png_size(render(draw_dot(g, show_local_grads=True), "png"))
+    assert width <= 1600
+    assert "rankdir=TB" in source  # "auto" found left to right too wide
+
+
+@needs_dot
+def test_a_small_graph_still_runs_left_to_right_as_micrograd_draws_it():
+    graph = draw_dot(worked_example()["L"])
+    assert "rankdir=LR" in graph.source
+    width, height = png_size(render(graph, "png"))
+    assert width <= 1600 and width > height
+
+
+@needs_dot
+def test_compact_writes_each_op_in_its_box_and_makes_the_picture_shorter():
+    g = readme_expression()
+    compact = draw_dot(g, compact=True)
+    assert "_op" not in compact.source
+    assert "{ ** 3 | x2**3 | data 8 | grad 83.3 }" in compact.source
+    _, tall = png_size(render(draw_dot(g), "png"))
+    width, short = png_size(render(compact, "png"))
+    assert short < 0.9 * tall and width <= 1600
+
+
+def test_rankdir_can_be_forced_either_way():
+    g = readme_expression()
+    assert "rankdir=LR" in draw_dot(g, rankdir="LR").source
+    assert "rankdir=TB" in draw_dot(worked_example()["L"], rankdir="TB").source
 
 
 def test_without_dot_the_source_still_works_and_rendering_says_how_to_install(
@@ -423,48 +540,101 @@ def test_without_dot_the_source_still_works_and_rendering_says_how_to_install(
 # --------------------------------------------------------------------------------------
 
 
+def network_nodes(source: str) -> dict[str, str]:
+    """{node id: label} of draw_network's neurons."""
+    found = re.findall(r'^\t(n\d+_\d+) \[label=(?:"([^"]*)"|(\S+))', source, flags=re.M)
+    return {node: quoted or bare for node, quoted, bare in found}
+
+
 def test_network_has_a_circle_per_neuron_and_an_edge_per_weight():
     model = MLP(3, [4, 4, 1], seed=0)
     source = draw_network(model).source
-    neurons = re.findall(r"^\t\t(n\d+_\d+) \[", source, flags=re.M)
-    assert len(neurons) == 3 + 4 + 4 + 1
+    assert len(network_nodes(source)) == 3 + 4 + 4 + 1
     edges = edges_of(source)
     assert len(edges) == 3 * 4 + 4 * 4 + 4 * 1
-    for title in ("input layer", "hidden layer 1 (relu)", "hidden layer 2 (relu)"):
-        assert f'label="{title}"' in source
-    assert 'label="output layer (linear)"' in source
+    for title in ("input", "hidden 1\\n(relu)", "hidden 2\\n(relu)", "output\\n(linear)"):
+        assert f'label="{title}"' in source or f"label={title} " in source
+    assert "edge [arrowhead=none]" in source  # no arrowhead ever covers a number
 
 
-def test_network_edges_show_sign_by_colour_and_size_by_width():
+def test_network_edges_show_sign_by_colour_and_strength_by_width_and_fading():
     model = MLP(2, [2], seed=4)
     w = [n.w for n in model.layers[0].neurons]
     w[0][0].data, w[0][1].data, w[1][0].data, w[1][1].data = 0.5, -2.0, 1.0, -0.25
     edges = {(t, h): attrs for t, h, attrs in edges_of(draw_network(model).source)}
-    # penwidth = 0.4 + 3.6 * |w| / max|w|, with max|w| = 2
-    assert (
-        f'color="{POSITIVE}"' in edges[("n0_0", "n1_0")]
-        and "penwidth=1.30" in edges[("n0_0", "n1_0")]
-    )
-    assert (
-        f'color="{NEGATIVE}"' in edges[("n0_1", "n1_0")]
-        and "penwidth=4.00" in edges[("n0_1", "n1_0")]
-    )
-    assert "penwidth=2.20" in edges[("n0_0", "n1_1")] and "penwidth=0.85" in edges[("n0_1", "n1_1")]
-    assert 'tooltip="w = -0.25"' in edges[("n0_1", "n1_1")]
+    # strength s = |w| / max|w| (max 2); penwidth = 0.4 + 3.6 s; alpha = 0.06 + 0.94 s**2
+    # w = 0.5: s = 0.25, width 1.30, alpha 0.119 -> 30 = 0x1e; w = -2: s = 1, alpha ff
+    assert f'color="{POSITIVE}1e"' in edges[("n0_0", "n1_0")]
+    assert "penwidth=1.30" in edges[("n0_0", "n1_0")]
+    assert f'color="{NEGATIVE}ff"' in edges[("n0_1", "n1_0")]
+    assert "penwidth=4.00" in edges[("n0_1", "n1_0")]
+    # w = 1: s = 0.5, alpha 0.295 -> 75 = 0x4b; w = -0.25: s = 0.125, alpha 0.0747 -> 0x13
+    assert "penwidth=2.20" in edges[("n0_0", "n1_1")] and "#1f77b44b" in edges[("n0_0", "n1_1")]
+    assert "penwidth=0.85" in edges[("n0_1", "n1_1")] and "#d6272813" in edges[("n0_1", "n1_1")]
+    assert 'tooltip="L1.N2.w2 = -0.25"' in edges[("n0_1", "n1_1")]  # layer 1, neuron 2
+    plain = {(t, h): a for t, h, a in edges_of(draw_network(model, fade=False).source)}
+    assert f'color="{POSITIVE}"' in plain[("n0_0", "n1_0")]
+    # a threshold leaves the weak weights out: |w| < 0.6 drops 0.5 and -0.25
+    kept = {(t, h) for t, h, _ in edges_of(draw_network(model, threshold=0.6).source)}
+    assert kept == {("n0_1", "n1_0"), ("n0_0", "n1_1")}
+    assert "|w| < 0.6 not drawn" in draw_network(model, threshold=0.6).source
 
 
-def test_network_with_an_input_shows_each_activation():
+def test_network_shows_every_bias_and_with_an_input_each_activation():
     model = MLP(2, [2, 3], activation="tanh", output_activation="softmax", seed=5)
+    model.layers[0].neurons[1].b.data = 0.25
     x = [0.5, -1.0]
     source = draw_network(model, x=x).source
-    assert 'label="output layer (softmax)"' in source
-    assert 'label="hidden layer 1 (tanh)"' in source
+    assert 'label="output\\n(softmax)"' in source and 'label="hidden 1\\n(tanh)"' in source
     probs = [p.data for p in model(x)]
     hidden = model.layers[0]([0.5, -1.0])
-    nodes = dict(re.findall(r"^\t\t(n\d+_\d+) \[label=\"?([^\"\]]*)\"? ", source, flags=re.M))
+    nodes = network_nodes(source)
     assert nodes["n0_0"] == "x1\n0.5" and nodes["n0_1"] == "x2\n-1"
-    assert nodes["n1_0"] == f"{hidden[0].data:.3g}"
-    assert [nodes[f"n2_{j}"] for j in range(3)] == [f"{p:.3g}" for p in probs]
+    assert nodes["n1_0"] == f"{hidden[0].data:.3g}\nb 0"
+    assert nodes["n1_1"] == f"{hidden[1].data:.3g}\nb 0.25"
+    assert [nodes[f"n2_{j}"] for j in range(3)] == [f"{p:.3g}\nb 0" for p in probs]
+    assert network_nodes(draw_network(model).source)["n1_1"] == "b 0.25"  # without x
+
+
+@needs_dot
+def test_network_biases_are_in_the_png_and_the_svg_text():
+    model = MLP(2, [3, 1], seed=0)
+    model.layers[0].neurons[2].b.data = -0.125
+    graph = draw_network(model)
+    assert ">b &#45;0.125<" in render(graph, "svg").decode()  # a text element, not a tooltip
+    plain = graph.pipe(format="plain").decode()  # what the PNG draws: node labels
+    assert any(line.startswith("node n1_2 ") and "b -0.125" in line for line in plain.splitlines())
+
+
+@needs_dot
+def test_no_network_edge_crosses_a_title_or_another_node():
+    model = MLP(2, [16, 16, 1], seed=0)
+    plain = draw_network(model).pipe(format="plain").decode().splitlines()
+    boxes = {}  # node id -> (x0, y0, x1, y1) in inches
+    for parts in (line.split() for line in plain):
+        if parts[0] == "node":
+            x, y, w, h = map(float, parts[2:6])
+            boxes[parts[1]] = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+    titles = [k for k in boxes if k.startswith("title")]
+    lowest_title = min(boxes[t][1] for t in titles)
+    highest_node = max(b[3] for k, b in boxes.items() if not k.startswith("title"))
+    assert lowest_title > highest_node  # every edge runs between nodes, below the titles
+    for tail, head, _ in edges_of(draw_network(model).source):
+        (tx, ty), (hx, hy) = [
+            ((b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for b in (boxes[tail], boxes[head])
+        ]
+        for k, (x0, _, x1, _) in boxes.items():
+            if k in (tail, head) or k.startswith("title"):
+                continue
+            # a straight edge between neighbouring columns never enters a third node
+            assert not (min(tx, hx) < (x0 + x1) / 2 < max(tx, hx)), (tail, head, k)
+
+
+@needs_dot
+def test_network_svg_has_no_arrowheads():
+    svg = render(draw_network(MLP(2, [4, 1], seed=0)), "svg").decode()
+    edges = re.findall(r'<g id="edge\d+" class="edge">(.*?)</g>', svg, flags=re.S)
+    assert len(edges) == 2 * 4 + 4 and not any("<polygon" in e for e in edges)
 
 
 @needs_dot
@@ -508,3 +678,68 @@ def test_drawing_records_no_graph():
     model = MLP(2, [2, 1], seed=0)
     draw_network(model, x=[1.0, 1.0])
     assert all(p.grad == 0.0 for p in model.parameters())
+
+
+# --------------------------------------------------------------------------------------
+# draw_network(heatmaps=True): each neuron over the input plane, as TF Playground shows it
+# --------------------------------------------------------------------------------------
+
+
+def heatmap_files(source: str) -> dict[str, str]:
+    """{node id: PNG file} of the images inside the nodes."""
+    return dict(re.findall(r'^\t(n\d+_\d+) \[label=<.*?<IMG SRC="([^"]+)"', source, flags=re.M))
+
+
+def test_heatmaps_put_an_image_in_every_node():
+    pytest.importorskip("matplotlib")
+    model = MLP(2, [4, 1], seed=0)
+    graph = draw_network(model, heatmaps=True)
+    files = heatmap_files(graph.source)
+    assert sorted(files) == ["n0_0", "n0_1", "n1_0", "n1_1", "n1_2", "n1_3", "n2_0"]
+    for path in files.values():
+        with open(path, "rb") as f:
+            assert f.read(8) == PNG
+    assert "b 0" in graph.source  # the bias is still written under the image
+
+
+def test_the_output_heatmap_is_the_decision_boundary():
+    image = pytest.importorskip("matplotlib.image")
+    # output = x1 - 0.5 (linear): negative (red) left of x1 = 0.5, positive (blue) right
+    model = MLP(2, [1], seed=0)
+    n = model.layers[0].neurons[0]
+    n.w[0].data, n.w[1].data, n.b.data = 1.0, 0.0, -0.5
+    graph = draw_network(model, heatmaps=True, data=[[-1.5, -1.0], [2.5, 1.0]])
+    pixels = image.imread(heatmap_files(graph.source)["n1_0"])
+    h, w = pixels.shape[:2]
+    # the plane is [-1.9, 2.9] across (the data plus 10%): x1 = 0.5 is at 50% of the width
+    left, right = pixels[h // 2, w // 8], pixels[h // 2, 7 * w // 8]
+    assert left[0] > left[2]  # red > blue on the negative side
+    assert right[2] > right[0]  # blue > red on the positive side
+    boundary = pixels[h // 4, int(w * 0.5) - 2 : int(w * 0.5) + 3, :3].sum(axis=-1).min()
+    assert boundary < 0.6  # the black line along output = 0
+
+
+@needs_dot
+def test_heatmaps_are_embedded_in_the_svg_and_drawn_in_the_png():
+    pytest.importorskip("matplotlib")
+    graph = draw_network(MLP(2, [3, 1], seed=0), x=[0.5, 0.5], heatmaps=True)
+    svg = render(graph, "svg").decode()
+    assert svg.count("data:image/png;base64,") == 2 + 3 + 1
+    assert "micrograd_like_heatmaps_" not in svg  # no path to a temporary file
+    jupyter = graph._repr_mimebundle_()["image/svg+xml"]
+    assert jupyter.count("data:image/png;base64,") == 6 and 'width="100%"' in jupyter
+    width, height = png_size(render(graph, "png"))
+    assert 300 < width < 1600 and height > 200
+
+
+def test_heatmaps_need_two_inputs_and_draw_under_no_grad():
+    pytest.importorskip("matplotlib")
+    with pytest.raises(ValueError, match="needs 2 inputs; this one has 3"):
+        draw_network(MLP(3, [2, 1], seed=0), heatmaps=True)
+    model = MLP(2, [2, 1], seed=0)
+    draw_network(model, heatmaps=True)
+    assert all(p.grad == 0.0 for p in model.parameters())
+    with pytest.raises(TypeError, match="heatmaps must be a bool"):
+        draw_network(model, heatmaps="yes")
+    with pytest.raises(ValueError, match="threshold must be a finite number >= 0"):
+        draw_network(model, threshold=-1.0)

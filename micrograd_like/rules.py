@@ -1,0 +1,241 @@
+"""The rule table: every primitive op's forward and its local derivatives, side by side.
+
+Each row of :data:`RULES` is one op. ``forward(a, b, ...)`` computes the op's value;
+``partials(out, a, b, ...)`` gives the local derivative d(out)/d(input) for each input,
+and may use the output ``out`` where that is cheaper (``exp``: d(e**a)/da = out).
+``formula`` is the same rule written out for people (docs, :func:`explain`, pictures).
+
+This table is the only place a derivative is written. The partials use plain arithmetic,
+so the same row runs on floats (an ordinary backward pass) and on Values (a backward
+pass whose gradients can be differentiated again). Where a rule must branch, it branches
+on the number (:func:`number`), never on ``==`` of a Value (which compares identity;
+``<`` and ``>`` compare numbers, on floats and Values alike).
+
+>>> rule = RULES["*"]
+>>> rule.formula
+'d(a*b)/da = b, d(a*b)/db = a'
+>>> out = rule.run([2.0, -3.0]); out, rule.local(out, [2.0, -3.0])
+(-6.0, (-3.0, 2.0))
+
+An n-ary row (``nary=True``) takes its inputs as one list: a neuron's ``affine`` node
+has 2n + 1 of them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from operator import add, mul
+from typing import Any
+
+__all__ = ["RULES", "Rule", "number"]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One primitive: ``forward(*inputs) -> out`` and ``partials(out, *inputs)``.
+
+    An ``nary`` rule takes its inputs as one list instead: ``forward(inputs)``,
+    ``partials(out, inputs)``. :meth:`run` and :meth:`local` call either kind.
+    """
+
+    forward: Callable[..., Any]
+    partials: Callable[..., Sequence[Any]]
+    formula: str = ""
+    nary: bool = False
+
+    def run(self, inputs: Sequence[Any]) -> Any:
+        """The op's output for these inputs."""
+        return self.forward(list(inputs)) if self.nary else self.forward(*inputs)
+
+    def local(self, out: Any, inputs: Sequence[Any]) -> Sequence[Any]:
+        """d out / d input, one per input."""
+        return self.partials(out, list(inputs)) if self.nary else self.partials(out, *inputs)
+
+
+def number(x: Any) -> float:
+    """The number behind an input: ``x`` itself for a float, ``x.data`` for a Value."""
+    return x if isinstance(x, (int, float)) else x.data
+
+
+def _e(x: Any) -> Any:
+    """e**x of a float or of a Value."""
+    return math.exp(x) if isinstance(x, (int, float)) else x.exp()
+
+
+def _ln(x: Any) -> Any:
+    """ln x of a float or of a Value."""
+    return math.log(x) if isinstance(x, (int, float)) else x.log()
+
+
+# --------------------------------------------------------------------------------------
+# Forwards with the numerical care the table needs
+# --------------------------------------------------------------------------------------
+
+
+def _exp(a: float) -> float:
+    """e**a; raises OverflowError naming the operand past a ~ 709.78."""
+    try:
+        return math.exp(a)
+    except OverflowError:
+        raise OverflowError(
+            f"exp overflow: exp({a!r}) is larger than the largest float (~1.8e308); "
+            "exp overflows for operands above about 709.78"
+        ) from None
+
+
+def _log(a: float) -> float:
+    """ln a; raises ValueError naming the operand when a <= 0."""
+    if a <= 0.0:
+        raise ValueError(f"log of a non-positive number: log({a!r}); log needs an operand > 0")
+    return math.log(a)
+
+
+def _pow(a: float, b: float) -> float:
+    """a**b over the reals; raises a clear error where that has no real value."""
+    if a == 0.0 and b < 0.0:
+        raise ZeroDivisionError(f"pow: 0.0 ** {b!r} is undefined (division by zero)")
+    if a < 0.0 and not float(b).is_integer():
+        raise ValueError(
+            f"pow: negative base {a!r} with non-integer exponent {b!r} has no real value"
+        )
+    try:
+        return float(a**b)
+    except OverflowError:
+        raise OverflowError(
+            f"pow overflow: {a!r} ** {b!r} is larger than the largest float"
+        ) from None
+
+
+def _div(a: float, b: float) -> float:
+    """a / b; raises ZeroDivisionError naming both operands when b = 0."""
+    if b == 0.0:
+        raise ZeroDivisionError(f"division by zero: {a!r} / {b!r}")
+    return a / b
+
+
+def _sigmoid(a: float) -> float:
+    """1 / (1 + e**-a), computed so that it never overflows."""
+    if a >= 0.0:
+        return 1.0 / (1.0 + math.exp(-a))
+    e = math.exp(a)  # a < 0, so e is in (0, 1): no overflow
+    return e / (1.0 + e)
+
+
+def _pow_partials(out: Any, a: Any, b: Any) -> tuple[Any, Any]:
+    """d(a**b)/da = b * a**(b-1) and d(a**b)/db = a**b * ln a.
+
+    At b = 0 the first is 0 (a**0 is the constant 1); at a = 0 with b < 1 it is +inf,
+    its limit from the right. Where a**(b-1) alone overflows although a**b does not, it
+    is computed from the output as b * out / a. The second exists only for a > 0;
+    elsewhere it is taken as 0.
+    """
+    x, y = number(a), number(b)
+    if y == 0.0:
+        da: Any = 0.0
+    elif x == 0.0 and y < 1.0:
+        da = math.inf
+    else:
+        try:
+            da = b * a ** (b - 1.0)
+        except OverflowError:
+            da = b * out / a
+    db = out * _ln(a) if x > 0.0 else 0.0
+    return da, db
+
+
+def _logsumexp(xs: list[float]) -> float:
+    """ln(e**x1 + ... + e**xn), shifted by max(x) so that it never overflows."""
+    m = max(xs)
+    return m + math.log(math.fsum([math.exp(x - m) for x in xs]))
+
+
+def softmax_weights(xs: Sequence[Any]) -> list[Any]:
+    """e**(xi - m) / sum_j e**(xj - m), m = max(x): the softmax, on floats or Values.
+
+    Shifting first keeps ties of huge logits exact: softmax(1e16, 1e16) = (1/2, 1/2),
+    where e**(x - logsumexp(x)) would round to (1, 1).
+    """
+    m = max(number(x) for x in xs)  # a constant: it cancels
+    es = [_e(x - m) for x in xs]
+    if all(isinstance(e, float) for e in es):
+        total: Any = math.fsum(es)
+    else:
+        total = es[0]
+        for e in es[1:]:
+            total = total + e
+    return [e / total for e in es]
+
+
+def _log_softmax(txs: list[float]) -> float:
+    """t - logsumexp(x) for [t, x1..xn], as (t - m) - ln(sum_j e**(xj - m)), m = max(x)."""
+    xs = txs[1:]
+    m = max(xs)
+    return (txs[0] - m) - math.log(math.fsum([math.exp(x - m) for x in xs]))
+
+
+# The n-ary rows take ONE list of inputs. Their layouts are [w1..wn, x1..xn] for dot
+# and [w1..wn, x1..xn, b] for affine.
+
+
+def _dot(wx: list[Any]) -> Any:
+    """w . x = w1*x1 + ... + wn*xn."""
+    n = len(wx) >> 1
+    return sum(map(mul, wx, wx[n:]))  # map stops where wx[n:] does
+
+
+def _affine(wxb: list[Any]) -> Any:
+    """w . x + b."""
+    n = len(wxb) >> 1
+    return sum(map(mul, wxb, wxb[n:-1]), wxb[-1])  # map stops where wxb[n:-1] does
+
+
+def _affine_partials(out: Any, wxb: list[Any]) -> list[Any]:
+    """d/dwi = xi, d/dxi = wi, d/db = 1."""
+    n = len(wxb) >> 1
+    local = wxb[n:-1]  # a new list: the input is left as it was
+    local += wxb[:n]
+    local.append(1.0)
+    return local
+
+
+_ONE_ONE, _ONE, _ZERO, _ONE_ZERO = (1.0, 1.0), (1.0,), (0.0,), (1.0, 0.0)  # shared by all nodes
+
+RULES: dict[str, Rule] = {
+    # op           forward(a, ...)                       partials(out, a, ...): one per input
+    "+":          Rule(add,                              lambda out, a, b: _ONE_ONE,
+                       "d(a+b)/da = 1, d(a+b)/db = 1"),
+    "*":          Rule(mul,                              lambda out, a, b: (b, a),
+                       "d(a*b)/da = b, d(a*b)/db = a"),
+    "/":          Rule(_div,                             lambda out, a, b: (1.0 / b, -out / b),
+                       "d(a/b)/da = 1/b, d(a/b)/db = -(a/b)/b"),
+    "**":         Rule(_pow,                             _pow_partials,
+                       "d(a**b)/da = b*a**(b-1), d(a**b)/db = a**b * ln(a)"),
+    "exp":        Rule(_exp,                             lambda out, a: (out,),
+                       "d(exp(a))/da = exp(a)"),
+    "log":        Rule(_log,                             lambda out, a: (1.0 / a,),
+                       "d(log(a))/da = 1/a"),
+    "tanh":       Rule(math.tanh,                        lambda out, a: (1.0 - out * out,),
+                       "d(tanh(a))/da = 1 - tanh(a)**2"),
+    "sigmoid":    Rule(_sigmoid,                         lambda out, a: (out * (1.0 - out),),
+                       "d(sigmoid(a))/da = sigmoid(a) * (1 - sigmoid(a))"),
+    "relu":       Rule(lambda a: a if a > 0.0 else 0.0,  lambda out, a: _ONE if a > 0.0 else _ZERO,
+                       "d(relu(a))/da = 1 if a > 0 else 0"),
+    "leaky_relu": Rule(lambda a, k: a if a > 0.0 else k * a,
+                       lambda out, a, k: _ONE_ZERO if a > 0.0 else (k, a),
+                       "d(leaky_relu(a, k))/da = 1 if a > 0 else k, d/dk = 0 if a > 0 else a"),
+    # n-ary, fused: one node however many inputs
+    "sum":        Rule(sum,                              lambda out, xs: (1.0,) * len(xs),
+                       "d(x1+...+xn)/dxi = 1", nary=True),
+    "dot":        Rule(_dot,                             lambda out, wx: wx[len(wx) >> 1 :] + wx[: len(wx) >> 1],
+                       "d(w.x)/dwi = xi, d(w.x)/dxi = wi", nary=True),
+    "affine":     Rule(_affine,                          _affine_partials,
+                       "d(w.x+b)/dwi = xi, d(w.x+b)/dxi = wi, d(w.x+b)/db = 1", nary=True),
+    "logsumexp":  Rule(_logsumexp,                       lambda out, xs: softmax_weights(xs),
+                       "d(logsumexp(x))/dxi = softmax(x)i", nary=True),
+    # log_softmax(x)_t as ONE node: inputs [xt, x1..xn], out = xt - logsumexp(x)
+    "log_softmax": Rule(_log_softmax,                    lambda out, txs: [1.0, *[-w for w in softmax_weights(txs[1:])]],
+                       "d(log_softmax(x)t)/dxt = 1 (as the first input), d/dxj = -softmax(x)j", nary=True),
+}  # fmt: skip
+"""The primitives. Everything else (``-``, the losses, softmax) is composed of them."""

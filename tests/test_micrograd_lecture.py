@@ -1,0 +1,202 @@
+"""The micrograd lecture's idioms, run unchanged on our Value (only the import differs).
+
+Karpathy's lecture builds a neuron, runs backprop by hand one node at a time with
+``_backward()``, then adds ops of its own by making a node and assigning its
+``_backward``. Its notebooks call ``random.seed(1337)`` before building a model.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import weakref
+
+import pytest
+
+from micrograd_like import backward_steps, draw_dot, explain
+from micrograd_like.engine import Value, add_op, gradients, remove_op, topological_order
+from micrograd_like.gradcheck import check_gradients, numerical_grad
+from micrograd_like.nn import MLP, Neuron
+
+
+def lecture_neuron() -> dict[str, Value]:
+    """The lecture's neuron: o = tanh(x1*w1 + x2*w2 + b), every node labelled."""
+    x1 = Value(2.0, label="x1")
+    x2 = Value(0.0, label="x2")
+    w1 = Value(-3.0, label="w1")
+    w2 = Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    x1w1 = x1 * w1
+    x1w1.label = "x1*w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2*w2"
+    x1w1x2w2 = x1w1 + x2w2
+    x1w1x2w2.label = "x1*w1 + x2*w2"
+    n = x1w1x2w2 + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return dict(x1=x1, x2=x2, w1=w1, w2=w2, b=b, x1w1=x1w1, x2w2=x2w2, s=x1w1x2w2, n=n, o=o)
+
+
+def test_backprop_by_hand_one_node_at_a_time() -> None:
+    v = lecture_neuron()
+    # forward: n = 2*-3 + 0*1 + 6.8813735870195432 = 0.8813735870195432
+    # o = tanh(n) = 0.70710678118654...: the lecture picked b so that o is 1/sqrt(2)
+    assert v["n"].data == pytest.approx(0.8813735870195432, abs=1e-15)
+    assert v["o"].data == pytest.approx(1 / math.sqrt(2), rel=1e-15)
+    do_dn = 1 - v["o"].data ** 2  # d tanh(n)/dn = 1 - o**2 = 1 - 1/2 = 0.5, up to rounding
+
+    v["o"].grad = 1.0  # do/do = 1
+    v["o"]._backward()  # n.grad = do/dn * o.grad = 0.5
+    assert v["n"].grad == do_dn
+    v["n"]._backward()  # a + passes the gradient through unchanged: b and s get 0.5
+    assert v["b"].grad == v["s"].grad == do_dn
+    v["b"]._backward()  # a leaf: nothing to pass on
+    v["s"]._backward()  # x1w1 and x2w2 get 0.5 each
+    assert v["x1w1"].grad == v["x2w2"].grad == do_dn
+    v["x2w2"]._backward()  # x2.grad = w2 * 0.5 = 0.5, w2.grad = x2 * 0.5 = 0
+    v["x1w1"]._backward()  # x1.grad = w1 * 0.5 = -1.5, w1.grad = x1 * 0.5 = 1.0
+    assert v["x2"].grad == pytest.approx(0.5, rel=1e-15) and v["w2"].grad == 0.0
+    assert v["x1"].grad == pytest.approx(-1.5, rel=1e-15)
+    assert v["w1"].grad == pytest.approx(1.0, rel=1e-15)
+
+    hand = [v[k].grad for k in ("x1", "x2", "w1", "w2", "b")]
+    fresh = lecture_neuron()
+    fresh["o"].backward()  # backward() runs the same steps in topological order
+    assert [fresh[k].grad for k in ("x1", "x2", "w1", "w2", "b")] == hand
+
+
+def test_a_node_made_by_hand_takes_part_in_backward_like_any_other() -> None:
+    # micrograd's constructor: Value(data, _children, _op, label), by position or keyword
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    c = Value(a.data + b.data, (a, b), "+", label="c")
+    d = Value(c.data * 2.0, _children=(c,), _op="*2", label="d")
+    assert (c.parents, c.op, d.parents, d.op) == ((a, b), "+", (c,), "*2")
+
+    def c_backward() -> None:  # d(a+b)/da = d(a+b)/db = 1
+        a.grad += 1.0 * c.grad
+        b.grad += 1.0 * c.grad
+
+    def d_backward() -> None:  # d(2c)/dc = 2
+        c.grad += 2.0 * d.grad
+
+    c._backward = c_backward
+    d._backward = d_backward
+    assert topological_order(d) == [c, d]
+    d.backward()  # dd/da = dd/db = 2
+    assert (a.grad, b.grad, c.grad) == (2.0, 2.0, 2.0)
+
+
+def test_a_node_made_by_hand_without_a_backward_passes_nothing_back() -> None:
+    # As in micrograd, such a node is a constant as far as gradients go.
+    a = Value(2.0)
+    c = Value(a.data * 5.0, (a,), "*5")
+    y = c * a  # dy/da through the product only: c = 10
+    y.backward()
+    assert (a.grad, c.grad) == (10.0, 2.0)
+
+
+def lecture_sin(self: Value) -> Value:
+    """sin, added the lecture's way: make the node, then assign its _backward."""
+    out = Value(math.sin(self.data), (self,), "sin")
+
+    def _backward() -> None:  # d(sin x)/dx = cos x
+        self.grad += math.cos(self.data) * out.grad
+
+    out._backward = _backward
+    return out
+
+
+def test_an_op_added_the_lecture_way_matches_finite_differences() -> None:
+    # y = sin(x) * x at x = 0.5: dy/dx = cos(x) x + sin(x) = 0.4387912809451864 + 0.479425538604203
+    x = Value(0.5, label="x")
+    y = lecture_sin(x) * x
+    y.backward()
+    assert x.grad == pytest.approx(math.cos(0.5) * 0.5 + math.sin(0.5), rel=1e-15)
+    (numeric,) = numerical_grad(lambda v: lecture_sin(v) * v, [0.5])
+    assert x.grad == pytest.approx(numeric, rel=1e-8)
+
+
+def test_an_op_added_the_lecture_way_is_drawn_stepped_and_explained(capsys) -> None:
+    x = Value(0.5, label="x")
+    s = lecture_sin(x)
+    s.label = "s"
+    y = s * 3.0  # dy/ds = 3, dy/dx = 3 cos(0.5) = 2.6327476856711183
+    y.label = "y"
+    assert "sin" in draw_dot(y).source
+    steps = list(backward_steps(y))
+    assert [st.node for st in steps] == [y, s]
+    (term,) = steps[1].contributions  # read from what the closure added
+    assert term.parent is x and term.product == pytest.approx(3 * math.cos(0.5), rel=1e-15)
+    explain(y)
+    assert "sin" in capsys.readouterr().out
+    assert x.grad == pytest.approx(3 * math.cos(0.5), rel=1e-15)
+
+
+def test_an_op_added_as_a_row_of_the_rule_table_gets_gradcheck_and_second_derivatives() -> None:
+    sin = add_op("sin", math.sin, lambda out, a: (cos(a),), "d(sin(a))/da = cos(a)")
+    cos = add_op("cos", math.cos, lambda out, a: (-sin(a),), "d(cos(a))/da = -sin(a)")
+    try:
+        x = Value(0.5)
+        y = x.sin()
+        assert (y.op, y.local_grads) == ("sin", (math.cos(0.5),))
+        check_gradients(lambda v: v.sin() * v.cos(), [0.5])
+        # d2(sin x)/dx2 = -sin x
+        (dy,) = gradients(y, [x], create_graph=True)
+        (d2y,) = gradients(dy, [x])
+        assert (dy.data, d2y) == (math.cos(0.5), -math.sin(0.5))
+        assert sin(0.5) == math.sin(0.5)  # on numbers, the op is the plain function
+    finally:
+        remove_op("sin")
+        remove_op("cos")
+    assert not hasattr(Value, "sin")
+
+
+def test_children_compare_like_micrograd_sets() -> None:
+    a, b = Value(1.0), Value(2.0)
+    c = a + b
+    assert c._prev == {a, b}
+    assert Value(1.0)._prev == set()
+    assert c.parents == (a, b)  # the ordered view
+
+
+def test_values_can_be_weakly_referenced() -> None:
+    v = Value(1.0)
+    ref = weakref.ref(v)
+    assert ref() is v
+    del v
+    assert ref() is None
+
+
+def test_random_seed_1337_makes_the_same_model_every_time() -> None:
+    random.seed(1337)
+    first = MLP(2, [16, 16, 1]).state_dict()
+    random.seed(1337)
+    second = MLP(2, [16, 16, 1]).state_dict()
+    assert first == second
+    random.seed(1338)
+    assert MLP(2, [16, 16, 1]).state_dict() != first
+
+
+def test_random_seed_1337_gives_micrograds_own_weights_and_outputs() -> None:
+    mg = pytest.importorskip("micrograd.nn", reason="micrograd is in the dev extra")
+    random.seed(1337)
+    ours = MLP(2, [16, 16, 1])
+    random.seed(1337)
+    theirs = mg.MLP(2, [16, 16, 1])
+    assert [p.data for p in ours.parameters()] == [q.data for q in theirs.parameters()]
+    x = [0.5, -1.25]
+    assert ours(x).data == theirs(x).data  # the same sums in the same order: bit for bit
+
+
+def test_a_neuron_takes_nin_and_nonlin_by_position_as_in_micrograd() -> None:
+    n = Neuron(3, False)
+    assert (n.nin, n.activation) == (3, "linear")
+
+
+def test_bad_children_are_refused_with_a_message() -> None:
+    with pytest.raises(TypeError, match=r"_children\[1\] must be a Value, got int"):
+        Value(1.0, (Value(2.0), 3))
+    with pytest.raises(TypeError, match="a label goes in label="):
+        Value(1.0, "x")  # type: ignore[arg-type]
