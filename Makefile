@@ -18,7 +18,7 @@ DEMO_STAMP := $(VENV)/.installed-demo
 DEV_STAMP  := $(VENV)/.installed-dev
 # run once more on the plain path of engine.py (MICROGRAD_LIKE_REFERENCE=1)
 REFERENCE_TESTS := micrograd_like/engine.py micrograd_like/rules.py micrograd_like/nn.py \
-	micrograd_like/steps.py tests/test_engine.py tests/test_nn.py tests/test_steps.py \
+	micrograd_like/viz/steps.py tests/test_engine.py tests/test_nn.py tests/test_steps.py \
 	tests/test_micrograd_lecture.py tests/test_engine_properties.py tests/machinery
 
 .PHONY: test test-slow demo pictures bench notebooks lab dot-check chromium-check install \

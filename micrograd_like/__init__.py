@@ -10,7 +10,6 @@ import os as _os
 from typing import Any as _Any
 
 from micrograd_like import fast as _fast
-from micrograd_like.derivatives import grad, hessian
 from micrograd_like.engine import (
     AnomalyError,
     Value,
@@ -23,6 +22,7 @@ from micrograd_like.engine import (
     vsum,
 )
 from micrograd_like.gradcheck import check_gradients, numerical_grad
+from micrograd_like.higher_order import grad, hessian
 from micrograd_like.nn import MLP, Layer, Module, Neuron
 from micrograd_like.optim import SGD, Adam
 from micrograd_like.serialize import load, save

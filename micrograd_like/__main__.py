@@ -1,4 +1,4 @@
-"""``python -m micrograd_like`` runs the ``micrograd-like`` command line (see ``cli.py``)."""
+"""``python -m micrograd_like`` runs the ``micrograd-like`` command (``micrograd_like.cli``)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Checking the numbers users hand us: one home for the argument checks.
+"""Checking the arguments users hand us: one home for the argument checks.
 
 Each check returns the cleaned value or raises a TypeError (wrong kind of thing) or a
 ValueError (right kind, bad value) whose message names the argument.
@@ -8,27 +8,46 @@ ValueError (right kind, bad value) whose message names the argument.
 >>> positive(-1, "lr")
 Traceback (most recent call last):
 ValueError: lr must be > 0, got -1.0
+>>> integer(0, "epochs", minimum=1)
+Traceback (most recent call last):
+ValueError: epochs must be >= 1, got 0
+>>> choice("gelu", ("relu", "tanh"), "activation")
+Traceback (most recent call last):
+ValueError: unknown activation 'gelu'; valid: relu, tanh
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+import random
+from collections.abc import Iterable
+from typing import Any
 
-__all__ = ["non_negative", "positive", "real"]
+__all__ = [
+    "boolean",
+    "choice",
+    "fraction",
+    "generator",
+    "integer",
+    "non_empty",
+    "non_negative",
+    "positive",
+    "real",
+    "size",
+]
 
 
-def real(x: object, what: str) -> float:
+def real(x: object, what: str, *, expected: str = "a real number (int or float)") -> float:
     """``x`` as a finite float, or a TypeError/ValueError that names ``what``.
 
     A bool is refused: it is almost always a mistake where a number is meant.
+    ``expected`` words the TypeError ("x must be <expected>, got str: 'a'").
     """
     if type(x) is float:
         f = x
     elif isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(
-            f"{what} must be a real number (int or float), got {type(x).__name__}: {x!r}"
-        )
+        raise TypeError(f"{what} must be {expected}, got {type(x).__name__}: {x!r}")
     else:
         try:
             f = float(x)
@@ -55,3 +74,86 @@ def non_negative(x: object, what: str) -> float:
     if f < 0.0:
         raise ValueError(f"{what} must be >= 0, got {f!r}")
     return f
+
+
+def fraction(x: object, what: str) -> float:
+    """``x`` as a float in [0, 1), such as a share of the data or Adam's beta."""
+    f = real(x, what)
+    if not 0.0 <= f < 1.0:
+        raise ValueError(f"{what} must be in [0, 1), got {f!r}")
+    return f
+
+
+def _is_int(x: object) -> bool:
+    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+
+
+def integer(x: object, what: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    """``x`` as an int (a bool or a float is refused), within the bounds given.
+
+    >>> integer(3, "epochs", minimum=1)
+    3
+    >>> integer(0, "precision", minimum=1, maximum=17)
+    Traceback (most recent call last):
+    ValueError: precision must be between 1 and 17, got 0
+    """
+    if not _is_int(x):
+        raise TypeError(f"{what} must be an int, got {type(x).__name__}: {x!r}")
+    n = int(x)  # type: ignore[call-overload]
+    if minimum is not None and maximum is not None and not minimum <= n <= maximum:
+        raise ValueError(f"{what} must be between {minimum} and {maximum}, got {n}")
+    if minimum is not None and n < minimum:
+        raise ValueError(f"{what} must be >= {minimum}, got {n}")
+    return n
+
+
+def size(x: object, what: str) -> int:
+    """``x`` as a positive int, a size such as a layer's number of neurons.
+
+    >>> size(16, "nout")
+    16
+    """
+    if not _is_int(x):
+        raise TypeError(f"{what} must be a positive int, got {type(x).__name__}: {x!r}")
+    if x <= 0:  # type: ignore[operator]
+        raise ValueError(f"{what} must be a positive int, got {x!r}")
+    return int(x)  # type: ignore[call-overload]
+
+
+def boolean(x: object, what: str) -> bool:
+    """``x`` if it is True or False (not 0, 1 or None)."""
+    if not isinstance(x, bool):
+        raise TypeError(f"{what} must be a bool, got {type(x).__name__}: {x!r}")
+    return x
+
+
+def choice(x: object, valid: Iterable[str], what: str) -> str:
+    """``x`` if it is one of the names ``valid``, else an error listing them."""
+    names = list(valid)
+    if not isinstance(x, str):
+        raise TypeError(f"{what} must be a str, one of {names}, got {type(x).__name__}")
+    if x not in names:
+        raise ValueError(f"unknown {what} {x!r}; valid: {', '.join(names)}")
+    return x
+
+
+def non_empty(xs: object, what: str) -> list[Any]:
+    """``xs`` (a list, tuple or other iterable, not a str or a dict) as a non-empty list."""
+    if isinstance(xs, (str, bytes, dict)) or not isinstance(xs, Iterable):
+        raise TypeError(f"{what} must be a list, got {type(xs).__name__}")
+    out = list(xs)
+    if not out:
+        raise ValueError(f"{what} needs at least one value, got an empty sequence")
+    return out
+
+
+def generator(seed: object, what: str = "seed") -> random.Random:
+    """A private random generator: from an int seed (None: unseeded), or ``seed`` itself
+    when it is a ``random.Random``."""
+    if isinstance(seed, random.Random):
+        return seed
+    if seed is not None and not _is_int(seed):
+        raise TypeError(
+            f"{what} must be an int, a random.Random or None, got {type(seed).__name__}: {seed!r}"
+        )
+    return random.Random(None if seed is None else int(seed))  # type: ignore[call-overload]

@@ -15,13 +15,16 @@ from __future__ import annotations
 import math
 import numbers
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from micrograd_like.checks import generator as _rng
+from micrograd_like.checks import integer
 from micrograd_like.checks import non_negative as _non_negative
 from micrograd_like.checks import real as _as_float
 
 __all__ = [
+    "DATASETS",
     "load_digits",
     "make_blobs",
     "make_circles",
@@ -45,25 +48,7 @@ U = TypeVar("U")
 
 
 def _int(x: object, what: str, minimum: int) -> int:
-    if isinstance(x, bool) or not isinstance(x, numbers.Integral):
-        raise TypeError(f"{what} must be an int, got {type(x).__name__}: {x!r}")
-    n = int(x)
-    if n < minimum:
-        raise ValueError(f"{what} must be >= {minimum}, got {n}")
-    return n
-
-
-def _rng(seed: Seed) -> random.Random:
-    """A private generator: from an int seed, or the given ``random.Random`` itself."""
-    if isinstance(seed, random.Random):
-        return seed
-    if seed is None:
-        return random.Random()
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(
-            f"seed must be an int, a random.Random or None, got {type(seed).__name__}: {seed!r}"
-        )
-    return random.Random(int(seed))
+    return integer(x, what, minimum=minimum)
 
 
 def _linspace(start: float, stop: float, n: int, endpoint: bool = True) -> list[float]:
@@ -383,3 +368,27 @@ def load_digits() -> tuple[list[list[float]], list[int]]:
     X = [[float(v) / 16.0 for v in row] for row in digits.data.tolist()]
     y = [int(t) for t in digits.target.tolist()]
     return X, y
+
+
+def _digits(n_samples: int = 1797, seed: Seed = 0) -> tuple[list[list[float]], list[int]]:
+    """The first ``n_samples`` of :func:`load_digits` (a fixed set: ``seed`` is unused)."""
+    X, y = load_digits()
+    n = integer(n_samples, "n_samples", minimum=1)
+    return X[:n], y[:n]
+
+
+DATASETS: dict[str, Callable[..., tuple[list[list[float]], list[Any]]]] = {
+    "moons": make_moons,
+    "circles": make_circles,
+    "xor": make_xor,
+    "spiral": make_spiral,
+    "blobs": make_blobs,
+    "line": make_line,
+    "digits": _digits,
+}
+"""Every dataset by name, each made as ``DATASETS[name](n_samples, seed=seed)``.
+
+>>> X, y = DATASETS["moons"](4, seed=0)
+>>> len(X), sorted(set(y))
+(4, [0, 1])
+"""

@@ -30,6 +30,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from micrograd_like.examples import readme_expression
+
 __all__ = [
     "CheckOutcome",
     "ValueClassReport",
@@ -932,18 +934,7 @@ def _ex_relu(V: Any) -> dict[str, object]:
 
 
 def _ex_readme(V: Any) -> dict[str, object]:
-    a = V(-4.0)
-    b = V(2.0)
-    c = a + b
-    d = a * b + b**3
-    c += c + 1
-    c += 1 + c + (-a)
-    d += d * 2 + (b + a).relu()
-    d += 3 * d + (b - a).relu()
-    e = c - d
-    f = e**2
-    g = f / 2.0
-    g += 10.0 / f
+    g, a, b = readme_expression(V)
     g.backward()
     return {"g": g, "a": a, "b": b}
 

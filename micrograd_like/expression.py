@@ -28,7 +28,7 @@ import warnings
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from micrograd_like.engine import Value
+from micrograd_like.engine import Value, topological_order
 
 __all__ = [
     "FUNCTIONS",
@@ -236,9 +236,7 @@ def evaluate_expression(source: str, values: dict[str, float]) -> tuple[Value, d
         raise ExpressionError(f"cannot compute {_short(source)}: {error}") from None
     except ValueError as error:  # log(-1), (-8)**0.5, ...
         raise ExpressionError(f"cannot compute {_short(source)}: {error}") from None
-    from micrograd_like.viz import graph_nodes
-
-    for v in graph_nodes(out):
+    for v in topological_order(out):  # the inputs and constants are finite already
         if not math.isfinite(v.data):
             raise ExpressionError(
                 f"cannot compute {_short(source)}: a number overflowed to {v.data}"

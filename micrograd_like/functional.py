@@ -17,30 +17,14 @@ Both shift by ``max(x)`` inside, so nothing overflows and ties of huge logits st
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable, Sequence
 
 from micrograd_like import engine
+from micrograd_like.checks import non_empty
 from micrograd_like.engine import Operand, Value
 
-__all__ = ["log_softmax", "logsumexp", "relu", "sigmoid", "softmax", "tanh"]
-
-
-def _lifted(values: Iterable[Operand], what: str) -> list[Value]:
-    """Each entry as a Value (numbers become constant leaves); refuses empty input."""
-    out: list[Value] = []
-    for i, x in enumerate(values):
-        if x.__class__ is Value:
-            out.append(x)
-        else:
-            v = engine._lift(x)
-            if v is None:
-                raise TypeError(
-                    f"{what}[{i}] must be a Value or a number, got {type(x).__name__}: {x!r}"
-                )
-            out.append(v)
-    if not out:
-        raise ValueError(f"{what} needs at least one value, got an empty sequence")
-    return out
+__all__ = ["as_value", "log_softmax", "logsumexp", "relu", "sigmoid", "softmax", "tanh"]
 
 
 def logsumexp(values: Iterable[Operand]) -> Value:
@@ -49,16 +33,20 @@ def logsumexp(values: Iterable[Operand]) -> Value:
     >>> round(logsumexp([0.0, 0.0]).data, 6)   # ln(1 + 1) = ln 2
     0.693147
     """
-    return engine.logsumexp(_lifted(values, "logsumexp values"))
+    return engine.logsumexp(non_empty(values, "logsumexp values"))
 
 
 def log_softmax(values: Sequence[Operand]) -> list[Value]:
     """log_softmax(x)_i = x_i - logsumexp(x), stable for logits of any size.
 
+    The list of all n outputs. It calls the engine's primitive
+    :func:`micrograd_like.engine.log_softmax`, which also takes ``index=i`` for one
+    entry (as the cross-entropy losses use it).
+
     >>> [round(v.data, 4) for v in log_softmax([0.0, 0.0])]   # ln(1/2) each
     [-0.6931, -0.6931]
     """
-    return engine.log_softmax(_lifted(values, "log_softmax values"))
+    return engine.log_softmax(non_empty(values, "log_softmax values"))
 
 
 def softmax(values: Sequence[Operand]) -> list[Value]:
@@ -71,13 +59,20 @@ def softmax(values: Sequence[Operand]) -> list[Value]:
     return [v.exp() for v in log_softmax(values)]
 
 
-def _one(x: Operand, what: str) -> Value:
-    if x.__class__ is Value:
+def as_value(x: object, error: str) -> Value:
+    """``x`` as a Value: itself, or a number made a constant leaf.
+
+    Anything else is a TypeError whose message starts with ``error``, e.g. "sigmoid
+    expects" or "mse pred[0] must be", followed by "a Value or a number, got ...".
+
+    >>> as_value(2, "sigmoid expects").data
+    2.0
+    """
+    if isinstance(x, Value):
         return x
-    v = engine._lift(x)
-    if v is None:
-        raise TypeError(f"{what} expects a Value or a number, got {type(x).__name__}: {x!r}")
-    return v
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{error} a Value or a number, got {type(x).__name__}: {x!r}")
+    return Value(x)  # type: ignore[arg-type]
 
 
 def sigmoid(x: Operand) -> Value:
@@ -86,7 +81,7 @@ def sigmoid(x: Operand) -> Value:
     >>> sigmoid(0.0).data
     0.5
     """
-    return _one(x, "sigmoid").sigmoid()
+    return as_value(x, "sigmoid expects").sigmoid()
 
 
 def tanh(x: Operand) -> Value:
@@ -95,7 +90,7 @@ def tanh(x: Operand) -> Value:
     >>> tanh(0.0).data
     0.0
     """
-    return _one(x, "tanh").tanh()
+    return as_value(x, "tanh expects").tanh()
 
 
 def relu(x: Operand) -> Value:
@@ -104,4 +99,4 @@ def relu(x: Operand) -> Value:
     >>> relu(-2.0).data, relu(3.0).data
     (0.0, 3.0)
     """
-    return _one(x, "relu").relu()
+    return as_value(x, "relu expects").relu()

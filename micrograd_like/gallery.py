@@ -17,6 +17,7 @@ from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any
 
+from micrograd_like import examples
 from micrograd_like.engine import Value
 
 __all__ = ["readme_expression", "write_pictures"]
@@ -29,19 +30,7 @@ def readme_expression() -> Value:
     >>> g.backward(); round(g.data, 6)
     24.704082
     """
-    a = Value(-4.0)
-    b = Value(2.0)
-    c = a + b
-    d = a * b + b**3
-    c += c + 1
-    c += 1 + c + (-a)
-    d += d * 2 + (b + a).relu()
-    d += 3 * d + (b - a).relu()
-    e = c - d
-    f = e**2
-    g = f / 2.0
-    g += 10.0 / f
-    return g
+    return examples.readme_expression()[0]
 
 
 def _micrograd_first_picture() -> Value:
@@ -124,7 +113,7 @@ def _graphs(out: _Writer) -> None:
     fused.backward()
     out.graph("neuron_fused", draw_dot(fused, model=neuron))
     neuron.zero_grad()
-    fine = neuron(xs, fine=True)
+    fine = neuron(xs, step_by_step=True)
     fine.label = "a"
     fine.backward()
     out.graph("neuron_fine", draw_dot(fine, model=neuron, show_local_grads=True))

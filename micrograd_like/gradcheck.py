@@ -21,6 +21,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from micrograd_like.checks import boolean, integer
 from micrograd_like.checks import real as _as_float
 from micrograd_like.engine import RULES, Value, topological_order
 
@@ -143,11 +144,9 @@ def check_gradients(
     """
     floats, eps = _check_inputs("check_gradients", f, xs, eps)
     rtol, atol = _tolerance(rtol, "rtol"), _tolerance(atol, "atol")
-    for flag, name in ((nodes, "nodes"), (raise_on_mismatch, "raise_on_mismatch")):
-        if not isinstance(flag, bool):
-            raise TypeError(f"{name} must be a bool, got {type(flag).__name__}: {flag!r}")
-    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int):
-        raise TypeError(f"max_nodes must be an int, got {type(max_nodes).__name__}")
+    boolean(nodes, "nodes")
+    boolean(raise_on_mismatch, "raise_on_mismatch")
+    integer(max_nodes, "max_nodes")
     inputs = [Value(x, label=f"x{i}") for i, x in enumerate(floats)]
     out = f(*inputs)
     if not isinstance(out, Value):

@@ -8,7 +8,7 @@ initialisations, seeded reproducible weights, and export to PyTorch.
 
 A neuron computes ``a = f(w1*x1 + ... + wn*xn + b)``. Its pre-activation is ONE fused
 ``affine`` node of the graph (not n products and n sums), so a forward pass costs O(1)
-graph nodes per neuron. ``neuron(x, fine=True)`` builds the same number step by step,
+graph nodes per neuron. ``neuron(x, step_by_step=True)`` builds the same number step by step,
 one ``*`` node per weight, to draw or to study.
 
 >>> n = Neuron(2, activation="sigmoid")
@@ -23,11 +23,13 @@ from __future__ import annotations
 import math
 import numbers
 import random
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from operator import attrgetter
 from typing import Any, NamedTuple
 
+from micrograd_like.checks import choice, integer, real, size
 from micrograd_like.engine import Value, affine, log_softmax
 
 __all__ = [
@@ -69,15 +71,6 @@ anything is allocated, so ``MLP(2, [10**9])`` is refused at once.
 # --------------------------------------------------------------------------------------
 
 
-def _size(n: object, name: str) -> int:
-    """``n`` as a positive int, or a TypeError/ValueError naming ``name``."""
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"{name} must be a positive int, got {type(n).__name__}: {n!r}")
-    if n <= 0:
-        raise ValueError(f"{name} must be a positive int, got {n!r}")
-    return int(n)
-
-
 def _check_count(count: int, what: str) -> None:
     """Refuse a model of more than :data:`MAX_PARAMETERS` parameters, before building it."""
     if count > MAX_PARAMETERS:
@@ -92,15 +85,6 @@ def _short(sizes: list[int], limit: int = 6) -> str:
     if len(sizes) <= limit:
         return repr(sizes)
     return f"[{', '.join(map(str, sizes[:limit]))}, ...] ({len(sizes)} layers)"
-
-
-def _choice(value: object, valid: tuple[str, ...], name: str) -> str:
-    """``value`` if it is one of ``valid``, else an error listing the valid names."""
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, one of {list(valid)}, got {type(value).__name__}")
-    if value not in valid:
-        raise ValueError(f"unknown {name} {value!r}; valid: {', '.join(valid)}")
-    return value
 
 
 def _make_rng(rng: random.Random | None, seed: int | None) -> random.Random:
@@ -118,30 +102,27 @@ def _make_rng(rng: random.Random | None, seed: int | None) -> random.Random:
         return rng
     if seed is None:
         return random._inst  # the generator behind random.seed()
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int or None, got {type(seed).__name__}: {seed!r}")
-    return random.Random(seed)
+    return random.Random(integer(seed, "seed"))
+
+
+def _renamed_fine(fine: object, who: str) -> bool:
+    """``fine=`` is the old name of ``step_by_step=``: still honoured, with a warning."""
+    warnings.warn(
+        f"{who}(x, fine=...) is deprecated: use {who}(x, step_by_step=...)",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return bool(fine)
 
 
 def _finite(x: object, what: str) -> float:
-    """``x`` as a finite float; TypeError for bools and non-numbers, ValueError for nan/inf."""
-    if type(x) is float:
-        f = x
-    elif isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{what} must be a number, got {type(x).__name__}: {x!r}")
-    else:
-        try:
-            f = float(x)
-        except OverflowError:
-            raise ValueError(f"{what} must be a finite number, got {x!r}") from None
-    if not math.isfinite(f):
-        raise ValueError(f"{what} must be a finite number, got {f!r}")
-    return f
+    """``x`` as a finite float: a model input or a weight."""
+    return real(x, what, expected="a number")
 
 
 _ONLY_VALUES = frozenset((Value,))
 _ONLY_FLOATS = frozenset((float,))
-_data = attrgetter("data")
+_get_data = attrgetter("data")
 _isfinite = math.isfinite
 
 
@@ -149,16 +130,16 @@ def _inputs(x: object, nin: int, who: str) -> Sequence[Value]:
     """Check an input vector once, where it enters a model, and lift numbers to Values.
 
     A list (or tuple) of exactly ``nin`` finite Values is returned as is, and one of
-    ``nin`` finite floats is lifted, both checked with C-level loops only (the fast
-    paths). Anything else is checked element by element: numbers become constant
-    leaves, a bool or a non-number is a TypeError naming its type, nan/inf a
-    ValueError. A single number or Value is accepted when ``nin == 1``.
+    ``nin`` finite floats is lifted to Values. Anything else is checked element by
+    element, to name the first bad one: numbers become constant leaves, a bool or a
+    non-number is a TypeError naming its type, nan/inf a ValueError. A single number or
+    Value is accepted when ``nin == 1``.
     """
     if x.__class__ is list or x.__class__ is tuple:
         xs: Sequence[Any] = x
         if len(xs) == nin:
             types = {*map(type, xs)}
-            if types == _ONLY_VALUES and all(map(_isfinite, map(_data, xs))):
+            if types == _ONLY_VALUES and all(map(_isfinite, map(_get_data, xs))):
                 return xs
             if types == _ONLY_FLOATS and all(map(_isfinite, xs)):
                 return list(map(Value, xs))
@@ -344,14 +325,14 @@ class Neuron(Module):
         seed: int | None = None,
         fan_out: int = 1,
     ) -> None:
-        nin = _size(nin, "nin")
-        fan_out = _size(fan_out, "fan_out")
+        nin = size(nin, "nin")
+        fan_out = size(fan_out, "fan_out")
         _check_count(nin + 1, f"Neuron({nin})")
         if activation is None:
             if not isinstance(nonlin, bool):
                 raise TypeError(f"nonlin must be a bool, got {type(nonlin).__name__}: {nonlin!r}")
             activation = "relu" if nonlin else "linear"
-        init = _choice(init, INITS, "init")
+        init = choice(init, INITS, "init")
         r = _make_rng(rng, seed)
         if init == "uniform":
             weights = [r.uniform(-1.0, 1.0) for _ in range(nin)]
@@ -379,7 +360,7 @@ class Neuron(Module):
 
     @activation.setter
     def activation(self, name: str) -> None:
-        self._activation = _choice(name, ACTIVATIONS, "activation")
+        self._activation = choice(name, ACTIVATIONS, "activation")
         self._act = _ACTIVATION_FN[name]
 
     @property
@@ -395,13 +376,16 @@ class Neuron(Module):
 
     # -- forward --------------------------------------------------------------------
 
-    def __call__(self, x: object, fine: bool = False) -> Value:
+    def __call__(self, x: object, step_by_step: bool = False, *, fine: Any = None) -> Value:
         """a = f(w . x + b). ``x`` is a list of ``nin`` numbers or Values.
 
-        ``fine=True`` builds the step-by-step graph (see :meth:`forward_fine`).
+        ``step_by_step=True`` builds the graph with every step a node of its own (see
+        :meth:`forward_fine`). ``fine=`` is its deprecated old name.
         """
+        if fine is not None:
+            step_by_step = _renamed_fine(fine, "Neuron")
         xs = _inputs(x, len(self.w), "Neuron")
-        return self._forward_fine(xs) if fine else self._forward(xs)
+        return self._forward_fine(xs) if step_by_step else self._forward(xs)
 
     def forward_fine(self, x: object) -> Value:
         """The same output as ``self(x)``, as a graph with every step a node of its own.
@@ -472,8 +456,8 @@ class Layer(Module):
     """
 
     def __init__(self, nin: int, nout: int, **kwargs: Any) -> None:
-        nin = _size(nin, "nin")
-        nout = _size(nout, "nout")
+        nin = size(nin, "nin")
+        nout = size(nout, "nout")
         _check_count((nin + 1) * nout, f"Layer({nin}, {nout})")
         rng = _make_rng(kwargs.pop("rng", None), kwargs.pop("seed", None))
         self.neurons: list[Neuron] = [
@@ -527,10 +511,17 @@ class Layer(Module):
             state[f"neurons.{j}.b"] = _finite(bias[j], f"b[{j}]")
         self.load_state_dict(state)
 
-    def __call__(self, x: object, fine: bool = False) -> Value | list[Value]:
-        """Every neuron on the same input; the inputs are checked once, not per neuron."""
+    def __call__(
+        self, x: object, step_by_step: bool = False, *, fine: Any = None
+    ) -> Value | list[Value]:
+        """Every neuron on the same input; the inputs are checked once, not per neuron.
+
+        ``step_by_step=True``: every step a node of its own, as in :meth:`Neuron.forward_fine`.
+        """
+        if fine is not None:
+            step_by_step = _renamed_fine(fine, "Layer")
         xs = _inputs(x, self.nin, "Layer")
-        out = self._forward_fine(xs) if fine else self._forward(xs)
+        out = self._forward_fine(xs) if step_by_step else self._forward(xs)
         return out[0] if len(out) == 1 else out
 
     def _forward(self, xs: Sequence[Value]) -> list[Value]:
@@ -594,25 +585,25 @@ class MLP(Module):
         seed: int | None = None,
         rng: random.Random | None = None,
     ) -> None:
-        nin = _size(nin, "nin")
+        nin = size(nin, "nin")
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence):
             raise TypeError(
                 f"nouts must be a list of layer sizes like [16, 16, 1], got {type(nouts).__name__}"
             )
         if not nouts:
             raise ValueError("nouts must be a non-empty list of layer sizes, got []")
-        sizes = [_size(n, f"nouts[{i}]") for i, n in enumerate(nouts)]
+        sizes = [size(n, f"nouts[{i}]") for i, n in enumerate(nouts)]
         fans = [nin, *sizes]
         _check_count(
             sum((fans[i] + 1) * n for i, n in enumerate(sizes)), f"MLP({nin}, {_short(sizes)})"
         )
-        activation = _choice(activation, ACTIVATIONS, "activation")
-        output_activation = _choice(output_activation, OUTPUT_ACTIVATIONS, "output_activation")
+        activation = choice(activation, ACTIVATIONS, "activation")
+        output_activation = choice(output_activation, OUTPUT_ACTIVATIONS, "output_activation")
         if output_activation == "softmax" and sizes[-1] < 2:
             raise ValueError(
                 f"output_activation='softmax' needs at least 2 outputs, got nouts[-1] = {sizes[-1]}"
             )
-        init = _choice(init, INITS, "init")
+        init = choice(init, INITS, "init")
         r = _make_rng(rng, seed)
         last = "linear" if output_activation == "softmax" else output_activation
         self.layers: list[Layer] = [
@@ -656,16 +647,21 @@ class MLP(Module):
         """How the weights were drawn: uniform, xavier or kaiming."""
         return self._init
 
-    def __call__(self, x: object, fine: bool = False) -> Value | list[Value]:
+    def __call__(
+        self, x: object, step_by_step: bool = False, *, fine: Any = None
+    ) -> Value | list[Value]:
         """The network's output for one input vector ``x`` (a list of ``nin`` numbers).
 
         The input is checked and lifted to Values once, here; the layers inside pass
-        Values to each other without checking them again.
+        Values to each other without checking them again. ``step_by_step=True``: every
+        step a node of its own, as in :meth:`Neuron.forward_fine`.
         """
+        if fine is not None:
+            step_by_step = _renamed_fine(fine, "MLP")
         xs = _inputs(x, self._nin, "MLP")
         out: list[Value] = []
         for layer in self.layers:
-            out = layer._forward_fine(xs) if fine else layer._forward(xs)
+            out = layer._forward_fine(xs) if step_by_step else layer._forward(xs)
             xs = out
         if self._output_activation == "softmax":
             out = _softmax(out)

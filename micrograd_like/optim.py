@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from math import isfinite
 from typing import Any
 
+from micrograd_like.checks import boolean, fraction, integer
 from micrograd_like.checks import non_negative as _non_negative
 from micrograd_like.checks import positive as _positive
 from micrograd_like.checks import real as _as_float
@@ -45,10 +46,6 @@ __all__ = [
     "Schedule",
     "StepDecay",
 ]
-
-
-def _real(x: object, what: str) -> float:
-    return _as_float(x, what)
 
 
 def _grads(params: list[Value]) -> list[float]:
@@ -161,11 +158,7 @@ class Optimizer:
             if not isinstance(state.get(key, {}), dict):
                 raise TypeError(f"state[{key!r}] must be a dict, got {type(state[key]).__name__}")
         settings = self._check_hyperparameters(state.get("hyperparameters", {}))
-        steps = state.get("steps", 0)
-        if isinstance(steps, bool) or not isinstance(steps, int):
-            raise TypeError(f"state steps must be an int, got {type(steps).__name__}: {steps!r}")
-        if steps < 0:
-            raise ValueError(f"state steps must be >= 0, got {steps}")
+        steps = integer(state.get("steps", 0), "state steps", minimum=0)
         buffers = self._check_state(state.get("state", {}))
         # every check passed: now change the optimizer
         for key, value in settings.items():
@@ -202,7 +195,7 @@ class Optimizer:
                 f"state {key!r} must be a list of {len(self.params)} numbers "
                 f"(one per parameter), got {buf!r:.60}"
             )
-        return [_real(x, f"state {key}[{i}]") for i, x in enumerate(buf)]
+        return [_as_float(x, f"state {key}[{i}]") for i, x in enumerate(buf)]
 
     def __repr__(self) -> str:
         hp = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())
@@ -240,9 +233,7 @@ class SGD(Optimizer):
         super().__init__(params, lr)
         self.momentum = _non_negative(momentum, "momentum")
         self.weight_decay = _non_negative(weight_decay, "weight_decay")
-        if not isinstance(nesterov, bool):
-            raise TypeError(f"nesterov must be a bool, got {type(nesterov).__name__}")
-        if nesterov and self.momentum == 0.0:
+        if boolean(nesterov, "nesterov") and self.momentum == 0.0:
             raise ValueError("nesterov=True needs momentum > 0, got momentum=0.0")
         self.nesterov = nesterov
         self._buf: list[float] | None = None  # momentum buffers, made on the first step
@@ -255,7 +246,7 @@ class SGD(Optimizer):
         """
         lr, mu, wd = self._lr, self.momentum, self.weight_decay
         params = self.params
-        if mu == 0.0 and wd == 0.0:  # plain gradient descent: one pass, no gradient list
+        if mu == 0.0 and wd == 0.0:  # plain gradient descent: p = p - lr * grad
             _commit(self, [p.data - lr * p.grad for p in params])
             self.steps += 1
             return
@@ -289,9 +280,7 @@ class SGD(Optimizer):
         if key in ("momentum", "weight_decay"):
             return _non_negative(value, key)
         if key == "nesterov":
-            if not isinstance(value, bool):
-                raise TypeError(f"nesterov must be a bool, got {type(value).__name__}: {value!r}")
-            return value
+            return boolean(value, "nesterov")
         return super()._check_hyperparameter(key, value)
 
     def _state(self) -> dict[str, Any]:
@@ -337,13 +326,8 @@ class Adam(Optimizer):
     def _check_betas(betas: Any) -> tuple[float, float]:
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise TypeError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-        out = []
-        for i, b in enumerate(betas):
-            f = _as_float(b, f"betas[{i}]")
-            if not 0.0 <= f < 1.0:
-                raise ValueError(f"betas[{i}] must be in [0, 1), got {f!r}")
-            out.append(f)
-        return out[0], out[1]
+        beta1, beta2 = (fraction(b, f"betas[{i}]") for i, b in enumerate(betas))
+        return beta1, beta2
 
     def step(self) -> None:
         """One update of every parameter (see the class docstring for the equations).
@@ -415,19 +399,11 @@ class Schedule:
 
     @staticmethod
     def _k(k: object) -> int:
-        if isinstance(k, bool) or not isinstance(k, int):
-            raise TypeError(f"schedule step k must be an int, got {type(k).__name__}: {k!r}")
-        if k < 0:
-            raise ValueError(f"schedule step k must be >= 0, got {k}")
-        return k
+        return integer(k, "schedule step k", minimum=0)
 
 
 def _steps(steps: object) -> int:
-    if isinstance(steps, bool) or not isinstance(steps, int):
-        raise TypeError(f"steps must be an int, got {type(steps).__name__}: {steps!r}")
-    if steps < 1:
-        raise ValueError(f"steps must be >= 1, got {steps}")
-    return steps
+    return integer(steps, "steps", minimum=1)
 
 
 class LinearDecay(Schedule):
@@ -467,11 +443,7 @@ class StepDecay(Schedule):
 
     def __init__(self, start: float, step_size: int, gamma: float = 0.1) -> None:
         self.start = _positive(start, "start")
-        if isinstance(step_size, bool) or not isinstance(step_size, int):
-            raise TypeError(f"step_size must be an int, got {type(step_size).__name__}")
-        if step_size < 1:
-            raise ValueError(f"step_size must be >= 1, got {step_size}")
-        self.step_size = step_size
+        self.step_size = integer(step_size, "step_size", minimum=1)
         self.gamma = _positive(gamma, "gamma")
         if self.gamma > 1.0:
             raise ValueError(

@@ -98,7 +98,7 @@ def _check_path(path: object) -> str:
     return text
 
 
-def _parameter_names(nin: int, nouts: list[int]) -> Iterator[str]:
+def _names_for_architecture(nin: int, nouts: list[int]) -> Iterator[str]:
     """The names an ``MLP(nin, nouts)`` gives its parameters, without building it."""
     fans = [nin, *nouts]
     for i in range(len(nouts)):
@@ -554,7 +554,9 @@ def _validate_parameters(params: object, nin: int, nouts: list[int], path: str) 
     fans = [nin, *nouts]
     total = sum((fans[i] + 1) * n for i, n in enumerate(nouts))
     if len(params) < total:  # some are missing: name the first few, without listing all
-        missing = list(islice((n for n in _parameter_names(nin, nouts) if n not in params), 6))
+        missing = list(
+            islice((n for n in _names_for_architecture(nin, nouts) if n not in params), 6)
+        )
         more = " and more" if len(missing) > 5 else ""
         raise ValueError(
             f"{path}: parameters missing: {', '.join(missing[:5])}{more} "
@@ -562,13 +564,13 @@ def _validate_parameters(params: object, nin: int, nouts: list[int], path: str) 
         )
     values: list[float] = []
     get = params.get
-    for name in _parameter_names(nin, nouts):  # at most len(params) names
+    for name in _names_for_architecture(nin, nouts):  # at most len(params) names
         x = get(name, _MISSING)
         if type(x) is float and x - x == 0.0:  # the common case: a finite float
             values.append(x)
             continue
         if x is _MISSING:
-            missing = [n for n in _parameter_names(nin, nouts) if n not in params]
+            missing = [n for n in _names_for_architecture(nin, nouts) if n not in params]
             more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
             raise ValueError(
                 f"{path}: parameters missing: {', '.join(missing[:5])}{more} "
@@ -584,7 +586,7 @@ def _validate_parameters(params: object, nin: int, nouts: list[int], path: str) 
             raise ValueError(f"{path}: parameter {name} must be a finite number, got {x!r}")
         values.append(f)
     if len(params) != total:
-        expected = set(_parameter_names(nin, nouts))
+        expected = set(_names_for_architecture(nin, nouts))
         extra = [k for k in params if k not in expected]
         more = f" and {len(extra) - 5} more" if len(extra) > 5 else ""
         raise ValueError(f"{path}: unexpected parameters: {', '.join(extra[:5])}{more}")
@@ -629,7 +631,7 @@ def load(path: PathLike) -> MLP:
     values = _validate_parameters(doc.pop("parameters"), nin, nouts, source)
     del doc  # the parsed names go now: the model's own take their place
     # everything is checked: now build (the initial weights are overwritten at once, in
-    # the order of parameters(), which is the order of _parameter_names)
+    # the order of parameters(), which is the order of _names_for_architecture)
     model = MLP(nin, nouts, activation=activation, output_activation=output, seed=0)
     for p, value in zip(model.parameters(), values):
         p.data = value

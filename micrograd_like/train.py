@@ -11,17 +11,10 @@ One training step is always the same four moves::
 sample), records the loss and accuracy per epoch in a :class:`History`, shows a
 progress bar, and stops with :class:`TrainingDiverged` if the loss blows up.
 
-How outputs are read as predictions (``predict``, ``accuracy``) depends on the loss:
-
-==================================== =================== ================================
-loss                                 model output        prediction
-==================================== =================== ================================
-``mse`` (regression)                 number(s)           the number itself; no accuracy
-``hinge``                            a score s           +1 if s > 0 else -1
-``binary_cross_entropy``             a probability p     1 if p > 0.5 else 0
-``binary_cross_entropy_with_logits`` a logit z           1 if z > 0 else 0
-``cross_entropy`` and the others     one value per class the class with the largest value
-==================================== =================== ================================
+How outputs are read as predictions (``predict``, ``accuracy``) depends on the loss: each
+loss's :class:`~micrograd_like.losses.LossSpec` names its task, and
+:data:`~micrograd_like.losses.TASKS` says how each task reads an output (the sign of a
+hinge score, p > 0.5 for a probability, the largest of several outputs, ...).
 
 The cross-entropy losses, when named by a string, follow the model's output layer
 (``model.output_activation``): for an MLP with a ``softmax`` output, "cross_entropy"
@@ -38,15 +31,17 @@ import random
 import sys
 import time
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from micrograd_like import fast
 from micrograd_like import losses as _losses
-from micrograd_like.checks import positive as _positive
+from micrograd_like.checks import boolean, generator, integer, non_negative, positive
 from micrograd_like.checks import real as _as_float
 from micrograd_like.engine import Value, no_grad
+from micrograd_like.losses import LossFn, LossSpec, count_correct, loss_spec, prediction
 from micrograd_like.nn import Module
 from micrograd_like.optim import SGD, Adam, Optimizer
 
@@ -133,18 +128,6 @@ class TrainingDiverged(RuntimeError):
 # Losses and how to read outputs
 # --------------------------------------------------------------------------------------
 
-# The kind of task a loss implies, which says how an output becomes a prediction.
-_KIND_BY_LOSS: dict[str, str] = {
-    "mse": "regression",
-    "hinge": "signed",
-    "binary_cross_entropy": "binary_prob",
-    "binary_cross_entropy_with_logits": "binary_logit",
-    "cross_entropy": "multiclass",
-    "cross_entropy_from_probs": "multiclass",
-    "multiclass_hinge": "multiclass",
-}
-_NAME_OF = {fn: name for name, fn in _losses.LOSSES.items()}
-
 
 def _output_activation(model: object) -> str | None:
     act = getattr(type(model), "output_activation", None)
@@ -154,24 +137,18 @@ def _output_activation(model: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _resolve_loss(loss: object, model: object) -> tuple[Callable[[Any, Any], Value], str]:
-    """The loss function and its name; cross-entropy names follow the output layer."""
+def _resolve_loss(loss: object, model: object) -> tuple[LossFn, str, LossSpec | None]:
+    """The loss function, its name and its description (None for a function of your
+    own). A loss named by a string follows the model's output layer."""
     if isinstance(loss, str):
-        fn = _losses.get_loss(loss)
-        name = _NAME_OF[fn]
-        out = _output_activation(model)
-        if out is not None:
-            if name in ("cross_entropy", "cross_entropy_from_probs"):
-                name = "cross_entropy_from_probs" if out == "softmax" else "cross_entropy"
-            elif name in ("binary_cross_entropy", "binary_cross_entropy_with_logits"):
-                name = (
-                    "binary_cross_entropy"
-                    if out == "sigmoid"
-                    else "binary_cross_entropy_with_logits"
-                )
-        return _losses.LOSSES[name], name
+        spec = loss_spec(loss)
+        assert spec is not None  # a str names a loss or raises
+        spec = spec.for_output(_output_activation(model))
+        return spec.fn, spec.name, spec
     if callable(loss):
-        return loss, _NAME_OF.get(loss, getattr(loss, "__name__", type(loss).__name__))
+        spec = loss_spec(loss)
+        name = spec.name if spec else getattr(loss, "__name__", type(loss).__name__)
+        return loss, name, spec
     raise TypeError(
         f"loss must be a loss name (e.g. 'mse', 'hinge', 'cross_entropy') or a function "
         f"loss(outputs, targets) -> Value, got {type(loss).__name__}: {loss!r}"
@@ -182,7 +159,7 @@ def _is_int_label(t: object) -> bool:
     return isinstance(t, numbers.Integral) and not isinstance(t, bool)
 
 
-def _infer_kind(model: object, y: Sequence[Any], multi_output: bool) -> str:
+def _infer_task(model: object, y: Sequence[Any], multi_output: bool) -> str:
     """How to read outputs when the loss does not say (loss=None or a custom function)."""
     if multi_output:
         return "multiclass" if all(map(_is_int_label, y)) else "regression"
@@ -194,32 +171,21 @@ def _infer_kind(model: object, y: Sequence[Any], multi_output: bool) -> str:
     return "regression"
 
 
-def _argmax(xs: Sequence[Value]) -> int:
-    best, best_i = xs[0].data, 0
-    for i in range(1, len(xs)):
-        if xs[i].data > best:
-            best, best_i = xs[i].data, i
-    return best_i
+def _task(spec: LossSpec | None, model: object, y: Sequence[Any], first: Any) -> str:
+    """The task of ``spec``, or the one the labels and the first output suggest."""
+    if spec is not None:
+        return spec.task
+    return _infer_task(model, y, isinstance(first, (list, tuple)))
 
 
-def _prediction(out: Any, kind: str) -> Any:
-    """One output (a Value or a list of Values) read as a prediction of ``kind``."""
-    if isinstance(out, (list, tuple)):
-        if kind == "regression":
-            return [float(v) for v in out]
-        return _argmax(out)
-    z = float(out)
-    if kind == "signed":
-        return 1 if z > 0.0 else -1
-    if kind == "binary_prob":
-        return 1 if z > 0.5 else 0
-    if kind == "binary_logit":
-        return 1 if z > 0.0 else 0
-    return z
-
-
-def _count_correct(outs: Sequence[Any], targets: Sequence[Any], kind: str) -> int:
-    return sum(1 for out, t in zip(outs, targets) if _prediction(out, kind) == t)
+def _check_fits(spec: LossSpec | None, first: Any, datasets: Sequence[tuple[Any, str]]) -> None:
+    """Refuse, before training, a model or labels that ``spec``'s loss cannot use."""
+    if spec is None:
+        return
+    n = _n_outputs(first)
+    spec.check_outputs(n)
+    for y, what in datasets:
+        spec.check_targets(y, n, what)
 
 
 # --------------------------------------------------------------------------------------
@@ -278,53 +244,6 @@ def _dataset(X: object, y: object, what: str) -> tuple[list[list[float]], list[A
     return rows, targets
 
 
-def _check_targets(y: Sequence[Any], kind: str, loss_name: str, n_outputs: int, what: str) -> None:
-    """Refuse labels the loss cannot use, before any training happens."""
-    for i, t in enumerate(y):
-        where = f"y{what}[{i}]"
-        if kind == "multiclass":
-            if not _is_int_label(t):
-                raise TypeError(
-                    f"{where} must be an int class index for {loss_name}, got "
-                    f"{type(t).__name__}: {t!r}"
-                )
-            if not 0 <= t < n_outputs:
-                raise ValueError(
-                    f"{where} = {t} is out of range: the model has {n_outputs} outputs, "
-                    f"so class indices must be 0..{n_outputs - 1}"
-                )
-        elif kind == "signed":
-            if isinstance(t, bool) or t not in (-1, 1):
-                raise ValueError(
-                    f"{where} must be -1 or +1 for the hinge loss, got {t!r} "
-                    "(turn 0/1 labels into -1/+1 with data.signed_labels)"
-                )
-        elif kind in ("binary_prob", "binary_logit"):
-            f = _as_float(t, where)
-            if not 0.0 <= f <= 1.0:
-                raise ValueError(f"{where} must be 0 or 1 for {loss_name}, got {t!r}")
-        elif isinstance(t, (list, tuple)):
-            for j, v in enumerate(t):
-                _as_float(v, f"{where}[{j}]")
-        else:
-            _as_float(t, where)
-
-
-def _check_outputs(first: Any, kind: str, loss_name: str) -> None:
-    """Refuse a model whose number of outputs does not fit the loss."""
-    n = _n_outputs(first)
-    if kind in ("signed", "binary_prob", "binary_logit") and n != 1:
-        raise ValueError(
-            f"loss {loss_name!r} needs a model with one output, but the model gives {n}; "
-            "for several classes use loss='cross_entropy'"
-        )
-    if kind == "multiclass" and n == 1:
-        raise ValueError(
-            f"loss {loss_name!r} needs one output per class, but the model gives a single "
-            "output; give the last layer one neuron per class"
-        )
-
-
 def _lift_rows(rows: list[list[float]]) -> list[list[Value]]:
     """Each input number as a Value once, so the model does not re-check it every epoch."""
     return [[Value(v) for v in row] for row in rows]
@@ -349,6 +268,34 @@ _warned_no_tqdm = False
 
 def _in_jupyter() -> bool:
     return "ipykernel.zmqshell" in sys.modules
+
+
+@contextmanager
+def _progress(total: int, enabled: bool) -> Iterator[Callable[[History], None]]:
+    """A function that shows an epoch's History on a progress bar (or does nothing)."""
+    bar = _progress_bar(total, enabled)
+
+    def show(history: History) -> None:
+        if bar is not None:
+            bar.set_postfix(_postfix(history), refresh=False)
+            bar.update(1)
+
+    try:
+        yield show
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _postfix(h: History) -> dict[str, str]:
+    out = {"loss": f"{h.loss[-1]:.4g}"}
+    if h.accuracy:
+        out["acc"] = f"{h.accuracy[-1]:.3f}"
+    if h.val_loss:
+        out["val_loss"] = f"{h.val_loss[-1]:.4g}"
+    if h.val_accuracy:
+        out["val_acc"] = f"{h.val_accuracy[-1]:.3f}"
+    return out
 
 
 def _progress_bar(total: int, enabled: bool) -> Any:
@@ -378,16 +325,16 @@ def _progress_bar(total: int, enabled: bool) -> Any:
 
 
 # --------------------------------------------------------------------------------------
-# fit
+# The pieces of fit: the checked setup, the schedule, the divergence guard
 # --------------------------------------------------------------------------------------
 
 
-def _positive_int(x: object, what: str) -> int:
-    if isinstance(x, bool) or not isinstance(x, numbers.Integral):
-        raise TypeError(f"{what} must be an int, got {type(x).__name__}: {x!r}")
-    if x < 1:
-        raise ValueError(f"{what} must be >= 1, got {x}")
-    return int(x)
+def _scheduled_lr(schedule: Callable[[int], float], k: int, check: Callable[..., float]) -> float:
+    """``schedule(k)``, checked by ``check``; a bad value says which schedule call gave it."""
+    try:
+        return check(schedule(k), "lr")
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"schedule({k}) gave a bad learning rate: {exc}") from None
 
 
 def _make_optimizer(
@@ -407,29 +354,158 @@ def _make_optimizer(
             f"got {optimizer!r}"
         )
     name = name.lower()
-    if lr is None and schedule is None:
-        lr = DEFAULT_LR[name]
-    elif lr is None:
-        lr = schedule(0)
-        try:
-            _positive(lr, "lr")
-        except (TypeError, ValueError) as exc:
-            raise type(exc)(f"schedule(0) gave a bad learning rate: {exc}") from None
+    if lr is None:
+        lr = DEFAULT_LR[name] if schedule is None else _scheduled_lr(schedule, 0, positive)
     return SGD(params, lr=lr) if name == "sgd" else Adam(params, lr=lr)
 
 
-def _diverged(
-    why: str, epoch: int, epochs: int, step: int, lr: float, history: History
-) -> TrainingDiverged:
-    return TrainingDiverged(
-        f"training diverged: {why} at epoch {epoch}/{epochs}, step {step} (lr={lr:g}). "
-        "The parameters are finite: they hold the values of the last step applied. "
-        "Try a smaller learning rate.",
-        epoch,
-        step,
-        lr,
-        history,
+@dataclass
+class _Run:
+    """What ``fit`` has checked before the first step, and what it trains with."""
+
+    model: Any
+    inputs: list[Any]
+    targets: list[Any]
+    validation: tuple[list[Any], list[Any]] | None
+    loss_fn: LossFn
+    loss_name: str
+    task: str
+    optimizer: Optimizer
+    params: list[Value]
+    alpha: float
+    epochs: int
+    batch_size: int
+    rng: random.Random
+
+    def loss(self, outs: list[Any], targets: list[Any]) -> tuple[Value, Value]:
+        """The data loss, and the loss to minimise (with the L2 penalty)."""
+        data_loss = self.loss_fn(outs, targets)
+        if not isinstance(data_loss, Value):
+            raise TypeError(
+                f"the loss function must return a Value, got {type(data_loss).__name__}"
+            )
+        if not self.alpha:
+            return data_loss, data_loss
+        return data_loss, data_loss + _losses.l2(self.params, self.alpha)
+
+    def batches(self, order: list[int]) -> Iterator[list[int]]:
+        """The epoch's batches of sample indices, shuffled unless one batch holds all."""
+        if self.batch_size < len(order):
+            self.rng.shuffle(order)
+        for start in range(0, len(order), self.batch_size):
+            yield order[start : start + self.batch_size]
+
+
+def _prepare(
+    model: Any,
+    X: object,
+    y: object,
+    loss: object,
+    optimizer: object,
+    lr: float | None,
+    epochs: object,
+    batch_size: object,
+    validation: object,
+    l2: object,
+    schedule: object,
+    progress: object,
+    seed: object,
+    callback: object,
+) -> _Run:
+    """Check every argument of ``fit``, before the first step."""
+    if not callable(model) or not callable(getattr(model, "parameters", None)):
+        raise TypeError(
+            f"model must be callable and have parameters() (e.g. an nn.MLP), "
+            f"got {type(model).__name__}"
+        )
+    rows, targets = _dataset(X, y, "")
+    n_epochs = integer(epochs, "epochs", minimum=1)
+    n = len(rows)
+    bs = n if batch_size is None else min(integer(batch_size, "batch_size", minimum=1), n)
+    alpha = non_negative(l2, "l2")
+    if schedule is not None and not callable(schedule):
+        raise TypeError(f"schedule must be a function epoch -> lr, got {type(schedule).__name__}")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be a function, got {type(callback).__name__}")
+    boolean(progress, "progress")
+    rng = generator(seed)
+    val: tuple[list[Any], list[Any]] | None = None
+    if validation is not None:
+        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+            raise TypeError("validation must be a pair (X_val, y_val)")
+        val = _dataset(validation[0], validation[1], "_val")
+
+    params = list(model.parameters())
+    if not params:
+        raise ValueError("model has no parameters: there is nothing to train")
+    loss_fn, loss_name, spec = _resolve_loss(loss, model)
+    opt = _make_optimizer(optimizer, lr, params, schedule)
+    first = _probe(model, rows[0])
+    _check_fits(spec, first, [(targets, "")] + ([(val[1], "_val")] if val else []))
+
+    lift = isinstance(model, Module)  # a Module checks its inputs; lifted once, not per epoch
+    inputs: list[Any] = _lift_rows(rows) if lift else rows
+    if val is not None:
+        val = (_lift_rows(val[0]) if lift else val[0], val[1])
+    task = _task(spec, model, targets, first)
+    return _Run(
+        model, inputs, targets, val, loss_fn, loss_name, task, opt, params, alpha, n_epochs, bs, rng
     )
+
+
+class _DivergenceGuard:
+    """Turns an overflow, a refused optimizer step or a non-finite loss into a
+    :class:`TrainingDiverged` that says where (epoch, step, lr)."""
+
+    def __init__(self, run: _Run, history: History) -> None:
+        self.run, self.history = run, history
+        self.epoch = self.step = 0
+
+    def diverged(self, why: str) -> TrainingDiverged:
+        lr = self.run.optimizer.lr
+        return TrainingDiverged(
+            f"training diverged: {why} at epoch {self.epoch}/{self.run.epochs}, "
+            f"step {self.step} (lr={lr:g}). The parameters are finite: they hold the values "
+            "of the last step applied. Try a smaller learning rate.",
+            self.epoch,
+            self.step,
+            lr,
+            self.history,
+        )
+
+    def check(self, loss: Value) -> None:
+        if not math.isfinite(loss.data):
+            raise self.diverged(f"the loss became {loss.data}")
+
+    def __enter__(self) -> _DivergenceGuard:
+        self.step += 1
+        return self
+
+    def __exit__(self, kind: object, error: BaseException | None, tb: object) -> None:
+        if isinstance(error, OverflowError):
+            raise self.diverged(f"a number overflowed ({error})") from error
+        if isinstance(error, FloatingPointError):  # the optimizer refused a NaN/inf step
+            raise self.diverged("a parameter would have become NaN or infinite") from error
+
+
+def _record(history: History, run: _Run, loss_sum: float, correct: int) -> None:
+    """Append the epoch's loss, accuracy, lr and validation scores to ``history``."""
+    n = len(run.inputs)
+    history.epochs += 1
+    history.lr.append(run.optimizer.lr)
+    history.loss.append(loss_sum / n)
+    if run.task != "regression":
+        history.accuracy.append(correct / n)
+    if run.validation is not None:
+        v_loss, v_acc = _evaluate(run.model, *run.validation, run.loss_fn, run.task)
+        history.val_loss.append(v_loss)
+        if v_acc is not None:
+            history.val_accuracy.append(v_acc)
+
+
+# --------------------------------------------------------------------------------------
+# fit
+# --------------------------------------------------------------------------------------
 
 
 def fit(
@@ -450,6 +526,8 @@ def fit(
 ) -> History:
     """Train ``model`` on ``(X, y)`` by gradient descent; return the per-epoch History.
 
+    Each step: forward; loss; backward; step; record.
+
     * ``model``: anything with ``parameters()`` and ``model(x) -> Value | list[Value]``
       (an :class:`~micrograd_like.nn.MLP`).
     * ``loss``: a name from ``losses.LOSSES`` or a function ``loss(outputs, targets)``
@@ -467,156 +545,43 @@ def fit(
     Raises :class:`TrainingDiverged` (parameters restored) when the loss or a
     parameter stops being a finite number.
     """
-    # ---- check everything before the first step -----------------------------------
-    if not callable(model) or not callable(getattr(model, "parameters", None)):
-        raise TypeError(
-            f"model must be callable and have parameters() (e.g. an nn.MLP), "
-            f"got {type(model).__name__}"
-        )
-    rows, targets = _dataset(X, y, "")
-    n = len(rows)
-    n_epochs = _positive_int(epochs, "epochs")
-    bs = n if batch_size is None else min(_positive_int(batch_size, "batch_size"), n)
-    alpha = _as_float(l2, "l2")
-    if alpha < 0.0:
-        raise ValueError(f"l2 must be >= 0, got {alpha!r}")
-    if schedule is not None and not callable(schedule):
-        raise TypeError(f"schedule must be a function epoch -> lr, got {type(schedule).__name__}")
-    if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be a function, got {type(callback).__name__}")
-    if not isinstance(progress, bool):
-        raise TypeError(f"progress must be a bool, got {type(progress).__name__}")
-    if isinstance(seed, random.Random):
-        rng = seed
-    elif seed is None or (isinstance(seed, int) and not isinstance(seed, bool)):
-        rng = random.Random(seed)
-    else:
-        raise TypeError(f"seed must be an int, a random.Random or None, got {seed!r}")
-    val: tuple[list[list[float]], list[Any]] | None = None
-    if validation is not None:
-        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
-            raise TypeError("validation must be a pair (X_val, y_val)")
-        val = _dataset(validation[0], validation[1], "_val")
-
-    params = list(model.parameters())
-    if not params:
-        raise ValueError("model has no parameters: there is nothing to train")
-    loss_fn, loss_name = _resolve_loss(loss, model)
-    opt = _make_optimizer(optimizer, lr, params, schedule)
-
-    first = _probe(model, rows[0])
-    multi = isinstance(first, (list, tuple))
-    kind = _KIND_BY_LOSS.get(loss_name) or _infer_kind(model, targets, multi)
-    if loss_name in _KIND_BY_LOSS:
-        _check_outputs(first, kind, loss_name)
-        _check_targets(targets, kind, loss_name, _n_outputs(first), "")
-        if val is not None:
-            _check_targets(val[1], kind, loss_name, _n_outputs(first), "_val")
-
-    lift = isinstance(model, Module)  # a Module lifts its inputs itself
-    inputs: list[Any] = _lift_rows(rows) if lift else rows
-    val_inputs: list[Any] = []
-    if val is not None:
-        val_inputs = _lift_rows(val[0]) if lift else val[0]
-
-    # ---- the loop -------------------------------------------------------------------
-    history = History(loss_name=loss_name)
-    order = list(range(n))
-    step = 0
-    bar = _progress_bar(n_epochs, progress)
+    run = _prepare(model, X, y, loss, optimizer, lr, epochs, batch_size, validation, l2,
+                   schedule, progress, seed, callback)  # fmt: skip
+    history = History(loss_name=run.loss_name)
+    guard = _DivergenceGuard(run, history)
+    order = list(range(len(run.inputs)))
     started = time.perf_counter()
-    isfinite = math.isfinite
-    try:
-        for epoch in range(1, n_epochs + 1):
+    with _progress(run.epochs, progress) as show:
+        for epoch in range(1, run.epochs + 1):
+            guard.epoch = epoch
             if schedule is not None:
-                try:
-                    opt.lr = schedule(epoch - 1)
-                except (TypeError, ValueError) as exc:
-                    msg = f"schedule({epoch - 1}) gave a bad learning rate: {exc}"
-                    raise type(exc)(msg) from None
-            if bs < n:
-                rng.shuffle(order)
-            loss_sum = 0.0
-            correct = 0
-            for start in range(0, n, bs):
-                batch = order[start : start + bs]
-                step += 1
-                with fast.gc_paused():
-                    try:
-                        outs = _forward_all(model, [inputs[i] for i in batch])
-                        batch_targets = [targets[i] for i in batch]
-                        data_loss = loss_fn(outs, batch_targets)
-                        total = data_loss + _losses.l2(params, alpha) if alpha else data_loss
-                    except OverflowError as exc:
-                        raise _diverged(
-                            f"a number overflowed ({exc})", epoch, n_epochs, step, opt.lr, history
-                        ) from exc
-                    if not isinstance(data_loss, Value):
-                        raise TypeError(
-                            f"the loss function must return a Value, got {type(data_loss).__name__}"
-                        )
-                    if not isfinite(total.data):
-                        raise _diverged(
-                            f"the loss became {total.data}", epoch, n_epochs, step, opt.lr, history
-                        )
-                    opt.zero_grad()
+                run.optimizer.lr = _scheduled_lr(schedule, epoch - 1, non_negative)
+            loss_sum, correct = 0.0, 0
+            for batch in run.batches(order):
+                with fast.gc_paused(), guard:
+                    outs = fast.forward_batch(model, [run.inputs[i] for i in batch])
+                    targets = [run.targets[i] for i in batch]
+                    data_loss, total = run.loss(outs, targets)
+                    guard.check(total)
+                    run.optimizer.zero_grad()
                     total.backward(prune=True)  # fit reads only the parameters' grads
-                    try:
-                        opt.step()  # all or nothing: never writes a NaN or inf parameter
-                    except FloatingPointError as exc:
-                        raise _diverged(
-                            "a parameter would have become NaN or infinite",
-                            epoch,
-                            n_epochs,
-                            step,
-                            opt.lr,
-                            history,
-                        ) from exc
+                    run.optimizer.step()  # all or nothing: never a NaN or inf parameter
                     loss_sum += data_loss.data * len(batch)
-                    if kind != "regression":
-                        correct += _count_correct(outs, batch_targets, kind)
+                    if run.task != "regression":
+                        correct += count_correct(outs, targets, run.task)
                     del outs, data_loss, total  # free this step's graph before the next
-
-            history.epochs = epoch
-            history.lr.append(opt.lr)
-            history.loss.append(loss_sum / n)
-            if kind != "regression":
-                history.accuracy.append(correct / n)
-            if val is not None:
-                v_loss, v_acc = _evaluate(model, val_inputs, val[1], loss_fn, kind)
-                history.val_loss.append(v_loss)
-                if v_acc is not None:
-                    history.val_accuracy.append(v_acc)
+            _record(history, run, loss_sum, correct)
             history.seconds = time.perf_counter() - started
-            if bar is not None:
-                bar.set_postfix(_postfix(history), refresh=False)
-                bar.update(1)
+            show(history)
             if callback is not None and callback(history) is True:
                 break
-    finally:
-        if bar is not None:
-            bar.close()
     history.seconds = time.perf_counter() - started
     return history
-
-
-def _postfix(h: History) -> dict[str, str]:
-    out = {"loss": f"{h.loss[-1]:.4g}"}
-    if h.accuracy:
-        out["acc"] = f"{h.accuracy[-1]:.3f}"
-    if h.val_loss:
-        out["val_loss"] = f"{h.val_loss[-1]:.4g}"
-    if h.val_accuracy:
-        out["val_acc"] = f"{h.val_accuracy[-1]:.3f}"
-    return out
 
 
 # --------------------------------------------------------------------------------------
 # Evaluating and predicting
 # --------------------------------------------------------------------------------------
-
-
-_forward_all = fast.forward_batch
 
 
 def _evaluate(
@@ -625,19 +590,8 @@ def _evaluate(
     with no_grad():
         outs = [model(x) for x in inputs]
         value = loss_fn(outs, targets).data
-    acc = None if kind == "regression" else _count_correct(outs, targets, kind) / len(outs)
+    acc = None if kind == "regression" else count_correct(outs, targets, kind) / len(outs)
     return Evaluation(value, acc)
-
-
-def _kind_for(model: Any, y: Sequence[Any], loss: object, first: Any) -> tuple[str, str | None]:
-    """The task kind (and loss name, if a known loss) for predict/accuracy/evaluate."""
-    if loss is None:
-        return _infer_kind(model, y, isinstance(first, (list, tuple))), None
-    _, name = _resolve_loss(loss, model)
-    kind = _KIND_BY_LOSS.get(name)
-    if kind is None:
-        kind = _infer_kind(model, y, isinstance(first, (list, tuple)))
-    return kind, name
 
 
 def _check_model(model: object) -> None:
@@ -654,13 +608,10 @@ def evaluate(
     """
     _check_model(model)
     rows, targets = _dataset(X, y, "")
-    loss_fn, name = _resolve_loss(loss, model)
+    loss_fn, _, spec = _resolve_loss(loss, model)
     first = _probe(model, rows[0])
-    kind, _ = _kind_for(model, targets, loss, first)
-    if name in _KIND_BY_LOSS:
-        _check_outputs(first, kind, name)
-        _check_targets(targets, kind, name, _n_outputs(first), "")
-    return _evaluate(model, rows, targets, loss_fn, kind)
+    _check_fits(spec, first, [(targets, "")])
+    return _evaluate(model, rows, targets, loss_fn, _task(spec, model, targets, first))
 
 
 def predict(model: Any, X: Sequence[Sequence[float]], loss: LossArg | None = None) -> list[Any]:
@@ -682,14 +633,15 @@ def predict(model: Any, X: Sequence[Sequence[float]], loss: LossArg | None = Non
         return []
     with no_grad():
         outs = [model(x) for x in rows]
+    multi = isinstance(outs[0], (list, tuple))
     if loss is None:
-        kind = "multiclass" if isinstance(outs[0], (list, tuple)) else "regression"
+        task = "multiclass" if multi else "regression"
     else:
-        _, name = _resolve_loss(loss, model)
-        kind = _KIND_BY_LOSS.get(name, "regression")
-        if isinstance(outs[0], (list, tuple)) and kind != "regression":
-            kind = "multiclass"
-    return [_prediction(out, kind) for out in outs]
+        spec = _resolve_loss(loss, model)[2]
+        task = "regression" if spec is None else spec.task
+        if multi and task != "regression":
+            task = "multiclass"
+    return [prediction(out, task) for out in outs]
 
 
 def accuracy(
@@ -703,10 +655,10 @@ def accuracy(
     """
     _check_model(model)
     rows, targets = _dataset(X, y, "")
-    first = _probe(model, rows[0])
-    kind, _ = _kind_for(model, targets, loss, first)
+    spec = None if loss is None else _resolve_loss(loss, model)[2]
+    kind = _task(spec, model, targets, _probe(model, rows[0]))
     if kind == "regression":
         return None
     with no_grad():
         outs = [model(x) for x in rows]
-    return _count_correct(outs, targets, kind) / len(outs)
+    return count_correct(outs, targets, kind) / len(outs)

@@ -38,11 +38,11 @@ from typing import Any
 
 from micrograd_like import data as _data
 from micrograd_like.engine import Value, no_grad
+from micrograd_like.fast import forward_batch
 from micrograd_like.losses import get_loss
 from micrograd_like.nn import ACTIVATIONS, MLP
 from micrograd_like.optim import SGD, Adam, Optimizer
-from micrograd_like.steps import BackwardStep, StepGallery, backward_steps, explain
-from micrograd_like.train import TrainingDiverged, _forward_all, evaluate, fit
+from micrograd_like.train import TrainingDiverged, evaluate, fit
 from micrograd_like.viz import (
     HIGHLIGHT,
     GraphvizNotFound,
@@ -51,6 +51,7 @@ from micrograd_like.viz import (
     graph_nodes,
     render,
 )
+from micrograd_like.viz.steps import BackwardStep, StepGallery, backward_steps, explain
 
 __all__ = ["Playground", "Throttle", "TrainingRun", "step_widget"]
 
@@ -722,7 +723,7 @@ class BoundaryPicture:
         """The picture for the model as it is now, ``point`` (a training index) ringed."""
         n = self.resolution
         with no_grad():
-            outs = _forward_all(run.model, self.grid)
+            outs = forward_batch(run.model, self.grid)
         sure = [run.confidence(out.data) for out in outs]
         self.image.set_data([sure[j * n : (j + 1) * n] for j in range(n)])
         shown = point is not None and 0 <= point < len(run.X_train)

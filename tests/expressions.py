@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from micrograd_like.engine import Value
+from micrograd_like.examples import readme_expression
+
+__all__ = ["readme_expression", "worked_example"]
 
 
 def worked_example() -> dict[str, Value]:

@@ -356,3 +356,11 @@ def test_train_refuses_a_symlinked_save_path_before_training(
     assert "m.json: it is a symbolic link" in err
     assert "final" not in out  # it did not train first
     assert not (tmp_path / "elsewhere.json").exists()
+
+
+def test_train_offers_every_dataset_of_the_library() -> None:
+    # the command's defaults are keyed by data.DATASETS: a new dataset needs its defaults
+    from micrograd_like.cli import DATASETS
+    from micrograd_like.data import DATASETS as MAKERS
+
+    assert list(DATASETS) == list(MAKERS)

@@ -10,6 +10,7 @@ import math
 import weakref
 
 import pytest
+from expressions import readme_expression
 
 from micrograd_like.engine import (
     RULES,
@@ -264,18 +265,7 @@ def test_micrograd_sanity_check():
 
 def test_micrograd_readme_expression_to_the_last_bit():
     # the example from micrograd's README; the numbers are PyTorch's in float64
-    a = Value(-4.0)
-    b = Value(2.0)
-    c = a + b
-    d = a * b + b**3
-    c += c + 1
-    c += 1 + c + (-a)
-    d += d * 2 + (b + a).relu()
-    d += 3 * d + (b - a).relu()
-    e = c - d
-    f = e**2
-    g = f / 2.0
-    g += 10.0 / f
+    g, a, b = readme_expression()
     g.backward()
     assert g.data == 24.70408163265306
     assert a.grad == 138.83381924198252

@@ -307,7 +307,7 @@ def test_vsum_second_derivative_worked_example() -> None:
 
 
 def test_printing_each_step_names_the_graph_once_per_walk(monkeypatch) -> None:
-    from micrograd_like import steps
+    from micrograd_like.viz import steps
 
     calls = []
     real = steps.name_nodes
@@ -322,7 +322,7 @@ def test_printing_each_step_names_the_graph_once_per_walk(monkeypatch) -> None:
 
 
 def test_a_steps_grads_are_read_node_by_node_without_replaying_the_walk() -> None:
-    from micrograd_like.steps import backward_steps
+    from micrograd_like.viz.steps import backward_steps
 
     # y = (x * 3) * x at x = 2: step 1 gives x 3x = 6 and m = x*3 the grad x = 2;
     # step 2 (through m) adds 3 * 2 = 6 to x: 12 in all

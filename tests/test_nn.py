@@ -155,13 +155,26 @@ def test_unknown_activation_lists_the_valid_ones() -> None:
 # --------------------------------------------------------------------------------------
 
 
+def test_fine_is_the_deprecated_name_of_step_by_step() -> None:
+    # the same step-by-step graph either way: 2 products + 1 sum + the bias add = 4 nodes
+    # above the inputs; the old name warns
+    model = MLP(2, [1], seed=0)
+    with pytest.warns(DeprecationWarning, match=r"MLP\(x, step_by_step=\.\.\.\)"):
+        old = model([1.0, 2.0], fine=True)
+    new = model([1.0, 2.0], step_by_step=True)
+    assert [v.op for v in topological_order(old)] == [v.op for v in topological_order(new)]
+    assert old.data == new.data
+    with pytest.warns(DeprecationWarning, match="Neuron"):
+        model.layers[0].neurons[0]([1.0, 2.0], fine=False)
+
+
 def test_fused_neuron_makes_two_nodes_fine_makes_one_per_step() -> None:
     # fused: affine(w, x, b) then sigmoid -> 2 nodes, whatever nin is
     # fine with nin = 3: 3 products + 2 sums + 1 bias add + 1 sigmoid = 2*3 + 1 = 7 nodes
     n = Neuron(3, activation="sigmoid", seed=1)
     fused = n([1.0, 2.0, 3.0])
     assert [v.op for v in topological_order(fused)] == ["affine", "sigmoid"]
-    fine = n([1.0, 2.0, 3.0], fine=True)
+    fine = n([1.0, 2.0, 3.0], step_by_step=True)
     ops = [v.op for v in topological_order(fine)]
     assert sorted(ops) == sorted(["*", "*", "*", "+", "+", "+", "sigmoid"])
     labels = {v.label for v in topological_order(fine)}
@@ -207,7 +220,7 @@ def test_property_fine_and_fused_agree(case: tuple[list[float], list[float], flo
     fused = [p.grad for p in n.parameters()] + [v.grad for v in xf]
     n.zero_grad()
     xs = [Value(v) for v in x]
-    out2 = n(xs, fine=True)
+    out2 = n(xs, step_by_step=True)
     out2.backward()
     fine = [p.grad for p in n.parameters()] + [v.grad for v in xs]
     assert out2.data == pytest.approx(out.data, rel=1e-12, abs=1e-12)
@@ -221,7 +234,7 @@ def test_mlp_fine_equals_fused() -> None:
     scalar(fused).backward()
     g1 = [p.grad for p in model.parameters()]
     model.zero_grad()
-    fine = model(x, fine=True)
+    fine = model(x, step_by_step=True)
     scalar(fine).backward()
     g2 = [p.grad for p in model.parameters()]
     assert isinstance(fused, list) and isinstance(fine, list)

@@ -19,9 +19,9 @@ from micrograd_like.data import make_moons, signed_labels
 from micrograd_like.engine import Value, no_grad, topological_order
 from micrograd_like.gallery import readme_expression
 from micrograd_like.nn import MLP
-from micrograd_like.steps import backward_steps, explain
 from micrograd_like.train import fit
 from micrograd_like.viz import draw_dot, draw_network, graph_nodes
+from micrograd_like.viz.steps import backward_steps, explain
 
 
 def shown(source: str) -> dict[str, tuple[str, str, str]]:

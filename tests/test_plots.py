@@ -18,13 +18,13 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from micrograd_like.engine import Value, is_grad_enabled  # noqa: E402
 from micrograd_like.nn import MLP  # noqa: E402
-from micrograd_like.plots import (  # noqa: E402
+from micrograd_like.train import History  # noqa: E402
+from micrograd_like.viz.plots import (  # noqa: E402
     _decision_grid,
     plot_decision_boundary,
     plot_history,
     plot_regression,
 )
-from micrograd_like.train import History  # noqa: E402
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

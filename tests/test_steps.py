@@ -22,9 +22,9 @@ from hypothesis import given, settings
 
 from micrograd_like.engine import AnomalyError, Value, detect_anomaly, topological_order
 from micrograd_like.nn import MLP
-from micrograd_like.steps import BackwardStep, backward_steps, explain
 from micrograd_like.testing import programs
 from micrograd_like.viz import draw_dot, graph_nodes
+from micrograd_like.viz.steps import BackwardStep, backward_steps, explain
 
 
 def as_tuples(steps: list[BackwardStep]) -> list[tuple]:

@@ -22,7 +22,6 @@ from expressions import worked_example
 
 from micrograd_like.engine import Value
 from micrograd_like.nn import MLP, Layer, Neuron
-from micrograd_like.steps import backward_steps
 from micrograd_like.viz import (
     COLORS,
     HIGHLIGHT,
@@ -36,6 +35,7 @@ from micrograd_like.viz import (
     render,
     save_graph,
 )
+from micrograd_like.viz.steps import backward_steps
 
 PNG = b"\x89PNG\r\n\x1a\n"
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz dot not installed")
@@ -351,7 +351,7 @@ def test_a_batch_gives_one_box_per_neuron_call():
 @pytest.mark.parametrize("fine", [False, True])
 def test_collapse_finds_neurons_fused_or_fine_for_every_activation(activation, fine):
     model = MLP(2, [3, 2], activation=activation, seed=2)
-    outs = model([0.5, -1.0], fine=fine)
+    outs = model([0.5, -1.0], step_by_step=fine)
     loss = outs[0] + outs[1]
     nodes = nodes_of(draw_dot(loss, model=model, collapse="neuron").source)
     # 2 inputs, 5 neuron boxes, the loss and its op: leaky_relu's slopes are inside boxes

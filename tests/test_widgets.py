@@ -27,9 +27,9 @@ from micrograd_like.engine import Value, no_grad
 from micrograd_like.losses import get_loss
 from micrograd_like.nn import MLP
 from micrograd_like.optim import Adam
-from micrograd_like.steps import StepGallery, explain
 from micrograd_like.train import evaluate, fit
 from micrograd_like.viz import HIGHLIGHT
+from micrograd_like.viz.steps import StepGallery, explain
 from micrograd_like.widgets import Playground, Throttle, TrainingRun, step_widget
 
 pytest.importorskip("anywidget")

@@ -1,9 +1,9 @@
-"""Pictures of computation graphs and of networks, drawn with Graphviz.
+"""The picture of a computation graph, drawn with Graphviz.
 
 * :func:`draw_dot` - the graph of an expression: a box per Value (name, data, grad) and
   a small node per op, edges running operand -> op -> result, as in micrograd's picture;
-* :func:`draw_network` - an MLP as columns of neurons, as TensorFlow Playground draws it;
-* :func:`save_graph` - write either to ``.png``, ``.svg``, ``.pdf`` (or ``.dot``/``.gv``).
+* :func:`save_graph` - write it (or a network's picture) to ``.png``, ``.svg``, ``.pdf``
+  (or ``.dot``/``.gv``).
 
 Both return a ``graphviz.Digraph``; the last line of a Jupyter cell shows it, scaled to
 the cell's width. Building it needs only the ``graphviz`` Python package; turning it into
@@ -41,48 +41,44 @@ digraph {
 from __future__ import annotations
 
 import base64
-import math
-import numbers
 import os
 import re
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import graphviz
 
-from micrograd_like.engine import Value, no_grad
-from micrograd_like.nn import MLP
+from micrograd_like.checks import boolean, integer
+from micrograd_like.engine import Value
+from micrograd_like.viz.names import (
+    _num,
+    _parameter_names,
+    graph_nodes,
+    name_nodes,
+    natural_key,
+    short_parameter_name,
+)
+from micrograd_like.viz.steps import BackwardStep, _expression
 
-if TYPE_CHECKING:
-    from micrograd_like.steps import BackwardStep
-
-__all__ = [
-    "GraphvizNotFound",
-    "display_names",
-    "draw_dot",
-    "draw_network",
-    "graph_nodes",
-    "natural_key",
-    "render",
-    "save_graph",
-]
+__all__ = ["COLORS", "HIGHLIGHT", "GraphvizNotFound", "draw_dot", "render", "save_graph"]
 
 COLORS = {
     "input": "#cfe2f3",
     "parameter": "#fce5b0",
     "intermediate": "#eeeeee",
     "output": "#b6e3b6",
+    "box": "#e4d7f5",
 }
-"""Fill colour of each kind of node."""
+"""Fill colour of each kind of node ("box": a neuron or a layer drawn collapsed)."""
 _KIND_TEXT = {
     "input": "input (leaf)",
     "parameter": "parameter (leaf)",
     "intermediate": "intermediate value",
     "output": "output (root)",
+    "box": "neuron or layer (collapsed)",
 }
 HIGHLIGHT = "#d62728"
 """Border colour of the node being processed at a backward step."""
@@ -92,9 +88,6 @@ FONTSIZE = 14
 """Text size of the boxes, in points: Graphviz's default, the size micrograd's picture uses."""
 MAX_WIDTH = 1600
 """``rankdir="auto"`` runs left to right while that is at most this many pixels wide."""
-SHORT_NAME = 12
-"""The longest sub-expression shown as a node's name; longer ones get a name ``t1``..."""
-
 INSTALL_DOT = (
     "Graphviz's `dot` program is needed to render graphs and it was not found on PATH. "
     "Install it with one of: `sudo apt-get install graphviz` (Debian/Ubuntu), "
@@ -159,239 +152,6 @@ def _inline_png(match: re.Match[str]) -> str:
 # --------------------------------------------------------------------------------------
 
 
-def graph_nodes(root: Value) -> list[Value]:
-    """Every Value ``root`` depends on, leaves included, each listed after its parents.
-
-    >>> a = Value(1.0); b = a * 2; c = b + a
-    >>> [v.op or "leaf" for v in graph_nodes(c)]
-    ['leaf', 'leaf', '*', '+']
-    """
-    order: list[Value] = []
-    seen: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(root, False)]
-    while stack:
-        v, ready = stack.pop()
-        if ready:
-            order.append(v)
-        elif v not in seen:
-            seen.add(v)
-            stack.append((v, True))
-            stack.extend((p, False) for p in reversed(v.parents) if p not in seen)
-    return order
-
-
-def natural_key(text: str) -> list[Any]:
-    """Sort key that orders the numbers in names by value: ``N2`` before ``N10``.
-
-    >>> sorted(["N10", "N2", "N1"], key=natural_key)
-    ['N1', 'N2', 'N10']
-    """
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
-
-
-def short_parameter_name(dotted: str) -> str:
-    """A parameter's dotted name, 1-based and short: ``layers.0.neurons.3.w.2`` -> ``L1.N4.w3``.
-
-    >>> short_parameter_name("layers.1.neurons.0.b"), short_parameter_name("w.0")
-    ('L2.N1.b', 'w1')
-    """
-    parts = dotted.split(".")
-    out: list[str] = []
-    i = 0
-    while i < len(parts):
-        word = parts[i]
-        if i + 1 < len(parts) and parts[i + 1].isdigit():
-            prefix = {"layers": "L", "neurons": "N"}.get(word, word)
-            out.append(f"{prefix}{int(parts[i + 1]) + 1}")
-            i += 2
-        else:
-            out.append(word)
-            i += 1
-    return ".".join(out)
-
-
-def _parameter_names(model: Any) -> dict[Value, str]:
-    if model is None:
-        return {}
-    named = getattr(model, "named_parameters", None)
-    if not callable(named):
-        raise TypeError(
-            f"model must have named_parameters() (an MLP or Module), got {type(model).__name__}"
-        )
-    return {p: short_parameter_name(name) for name, p in named()}
-
-
-# Operator precedence of a name inside a bigger expression: parenthesise lower ones.
-_ADD, _MUL, _NEG, _POW, _ATOM = 1, 2, 3, 4, 5
-_ATOM_NAME = re.compile(r"[\w.]+")
-
-
-@dataclass
-class Names:
-    """How :func:`draw_dot` and ``explain()`` name the nodes of one graph.
-
-    ``names[v]`` is v's name; ``constants`` the leaves (and constant sub-expressions)
-    drawn inside their op's node; ``legend`` the short names (``t1``) and what they stand
-    for; ``inputs`` the unlabelled leaves named ``x1``, ``x2``...
-    """
-
-    names: dict[Value, str]
-    constants: set[Value]
-    legend: dict[str, str] = field(default_factory=dict)
-    inputs: list[Value] = field(default_factory=list)
-
-
-def _constants(nodes: Sequence[Value], params: Mapping[Value, str]) -> set[Value]:
-    """The unlabelled leaves one op uses once, and unlabelled ops of constants only.
-
-    ``a * 2`` makes the leaf 2, ``f / 2`` the node ``2**-1``: both are constants. Leaves
-    that meet a parameter of the model in an op (its inputs) are never constants, and an
-    op whose operands would all be constants keeps them as boxes.
-    """
-    if not nodes:
-        return set()
-    root = nodes[-1]
-    uses: Counter[Value] = Counter(p for v in nodes for p in v.parents)
-    # what a model's parameters are combined with is the model's input, not a constant
-    inputs = {p for v in nodes if any(q in params for q in v.parents) for p in v.parents}
-    found: set[Value] = set()
-    for v in nodes:
-        if v is root or v.label or v in params or v in inputs:
-            continue
-        if not v.parents:
-            if uses[v] == 1:
-                found.add(v)
-        elif all(p in found for p in v.parents):
-            found.add(v)
-    for v in reversed(nodes):  # from the root down, so that a given-back op gets its own
-        if v.parents and v not in found and all(p in found for p in v.parents):
-            found.difference_update(v.parents)
-    return found
-
-
-def _precedence(name: str) -> int:
-    """How tightly a given name binds: ``a`` and ``w1*x1`` need no brackets in ``w1*x1 + b``."""
-    if _ATOM_NAME.fullmatch(name):
-        return _ATOM
-    if re.fullmatch(r"[\w.]+(\*[\w.]+)+", name):
-        return _MUL
-    return 0
-
-
-def _number(x: float) -> str:
-    """A constant as it is written in an expression: 2.0 -> '2', 1/3 -> '0.3333'."""
-    return f"{x:.4g}"
-
-
-def _operand(text: str, prec: int, need: int) -> str:
-    return text if prec >= need else f"({text})"
-
-
-def _is_reciprocal(v: Value, names: dict[Value, str]) -> bool:
-    """Is ``v`` an unlabelled ``x**-1``?"""
-    return v.op == "**" and not v.label and names[v.parents[1]] == "-1" and not v.parents[1].parents
-
-
-def _formula(v: Value, names: dict[Value, str], prec: dict[Value, int]) -> tuple[str, int]:
-    """The expression ``v`` computes from its parents' names, and its precedence."""
-    ps = v.parents
-    if v.op == "+" and len(ps) == 2:
-        a, b = ps
-        left = _operand(names[a], prec[a], _ADD)
-        if prec[b] == _NEG and names[b].startswith("-"):  # a + (-b) reads a - b
-            return f"{left} - {_operand(names[b][1:], _NEG, _MUL)}", _ADD
-        return f"{left} + {_operand(names[b], prec[b], _MUL)}", _ADD
-    if v.op == "*" and len(ps) == 2:
-        for x, k in ((ps[0], ps[1]), (ps[1], ps[0])):
-            if not k.parents and k.data == -1.0 and names[k] == "-1":
-                return "-" + _operand(names[x], prec[x], _POW), _NEG
-        a, b = ps
-        if _is_reciprocal(b, names):  # a * b**-1 is how the engine writes a / b
-            base = b.parents[0]
-            return (
-                f"{_operand(names[a], prec[a], _MUL)}/{_operand(names[base], prec[base], _NEG)}",
-                _MUL,
-            )
-        return f"{_operand(names[a], prec[a], _MUL)}*{_operand(names[b], prec[b], _NEG)}", _MUL
-    if v.op == "/" and len(ps) == 2:
-        a, b = ps
-        return f"{_operand(names[a], prec[a], _MUL)}/{_operand(names[b], prec[b], _NEG)}", _MUL
-    if v.op == "**" and len(ps) == 2:
-        a, b = ps
-        return f"{_operand(names[a], prec[a], _ATOM)}**{_operand(names[b], prec[b], _NEG)}", _POW
-    return f"{v.op}({', '.join(names[p] for p in ps)})", _ATOM
-
-
-def name_nodes(
-    nodes: Iterable[Value],
-    model: Any = None,
-    show_constants: bool = False,
-    given: Mapping[Value, str] | None = None,
-) -> Names:
-    """Name every node of a graph (``nodes`` as :func:`graph_nodes` lists them).
-
-    ``given`` names some nodes outright (a collapsed view names a neuron's output by the
-    neuron, ``L2.N3``); the others follow the rules of the module's opening comment.
-
-    >>> a = Value(2.0, label="a"); b = Value(3.0, label="b")
-    >>> nodes = graph_nodes(((a * b + 1) * (a + b)).tanh())
-    >>> n = name_nodes(nodes)
-    >>> [n.names[v] for v in nodes][2:]
-    ['a*b', '1', 'a*b + 1', 'a + b', 't1', 'y']
-    >>> n.legend       # the short names, and the unlabelled output y, spelled out
-    {'t1': '(a*b + 1)*(a + b)', 'y': 'tanh(t1)'}
-    """
-    order = list(nodes)
-    params = _parameter_names(model)
-    constant_like = _constants(order, params)
-    constants = set() if show_constants else constant_like
-    fixed = dict(given or {})
-    taken = {v.label for v in order if v.label} | set(params.values()) | set(fixed.values())
-    names: dict[Value, str] = {}
-    prec: dict[Value, int] = {}
-    result = Names(names, constants)
-    counters = {"x": 0, "t": 0, "out": 0}
-
-    def fresh(letter: str) -> str:
-        while True:
-            counters[letter] += 1
-            name = f"{letter}{counters[letter]}"
-            if name not in taken:
-                taken.add(name)
-                return name
-
-    for v in order:
-        if v in fixed or v in params or v.label:
-            names[v] = fixed.get(v) or params.get(v) or v.label
-            prec[v] = _precedence(names[v])
-        elif v in constants or (not v.parents and v in constant_like):
-            names[v], prec[v] = _number(v.data), _NEG if v.data < 0 else _ATOM
-        elif not v.parents:
-            names[v], prec[v] = fresh("x"), _ATOM
-            result.inputs.append(v)
-        elif v is order[-1]:  # an unlabelled output: y, as in y = f(x1, x2)
-            names[v], prec[v] = ("y" if "y" not in taken else fresh("out")), _ATOM
-            taken.add(names[v])
-            result.legend[names[v]] = _formula(v, names, prec)[0]
-        else:
-            text, p = _formula(v, names, prec)
-            if len(text) <= SHORT_NAME:
-                names[v], prec[v] = text, p
-            else:
-                names[v], prec[v] = fresh("t"), _ATOM
-                result.legend[names[v]] = text
-    return result
-
-
-def display_names(nodes: Iterable[Value], model: Any = None) -> dict[Value, str]:
-    """The name each node is shown by, in draw_dot and explain (see :func:`name_nodes`)."""
-    return name_nodes(nodes, model).names
-
-
-def _num(x: Any, precision: int) -> str:
-    return f"{float(x):.{precision}g}"
-
-
 def _escape(text: str) -> str:
     """Text made safe inside a Graphviz record label."""
     for ch in '\\{}|<>"':
@@ -401,21 +161,6 @@ def _escape(text: str) -> str:
 
 def _html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _check_int(x: object, name: str, low: int, high: int | None = None) -> int:
-    if isinstance(x, bool) or not isinstance(x, int):
-        raise TypeError(f"{name} must be an int, got {type(x).__name__}: {x!r}")
-    if x < low or (high is not None and x > high):
-        bound = f"between {low} and {high}" if high is not None else f">= {low}"
-        raise ValueError(f"{name} must be {bound}, got {x}")
-    return x
-
-
-def _check_bool(x: object, name: str) -> bool:
-    if not isinstance(x, bool):
-        raise TypeError(f"{name} must be a bool, got {type(x).__name__}: {x!r}")
-    return x
 
 
 def _legend(dot: graphviz.Digraph, kinds: Iterable[str], notes: Sequence[str]) -> None:
@@ -475,12 +220,12 @@ def draw_dot(
         raise ValueError(
             f"rankdir must be 'LR' (left to right), 'TB' (top down) or 'auto', got {rankdir!r}"
         )
-    _check_int(max_nodes, "max_nodes", 1)
-    _check_int(precision, "precision", 1, 17)
-    _check_bool(show_local_grads, "show_local_grads")
-    _check_bool(legend, "legend")
-    _check_bool(show_constants, "show_constants")
-    _check_bool(compact, "compact")
+    integer(max_nodes, "max_nodes", minimum=1)
+    integer(precision, "precision", minimum=1, maximum=17)
+    boolean(show_local_grads, "show_local_grads")
+    boolean(legend, "legend")
+    boolean(show_constants, "show_constants")
+    boolean(compact, "compact")
     if collapse not in (None, "neuron", "layer"):
         raise ValueError(f"collapse must be None, 'neuron' or 'layer', got {collapse!r}")
     if collapse is not None and model is None:
@@ -489,8 +234,6 @@ def draw_dot(
         )
     grads: Mapping[Value, Any] = {}
     if step is not None:
-        from micrograd_like.steps import BackwardStep
-
         if not isinstance(step, BackwardStep):
             raise TypeError(f"step must be a BackwardStep, got {type(step).__name__}")
         if step.root is not root:
@@ -508,8 +251,6 @@ def draw_dot(
         rankdir = "LR" if across <= MAX_WIDTH or across <= down else "TB"
     dot.graph_attr["rankdir"] = rankdir
     if step is not None:
-        from micrograd_like.steps import _expression
-
         dot.attr(
             label=f"backward step {step.index + 1}/{step.count}: "
             f"{_expression(step.node, drawing.names)}, grad {_num(step.grad, precision)}",
@@ -765,9 +506,6 @@ class _Drawing:
 # Collapsed views: one box per neuron (or per layer) of a model
 # --------------------------------------------------------------------------------------
 
-COLORS["box"] = "#e4d7f5"
-_KIND_TEXT["box"] = "neuron or layer (collapsed)"
-
 
 class _Box:
     """The nodes one call of a neuron (or of a layer) made, drawn as a single box."""
@@ -919,283 +657,3 @@ def save_graph(graph: Value | graphviz.Digraph, path: str | os.PathLike[str], **
     else:
         raise ValueError(f"path must end in .png, .svg, .pdf, .dot or .gv, got {os.fspath(path)!r}")
     return os.fspath(path)
-
-
-# --------------------------------------------------------------------------------------
-# draw_network
-# --------------------------------------------------------------------------------------
-
-
-def _input_vector(x: object, nin: int) -> list[float]:
-    if isinstance(x, (str, bytes, Mapping)) or not isinstance(x, Iterable):
-        raise TypeError(f"x must be a list of {nin} numbers, got {type(x).__name__}")
-    xs = list(x)  # a list, a tuple, a numpy row...
-    if len(xs) != nin:
-        raise ValueError(f"x has {len(xs)} values but the network takes {nin} inputs")
-    out = []
-    for i, v in enumerate(xs):
-        v = v.data if isinstance(v, Value) else v
-        if isinstance(v, bool) or not isinstance(v, numbers.Real):
-            raise TypeError(f"x[{i}] must be a number, got {type(v).__name__}: {v!r}")
-        if not math.isfinite(v):
-            raise ValueError(f"x[{i}] must be finite, got {v!r}")
-        out.append(float(v))
-    return out
-
-
-def _activations(mlp: MLP, xs: list[float]) -> list[list[float]]:
-    """Every column's values for one input: the inputs, each layer's outputs, the output."""
-    acts = [xs]
-    inputs: list[Value] = [Value(v) for v in xs]
-    for layer in mlp.layers:
-        out = layer(inputs)
-        inputs = out if isinstance(out, list) else [out]
-        acts.append([v.data for v in inputs])
-    if mlp.output_activation == "softmax":  # applied after the last layer
-        final = mlp(xs)
-        acts[-1] = [v.data for v in (final if isinstance(final, list) else [final])]
-    return acts
-
-
-_Extent = tuple[float, float, float, float]
-
-
-def _extent(data: object) -> _Extent:
-    """The plane the heatmaps cover: the data's range plus 10%, else [-2, 2] squared."""
-    if data is None:
-        return (-2.0, 2.0, -2.0, 2.0)
-    rows = [_input_vector(row, 2) for row in data]  # type: ignore[attr-defined]
-    if not rows:
-        raise ValueError("data must hold at least one point")
-    spans = []
-    for k in (0, 1):
-        lo, hi = min(r[k] for r in rows), max(r[k] for r in rows)
-        pad = (hi - lo) * 0.1 or 0.5
-        spans += [lo - pad, hi + pad]
-    return (spans[0], spans[1], spans[2], spans[3])
-
-
-def _heatmap_files(
-    mlp: MLP, extent: _Extent, folder: Path, resolution: int, data: object
-) -> dict[str, str]:
-    """A small PNG per node, its activation over the input plane: {node id: file}.
-
-    Colours run red (negative) - white (0) - blue (positive), scaled per neuron, like the
-    edges. The output neuron is the decision: white at the threshold (0, or 0.5 after
-    a sigmoid), a black line along it, and the data points on top.
-    """
-    try:
-        from matplotlib.figure import Figure
-    except ImportError as error:
-        raise ImportError("heatmaps=True needs matplotlib: pip install matplotlib") from error
-    x0, x1, y0, y1 = extent
-    n = resolution
-    gx = [x0 + (x1 - x0) * (i + 0.5) / n for i in range(n)]
-    gy = [y0 + (y1 - y0) * (j + 0.5) / n for j in range(n)]
-    grids: dict[tuple[int, int], list[list[float]]] = {}
-    with no_grad():
-        for row, b in enumerate(gy):
-            for a in gx:
-                for col, values in enumerate(_activations(mlp, [a, b])):
-                    for j, value in enumerate(values):
-                        grids.setdefault((col, j), [[] for _ in gy])[row].append(value)
-    last = len(mlp.layers)
-    cut = 0.5 if mlp.output_activation in ("sigmoid", "softmax") else 0.0
-    points = [_input_vector(p, 2) for p in data] if data is not None else []  # type: ignore[attr-defined]
-    files = {}
-    for (col, j), grid in grids.items():
-        centre = cut if col == last else 0.0
-        spread = max(abs(v - centre) for r in grid for v in r) or 1.0
-        if col == last:  # the decision: full colour from a margin of 1, or p = 0 or 1
-            spread = min(spread, 1.0 if cut == 0.0 else 0.5)
-        inches = 1.6 if col == last else 0.9  # pixels for the node's 110 or 60 points
-        fig = Figure(figsize=(inches, inches), dpi=100)
-        ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
-        ax.imshow(
-            grid,
-            origin="lower",
-            extent=extent,
-            cmap="RdBu",
-            vmin=centre - spread,
-            vmax=centre + spread,
-            interpolation="bilinear",
-            aspect="auto",
-        )
-        if col == last:
-            lo = min(v for r in grid for v in r)
-            hi = max(v for r in grid for v in r)
-            if lo < cut < hi:
-                ax.contour(gx, gy, grid, levels=[cut], colors="black", linewidths=0.8)
-            if points:
-                ax.scatter([p[0] for p in points], [p[1] for p in points], s=1.0, c="black", lw=0)
-        ax.set_xlim(x0, x1)
-        ax.set_ylim(y0, y1)
-        ax.set_axis_off()
-        path = folder / f"n{col}_{j}.png"
-        fig.savefig(path, dpi=100)
-        files[f"n{col}_{j}"] = str(path)
-    return files
-
-
-def _rgba(color: str, alpha: float) -> str:
-    return f"{color}{round(255 * alpha):02x}"
-
-
-def draw_network(
-    mlp: MLP,
-    x: Sequence[float] | None = None,
-    precision: int = 3,
-    heatmaps: bool = False,
-    data: Sequence[Sequence[float]] | None = None,
-    fade: bool = True,
-    threshold: float = 0.0,
-    rankdir: str = "LR",
-) -> graphviz.Digraph:
-    """An MLP as TensorFlow Playground draws it: columns of neurons, an edge per weight.
-
-    Each neuron shows its bias ``b``; with an input ``x``, also its activation for that
-    input (the forward pass runs under ``no_grad()``). An edge is blue for a positive
-    weight and red for a negative one, wider the larger ``|w|``; with ``fade`` (the
-    default) weak weights are also paler, so a 16-16 layer still reads. Weights with
-    ``|w| < threshold`` are left out. Edges carry no arrowheads (the signal runs left to
-    right) and never reach a number or a title.
-
-    ``heatmaps=True`` (a model with 2 inputs; needs matplotlib) draws in every node its
-    value over the input plane, as TF Playground does: red where it is negative, blue
-    where positive. The output neuron's heatmap is the decision boundary, with ``data``
-    (e.g. the training points, which also set the plane's range) drawn on it. Hover over
-    an edge or a neuron in the SVG for its weight or bias. ``rankdir="TB"`` runs the
-    columns top down.
-    """
-    if not isinstance(mlp, MLP):
-        raise TypeError(f"draw_network expects an MLP, got {type(mlp).__name__}")
-    _check_int(precision, "precision", 1, 17)
-    _check_bool(heatmaps, "heatmaps")
-    _check_bool(fade, "fade")
-    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real):
-        raise TypeError(f"threshold must be a number, got {type(threshold).__name__}")
-    if not (math.isfinite(threshold) and threshold >= 0):
-        raise ValueError(f"threshold must be a finite number >= 0, got {threshold!r}")
-    if rankdir not in ("LR", "TB"):
-        raise ValueError(
-            f"rankdir must be 'LR' (left to right) or 'TB' (top down), got {rankdir!r}"
-        )
-    layers = [layer.neurons for layer in mlp.layers]
-    nin = len(layers[0][0].w)
-    if heatmaps and nin != 2:
-        raise ValueError(
-            f"heatmaps=True draws each neuron over the input plane, so the model needs 2 "
-            f"inputs; this one has {nin}"
-        )
-    extent = _extent(data) if heatmaps else None
-    acts: list[list[float]] | None = None
-    if x is not None:
-        xs = _input_vector(x, nin)
-        with no_grad():
-            acts = _activations(mlp, xs)
-    dot = _Digraph(
-        engine="neato",
-        graph_attr={
-            "splines": "line",
-            "outputorder": "edgesfirst",  # edges under the nodes: no line over a number
-            "fontsize": "12",
-            "labelloc": "b",
-            "label": "blue: weight > 0, red: weight < 0; wider"
-            + (" and darker" if fade else "")
-            + ": larger |w|"
-            + (f"; |w| < {threshold:g} not drawn" if threshold else "")
-            + (
-                "\\nin each node: its value over the input plane (x1 across, x2 up), "
-                "red < 0 < blue; the output's black line is the decision boundary"
-                if heatmaps
-                else ""
-            ),
-        },
-        node_attr={"fontsize": "10", "style": "filled", "penwidth": "1"},
-        edge_attr={"arrowhead": "none"},
-    )
-    images: dict[str, str] = {}
-    if heatmaps:
-        assert extent is not None
-        dot._images = tempfile.TemporaryDirectory(prefix="micrograd_like_heatmaps_")
-        images = _heatmap_files(mlp, extent, Path(dot._images.name), 40, data)
-    sizes = [nin] + [len(ns) for ns in layers]
-    last = len(layers)
-    text_lines = (1 if acts is not None else 0) + 1  # x1 or the bias, and the activation
-    # a node's height along its column, in inches: a circle, or an image over its text
-    image_pt = {col: 110 if col == last else 60 for col in range(last + 1)}
-    height = {
-        col: (image_pt[col] + 4 + 13 * text_lines) / 72 if heatmaps else 0.85
-        for col in range(last + 1)
-    }
-    step = {col: height[col] + 0.22 for col in height}
-    across_step = 2.3
-    # titles sit above the tallest column: no edge ever runs there
-    top = max((sizes[c] - 1) / 2 * step[c] + height[c] / 2 for c in height) + 0.4
-
-    def place(along: float, across: float) -> str:
-        if rankdir == "LR":
-            return f"{across:.3f},{along:.3f}!"
-        return f"{-along:.3f},{-across:.3f}!"
-
-    titles = ["input"]
-    titles += [f"hidden {i}\\n({mlp.layers[i - 1].activation})" for i in range(1, last)]
-    titles.append(f"output\\n({mlp.output_activation})")
-    for col, (title, count) in enumerate(zip(titles, sizes)):
-        across = col * across_step
-        dot.node(
-            f"title{col}",
-            label=title,
-            shape="plaintext",
-            style="",
-            pos=place(top if rankdir == "LR" else top + 0.35, across),  # clear of every node
-            fontsize="13",
-        )
-        fill = COLORS["input" if col == 0 else "output" if col == len(layers) else "intermediate"]
-        for j in range(count):
-            nid = f"n{col}_{j}"
-            lines = [f"x{j + 1}"] if col == 0 else []
-            if acts is not None:
-                lines.append(_num(acts[col][j], precision))
-            tip = ""
-            if col > 0:
-                bias = layers[col - 1][j].b.data
-                lines.append(f"b {_num(bias, precision)}")
-                tip = f"neuron {j + 1} of layer {col}: bias b = {_num(bias, precision)}"
-            along = ((count - 1) / 2 - j) * step[col]  # x1 on top, columns centred on 0
-            attrs = {"pos": place(along, across), "tooltip": tip or f"input x{j + 1}"}
-            if nid in images:
-                cells = "".join(f"<TR><TD>{_html(t)}</TD></TR>" for t in lines)
-                label = (
-                    '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
-                    f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{image_pt[col]}" '
-                    f'HEIGHT="{image_pt[col]}" BORDER="1">'
-                    f'<IMG SRC="{images[nid]}" SCALE="TRUE"/></TD></TR>{cells}</TABLE>>'
-                )
-                dot.node(nid, label=label, shape="plain", style="", **attrs)
-            else:
-                dot.node(
-                    nid,
-                    label="\n".join(lines),
-                    shape="circle",
-                    fixedsize="true",
-                    width=f"{height[col]}",
-                    fillcolor=fill,
-                    **attrs,
-                )
-    biggest = max((abs(w.data) for ns in layers for n in ns for w in n.w), default=0.0) or 1.0
-    for col, neurons in enumerate(layers, start=1):
-        for j, neuron in enumerate(neurons):
-            for k, w in enumerate(neuron.w):
-                if abs(w.data) < threshold:
-                    continue
-                strength = abs(w.data) / biggest
-                color = POSITIVE if w.data >= 0 else NEGATIVE
-                dot.edge(
-                    f"n{col - 1}_{k}",
-                    f"n{col}_{j}",
-                    color=_rgba(color, 0.06 + 0.94 * strength**2) if fade else color,
-                    penwidth=f"{0.4 + 3.6 * strength:.2f}",
-                    tooltip=f"L{col}.N{j + 1}.w{k + 1} = {_num(w.data, precision)}",
-                )
-    return dot

@@ -1,0 +1,47 @@
+"""Pictures: computation graphs, networks, backprop step by step, and plots.
+
+* :mod:`~micrograd_like.viz.graph` - :func:`draw_dot`, the graph of an expression, and
+  :func:`save_graph`;
+* :mod:`~micrograd_like.viz.network` - :func:`draw_network`, an MLP as TensorFlow
+  Playground draws it;
+* :mod:`~micrograd_like.viz.steps` - :func:`backward_steps` and :func:`explain`, the
+  backward pass one node at a time (also importable as ``micrograd_like.steps``);
+* :mod:`~micrograd_like.viz.plots` - decision boundaries, loss curves and regression fits
+  with matplotlib (also importable as ``micrograd_like.plots``);
+* :mod:`~micrograd_like.viz.names` - how both the pictures and the words name a node.
+
+Drawing needs only the ``graphviz`` Python package; turning a drawing into a picture
+needs Graphviz's ``dot`` program (without it, :class:`GraphvizNotFound` says how to
+install it).
+"""
+
+from micrograd_like.viz.graph import (
+    COLORS,
+    HIGHLIGHT,
+    INSTALL_DOT,
+    NEGATIVE,
+    POSITIVE,
+    GraphvizNotFound,
+    draw_dot,
+    render,
+    save_graph,
+)
+from micrograd_like.viz.names import display_names, graph_nodes, name_nodes, natural_key
+from micrograd_like.viz.network import draw_network
+
+__all__ = [
+    "COLORS",
+    "HIGHLIGHT",
+    "INSTALL_DOT",
+    "NEGATIVE",
+    "POSITIVE",
+    "GraphvizNotFound",
+    "display_names",
+    "draw_dot",
+    "draw_network",
+    "graph_nodes",
+    "name_nodes",
+    "natural_key",
+    "render",
+    "save_graph",
+]
