@@ -17,6 +17,7 @@ say.
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,30 @@ def readme_section(text: str, heading: str) -> str:
     raise PluginError(f"README.md has no section '## {heading}' for the docs to show")
 
 
+def documented_in(name: str) -> str:
+    """The API page (a top-level module) that documents ``micrograd_like.<name>``.
+
+    The top-level module the object comes from (``viz`` for ``viz.graph``), if its
+    ``__all__`` has it; else the first public module whose ``__all__`` has the same
+    object (``steps`` for ``viz.steps.explain``).
+    """
+    import importlib
+    import pkgutil
+
+    import micrograd_like
+
+    obj = getattr(micrograd_like, name)
+    home = obj.__module__.split(".")[1]
+    modules = [m.name for m in pkgutil.iter_modules(micrograd_like.__path__) if m.name[0] != "_"]
+    for page in [home] + sorted(modules):
+        with warnings.catch_warnings():  # a deprecated module still has its page
+            warnings.simplefilter("ignore", DeprecationWarning)
+            module = importlib.import_module(f"micrograd_like.{page}")
+        if name in getattr(module, "__all__", ()) and getattr(module, name) is obj:
+            return page
+    raise PluginError(f"micrograd_like.{name} is in no public module's __all__: no page shows it")
+
+
 def package_names() -> str:
     """A Markdown table: each name of ``micrograd_like.__all__`` and where it is documented.
 
@@ -68,8 +93,8 @@ def package_names() -> str:
                 f"| `__version__` | the package's version, `{micrograd_like.__version__}` |"
             )
             continue
-        module = getattr(micrograd_like, name).__module__
-        page = module.rsplit(".", 1)[1]
+        page = documented_in(name)
+        module = f"micrograd_like.{page}"
         rows.append(f"| [`{name}`][{module}.{name}] | [`{module}`]({page}.md) |")
     return "\n".join(rows) + "\n"
 
