@@ -1,32 +1,43 @@
+# make demo  : the main job (installs the package with only what the demo needs)
 # make test  : venv + dev install + Graphviz `dot` + Chromium + ruff + mypy + pytest
 #              (doctests, notebooks, and the widgets in JupyterLab in headless Chromium)
-# make demo  : the main job
 # make pictures : every kind of picture, on the README's and notebooks' examples, in build/pictures
 # make lab   : the course notebooks in JupyterLab, from .venv
+# make dist  : build the sdist and wheel, check them, and try the wheel in a fresh venv
+# make test-pythons : the fast tests on each of Python 3.10-3.13 that is present (nox)
+# make docs  : the documentation site, notebooks executed, into build/site/
 # WITH_TORCH=1 also installs torch==2.13.0 (a CPU build) so the PyTorch parity tests run.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
-STAMP  := $(VENV)/.installed
+PIP_INSTALL := $(PIP) install --quiet --disable-pip-version-check
+# One stamp per install. The dev extra holds the demo's, so installing it stamps both,
+# and `make demo` after `make test` installs nothing.
+DEMO_STAMP := $(VENV)/.installed-demo
+DEV_STAMP  := $(VENV)/.installed-dev
 # run once more on the plain path of engine.py (MICROGRAD_LIKE_REFERENCE=1)
 REFERENCE_TESTS := micrograd_like/engine.py micrograd_like/rules.py micrograd_like/nn.py \
 	micrograd_like/viz/steps.py tests/test_engine.py tests/test_nn.py tests/test_steps.py \
 	tests/test_micrograd_lecture.py tests/test_engine_properties.py tests/machinery
 
-.PHONY: test test-slow demo pictures bench notebooks lab dot-check chromium-check install clean
+.PHONY: test test-slow demo pictures bench notebooks lab dot-check chromium-check install \
+	dist test-pythons docs clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(PY)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e '.[dev]'
-	touch $(STAMP)
+$(DEMO_STAMP): pyproject.toml | $(PY)
+	$(PIP_INSTALL) -e '.[plot,progress]'
+	touch $@
 
-install: $(STAMP)
+$(DEV_STAMP): pyproject.toml | $(PY)
+	$(PIP_INSTALL) -e '.[dev]'
+	touch $@ $(DEMO_STAMP)
+
+install: $(DEV_STAMP)
 ifeq ($(WITH_TORCH),1)
-	$(PIP) install --quiet torch==2.13.0
+	$(PIP_INSTALL) torch==2.13.0
 endif
 
 dot-check:
@@ -55,16 +66,16 @@ chromium-check:
 	fi
 
 test: install dot-check chromium-check
-	$(VENV)/bin/ruff check micrograd_like tests notebooks benchmarks
-	$(VENV)/bin/ruff format --check micrograd_like tests notebooks benchmarks
-	$(VENV)/bin/mypy micrograd_like
+	$(VENV)/bin/ruff check micrograd_like tests notebooks benchmarks scripts noxfile.py
+	$(VENV)/bin/ruff format --check micrograd_like tests notebooks benchmarks scripts noxfile.py
+	$(VENV)/bin/mypy micrograd_like scripts
 	$(VENV)/bin/pytest -m "not slow" --nbmake micrograd_like tests notebooks $(PYTEST_ARGS)
 	MICROGRAD_LIKE_REFERENCE=1 $(VENV)/bin/pytest -m "not slow" -q $(REFERENCE_TESTS)
 
 test-slow: install dot-check
 	$(VENV)/bin/pytest -m slow $(PYTEST_ARGS)
 
-demo: install dot-check
+demo: $(DEMO_STAMP) dot-check
 	$(PY) -m micrograd_like demo
 
 pictures: install dot-check  # for looking at, one after the other
@@ -77,9 +88,22 @@ lab: install dot-check  # the course in JupyterLab; LAB_ARGS="--port=8899" etc. 
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 bench: install
-	$(PIP) install --quiet micrograd==0.1.0
-	$(PIP) install --quiet torch==2.13.0 || echo "torch not installable here: torch columns skipped"
+	$(PIP_INSTALL) micrograd==0.1.0
+	$(PIP_INSTALL) torch==2.13.0 || echo "torch not installable here: torch columns skipped"
 	$(PY) benchmarks/run_all.py
 
+dist: install
+	rm -rf dist
+	$(PY) -m build --quiet --outdir dist .
+	$(VENV)/bin/twine check --strict dist/*
+	$(PY) scripts/check_dist.py dist
+
+test-pythons: install
+	$(VENV)/bin/nox --no-color --session tests
+
+docs: install
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir build/site
+	$(PY) scripts/check_docs.py build/site
+
 clean:
-	rm -rf $(VENV) demo-output .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) demo-output dist build .nox .pytest_cache .mypy_cache .ruff_cache

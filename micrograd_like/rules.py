@@ -24,8 +24,10 @@ has 2n + 1 of them.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial, reduce
 from operator import add, mul
 from typing import Any
 
@@ -183,17 +185,24 @@ def _log_softmax(txs: list[float]) -> float:
 # The n-ary rows take ONE list of inputs. Their layouts are [w1..wn, x1..xn] for dot
 # and [w1..wn, x1..xn, b] for affine.
 
+# dot and affine add their terms one at a time, left to right, as micrograd's
+# `sum(wi*xi ..., b)` over Values does, so a neuron gives micrograd's number to the last
+# bit. Up to CPython 3.11 the builtin sum() of floats does exactly that, fastest; from
+# 3.12 it compensates its rounding (Neumaier) and can differ in the last bit, so there
+# the terms are added with reduce(add, ...).
+_add_in_order: Callable[..., Any] = sum if sys.version_info < (3, 12) else partial(reduce, add)
+
 
 def _dot(wx: list[Any]) -> Any:
     """w . x = w1*x1 + ... + wn*xn."""
     n = len(wx) >> 1
-    return sum(map(mul, wx, wx[n:]))  # map stops where wx[n:] does
+    return _add_in_order(map(mul, wx, wx[n:]), 0)  # map stops where wx[n:] does
 
 
 def _affine(wxb: list[Any]) -> Any:
     """w . x + b."""
     n = len(wxb) >> 1
-    return sum(map(mul, wxb, wxb[n:-1]), wxb[-1])  # map stops where wxb[n:-1] does
+    return _add_in_order(map(mul, wxb, wxb[n:-1]), wxb[-1])  # map stops where wxb[n:-1] does
 
 
 def _affine_partials(out: Any, wxb: list[Any]) -> list[Any]:

@@ -1,0 +1,144 @@
+"""MkDocs hooks for the documentation site (``hooks:`` in mkdocs.yml).
+
+The README is the site's front page, and its Performance section is a page of its own.
+A page asks for generated text with a line of its own:
+
+* ``<!-- readme -->``: the README, its Performance section replaced by a link;
+* ``<!-- readme: Performance -->``: the body of that section;
+* ``<!-- module-table -->``: each module of the API reference with the first line of
+  its docstring;
+* ``<!-- package-names -->``: a table of ``micrograd_like.__all__``, each name linked
+  to its entry on its module's page.
+
+All are made when the site is built, so the site says what the README and the package
+say.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+OWN_PAGE = {"Performance": "performance.md"}
+DIRECTIVE = re.compile(r"^<!-- readme(?:: (?P<section>[^>]+?))? -->$", re.M)
+PACKAGE_NAMES = "<!-- package-names -->"
+MODULE_TABLE = "<!-- module-table -->"
+
+
+def sections(text: str) -> list[tuple[str, str]]:
+    """The README cut at its ``## `` headings: (heading, text) pairs, the intro first."""
+    parts = re.split(r"^(?=## )", text, flags=re.M)
+    return [("", parts[0])] + [(p.split("\n", 1)[0][3:].strip(), p) for p in parts[1:]]
+
+
+def readme_page(text: str) -> str:
+    """The README with each section that has a page of its own replaced by a link."""
+    out = []
+    for heading, body in sections(text):
+        if heading in OWN_PAGE:
+            body = f"## {heading}\n\nSee [{heading}]({OWN_PAGE[heading]}).\n\n"
+        out.append(body)
+    return "".join(out)
+
+
+def readme_section(text: str, heading: str) -> str:
+    """The body of the README's section ``## heading``, without the heading line."""
+    for name, body in sections(text):
+        if name == heading:
+            return body.split("\n", 1)[1]
+    raise PluginError(f"README.md has no section '## {heading}' for the docs to show")
+
+
+def documented_in(name: str) -> str:
+    """The API page (a top-level module) that documents ``micrograd_like.<name>``.
+
+    The top-level module the object comes from (``viz`` for ``viz.graph``), if its
+    ``__all__`` has it; else the first public module whose ``__all__`` has the same
+    object (``steps`` for ``viz.steps.explain``).
+    """
+    import importlib
+    import pkgutil
+
+    import micrograd_like
+
+    obj = getattr(micrograd_like, name)
+    home = obj.__module__.split(".")[1]
+    modules = [m.name for m in pkgutil.iter_modules(micrograd_like.__path__) if m.name[0] != "_"]
+    for page in [home] + sorted(modules):
+        with warnings.catch_warnings():  # a deprecated module still has its page
+            warnings.simplefilter("ignore", DeprecationWarning)
+            module = importlib.import_module(f"micrograd_like.{page}")
+        if name in getattr(module, "__all__", ()) and getattr(module, name) is obj:
+            return page
+    raise PluginError(f"micrograd_like.{name} is in no public module's __all__: no page shows it")
+
+
+def package_names() -> str:
+    """A Markdown table: each name of ``micrograd_like.__all__`` and where it is documented.
+
+    A name links to its entry on its module's page (a cross-reference that the strict
+    build checks).
+    """
+    import micrograd_like
+
+    rows = ["| name | from |", "|---|---|"]
+    for name in micrograd_like.__all__:
+        if name == "__version__":
+            rows.append(
+                f"| `__version__` | the package's version, `{micrograd_like.__version__}` |"
+            )
+            continue
+        page = documented_in(name)
+        module = f"micrograd_like.{page}"
+        rows.append(f"| [`{name}`][{module}.{name}] | [`{module}`]({page}.md) |")
+    return "\n".join(rows) + "\n"
+
+
+def module_table(config: Any) -> str:
+    """A Markdown table of the API reference's module pages, in the order of the nav."""
+    import importlib
+
+    rows = ["| module | what it is |", "|---|---|"]
+    for page in api_pages(config["nav"]):
+        name = Path(page).stem
+        doc = importlib.import_module(f"micrograd_like.{name}").__doc__ or ""
+        summary = doc.strip().split("\n\n", 1)[0].replace("\n", " ")
+        rows.append(f"| [`{name}`]({name}.md) | {summary} |")
+    return "\n".join(rows) + "\n"
+
+
+def api_pages(nav: Any) -> list[str]:
+    """The module pages (``api/NAME.md``, not ``api/index.md``) that the nav lists."""
+    found: list[str] = []
+    if isinstance(nav, str):
+        if nav.startswith("api/") and nav != "api/index.md":
+            found.append(nav)
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            found += api_pages(value)
+    elif isinstance(nav, list):
+        for item in nav:
+            found += api_pages(item)
+    return found
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    """Replace each directive line of a page by the text it asks for."""
+    if PACKAGE_NAMES in markdown:
+        markdown = markdown.replace(PACKAGE_NAMES, package_names())
+    if MODULE_TABLE in markdown:
+        markdown = markdown.replace(MODULE_TABLE, module_table(config))
+    if not DIRECTIVE.search(markdown):
+        return markdown
+    text = README.read_text(encoding="utf-8")
+
+    def replace(match: re.Match[str]) -> str:
+        section = match.group("section")
+        return readme_section(text, section) if section else readme_page(text)
+
+    return DIRECTIVE.sub(replace, markdown)

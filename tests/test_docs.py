@@ -1,0 +1,192 @@
+"""The documentation site's sources agree with the code (``make docs`` builds the site).
+
+The API reference shows, for each public module, exactly the names in its ``__all__``:
+one test builds the reference pages alone with the site's own mkdocstrings settings and
+compares. The others check the site's other inputs: the nav lists every notebook and
+every module, and the README is split as the front page and the Performance page.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import os
+import pkgutil
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import micrograd_like
+
+ROOT = Path(__file__).resolve().parent.parent
+yaml = pytest.importorskip("yaml", reason="PyYAML comes with the docs extra")
+
+
+def load_script(name: str) -> ModuleType:
+    """A module of scripts/, imported by its path."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def mkdocs_config() -> dict:
+    return yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+
+
+def nav_files(nav: object) -> list[str]:
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        return [f for value in nav.values() for f in nav_files(value)]
+    if isinstance(nav, list):
+        return [f for item in nav for f in nav_files(item)]
+    return []
+
+
+PUBLIC_MODULES = sorted(
+    m.name for m in pkgutil.iter_modules(micrograd_like.__path__) if not m.name.startswith("_")
+)
+
+
+def test_the_nav_has_one_api_page_per_public_module_and_nothing_else():
+    pages = [f for f in nav_files(mkdocs_config()["nav"]) if f.startswith("api/")]
+    assert sorted(pages) == sorted(["api/index.md"] + [f"api/{m}.md" for m in PUBLIC_MODULES])
+
+
+@pytest.mark.parametrize("module", PUBLIC_MODULES)
+def test_a_module_page_renders_the_module_with_the_sites_settings(module: str):
+    # a local `members:` or `filters:` would override what __all__ decides
+    text = (ROOT / "docs" / "api" / f"{module}.md").read_text()
+    assert text == f"# micrograd_like.{module}\n\n::: micrograd_like.{module}\n"
+
+
+def test_the_site_shows_public_members_by_all_even_without_a_docstring():
+    plugins = mkdocs_config()["plugins"]
+    (handler,) = [p["mkdocstrings"] for p in plugins if isinstance(p, dict) and "mkdocstrings" in p]
+    options = handler["handlers"]["python"]["options"]
+    assert options["filters"] == "public"  # griffe: a module's public names are its __all__
+    assert options["show_if_no_docstring"] is True  # e.g. RULES, a constant
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # a deprecated module is listed too
+@pytest.mark.parametrize("module", PUBLIC_MODULES)
+def test_every_public_module_declares_all_of_names_it_has(module: str):
+    mod = importlib.import_module(f"micrograd_like.{module}")
+    names = mod.__all__
+    assert len(names) == len(set(names)), f"{module}.__all__ repeats a name"
+    assert [n for n in names if not hasattr(mod, n)] == []
+
+
+def test_every_name_the_package_exports_is_documented_on_a_module_page():
+    pytest.importorskip("mkdocs")
+    documented_in = load_script("mkdocs_hooks").documented_in
+    for name in micrograd_like.__all__:
+        if name == "__version__":
+            continue
+        page = documented_in(name)  # raises if no public module's __all__ has it
+        assert (ROOT / "docs" / "api" / f"{page}.md").is_file()
+    assert documented_in("draw_dot") == "viz" and documented_in("Value") == "engine"
+
+
+def test_every_notebook_is_a_page_of_the_course():
+    pages = {f for f in nav_files(mkdocs_config()["nav"]) if f.startswith("course/")}
+    notebooks = {f"course/{p.name}" for p in (ROOT / "notebooks").glob("*.ipynb")}
+    assert pages == notebooks
+    assert (ROOT / "docs" / "course").resolve() == (ROOT / "notebooks").resolve()
+
+
+def test_the_front_page_is_the_readme_with_performance_on_a_page_of_its_own():
+    pytest.importorskip("mkdocs")
+    hooks = load_script("mkdocs_hooks")
+    readme = (ROOT / "README.md").read_text()
+    front = hooks.readme_page(readme)
+    headings = re.findall(r"^## (.+)$", readme, flags=re.M)
+    assert re.findall(r"^## (.+)$", front, flags=re.M) == headings  # every section kept
+    assert "See [Performance](performance.md)." in front
+    performance = hooks.readme_section(readme, "Performance")
+    assert performance not in front and performance.strip() in readme
+    with pytest.raises(Exception, match="no section '## Nope'"):
+        hooks.readme_section(readme, "Nope")
+
+
+def test_docstrings_become_markdown_with_doctests_as_code():
+    pytest.importorskip("griffe")
+    convert = load_script("griffe_markdown").to_markdown
+    text = (
+        "Sum::\n\n    s = a + b\n\nLike :func:`vsum`, see `docs <https://x.org>`_.\n"
+        "A node keeps\n* a\n  wrapped\n* b\n\nThen:\n>>> 1 + 1\n2\n>>> for i in [1]:\n...     i\n1\n\nEnd."
+    )
+    assert convert(text) == (
+        "Sum:\n\n    s = a + b\n\nLike `vsum`, see [docs](https://x.org).\n"
+        "A node keeps\n\n* a\n  wrapped\n* b\n\nThen:\n\n"
+        "```pycon\n>>> 1 + 1\n2\n>>> for i in [1]:\n...     i\n1\n```\n\nEnd."
+    )
+
+
+def test_the_api_reference_shows_exactly_each_modules_all(tmp_path: Path):
+    # Builds the API pages alone, with the site's mkdocstrings settings, and reads the
+    # entries from the HTML, as make docs does for the whole site.
+    pytest.importorskip("mkdocstrings_handlers.python", reason="the docs extra is not installed")
+    config = mkdocs_config()
+    config["docs_dir"] = str(tmp_path / "docs")
+    config["site_dir"] = str(tmp_path / "site")
+    config["nav"] = [f"api/{m}.md" for m in PUBLIC_MODULES]
+    config["plugins"] = [p for p in config["plugins"] if "mkdocs-jupyter" not in p]
+    config["hooks"] = []
+    # paths in mkdocs.yml are relative to its folder: make them absolute
+    (handler,) = [p["mkdocstrings"] for p in config["plugins"] if "mkdocstrings" in p]
+    python = handler["handlers"]["python"]
+    python["paths"] = [str(ROOT / p) for p in python["paths"]]
+    python["options"]["extensions"] = [str(ROOT / e) for e in python["options"]["extensions"]]
+    (tmp_path / "docs" / "api").mkdir(parents=True)
+    for module in PUBLIC_MODULES:
+        page = (ROOT / "docs" / "api" / f"{module}.md").read_text()
+        (tmp_path / "docs" / "api" / f"{module}.md").write_text(page)
+    (tmp_path / "mkdocs.yml").write_text(json.dumps(config))  # JSON is YAML
+    build = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"]
+    done = subprocess.run(
+        [*build, "-f", str(tmp_path / "mkdocs.yml")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    assert done.returncode == 0, done.stderr
+    check_docs = load_script("check_docs")
+    assert check_docs.check_api(tmp_path / "site") == []
+
+
+def test_the_agreement_check_names_a_name_missing_from_a_page(tmp_path: Path):
+    check_docs = load_script("check_docs")
+    page = tmp_path / "api" / "optim" / "index.html"
+    page.parent.mkdir(parents=True)
+    shown = [n for n in importlib.import_module("micrograd_like.optim").__all__ if n != "Adam"]
+    page.write_text(
+        "".join(f'<h2 id="micrograd_like.optim.{n}" class="doc doc-heading">' for n in shown)
+        + '<h2 id="micrograd_like.optim.helper" class="doc doc-heading">'
+        + '<h3 id="micrograd_like.optim.SGD.step" class="doc doc-heading">'
+    )
+    problems = [p for p in check_docs.check_api(tmp_path) if p.startswith("optim:")]
+    assert problems == [
+        "optim: in __all__ but not on its page: ['Adam']",
+        "optim: on its page but not in __all__: ['helper']",
+    ]
+
+
+def test_the_picture_check_names_a_missing_picture(tmp_path: Path):
+    check_docs = load_script("check_docs")
+    page = tmp_path / "course" / "x" / "index.html"
+    page.parent.mkdir(parents=True)
+    (page.parent / "here.png").write_bytes(b"\x89PNG")
+    page.write_text(
+        '<img src="here.png"><img src="data:image/png;base64,AAAA">'
+        '<img src="gone.png"><img src="https://example.org/a.png">'
+    )
+    assert check_docs.check_images(tmp_path) == ["course/x/index.html: missing image gone.png"]
