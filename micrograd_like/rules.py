@@ -133,16 +133,18 @@ def _sigmoid(a: float) -> float:
 def _pow_partials(out: Any, a: Any, b: Any) -> tuple[Any, Any]:
     """d(a**b)/da = b * a**(b-1) and d(a**b)/db = a**b * ln a.
 
-    At b = 0 the first is 0 (a**0 is the constant 1); at a = 0 with b < 1 it is +inf,
-    its limit from the right. Where a**(b-1) alone overflows although a**b does not, it
-    is computed from the output as b * out / a. The second exists only for a > 0;
-    elsewhere it is taken as 0.
+    At a = 0 with b < 1 the first is +inf, its limit from the right (0 when b = 0). At
+    b = 0 it is 0 for any a; as a number that is written 0.0, since b * a**(b-1) could
+    overflow to 0 * inf for a tiny a, but a Value keeps the formula, whose own derivative
+    (a**(b-1), for a second derivative) is not 0. Where a**(b-1) alone overflows
+    although a**b does not, it is computed from the output as b * out / a. The second
+    partial exists only for a > 0; elsewhere it is taken as 0.
     """
     x, y = number(a), number(b)
-    if y == 0.0:
-        da: Any = 0.0
-    elif x == 0.0 and y < 1.0:
-        da = math.inf
+    if x == 0.0 and y < 1.0:
+        da: Any = 0.0 if y == 0.0 else math.inf
+    elif y == 0.0 and isinstance(b, (int, float)):
+        da = 0.0
     else:
         try:
             da = b * a ** (b - 1.0)
