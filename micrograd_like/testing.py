@@ -30,7 +30,7 @@ try:
 except ImportError:  # pragma: no cover - depends on the environment
     raise ImportError(
         "micrograd_like.testing needs the hypothesis package: pip install hypothesis "
-        "(it is in the dev extra: pip install 'micrograd-like[dev]')"
+        "(or pip install 'micrograd-like[testing]')"
     ) from None
 
 from micrograd_like.engine import Value, affine, dot, log_softmax, logsumexp, vsum
