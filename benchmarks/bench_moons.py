@@ -303,7 +303,8 @@ def main(argv: list[str] | None = None) -> int:
 
     no_torch = h.skipped("torch")
     r_demo = h.per_round_ratios(times, demo, "torch")
-    print(h.rounds_line("ratio ours/torch [demo code]", r_demo, 1.0, 0.8) if torch else no_torch)
+    demo_label = "ratio ours/torch [demo code]"
+    print(h.rounds_line(demo_label, r_demo, 1.0, 0.8) if torch else f"{demo_label}: {no_torch}")
     met = sum(r <= 1.0 for r in r_demo)
     report.add(
         "moons ours/torch [demo code]",

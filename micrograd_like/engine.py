@@ -278,19 +278,22 @@ def make_node(op: str, parents: tuple[Value, ...]) -> Value:
     return node
 
 
-def topological_order(root: Value) -> list[Value]:
+def topological_order(root: Value, leaves: bool = False) -> list[Value]:
     """The non-leaf nodes that ``root`` depends on, each after all of its parents.
 
     Iterative depth-first search, so a chain of a million nodes is fine. Leaves are not
-    listed: they have nothing to pass a gradient on to.
+    listed, as they have nothing to pass a gradient on to, unless ``leaves=True`` (the
+    pictures draw every node).
 
     >>> a = Value(1.0); b = a * 2; c = b + a
     >>> [v.op for v in topological_order(c)]
     ['*', '+']
+    >>> [v.op or "leaf" for v in topological_order(c, leaves=True)]
+    ['leaf', 'leaf', '*', '+']
     """
     order: list[Value] = []
     visited: set[Value] = set()
-    stack = [(root, False)] if root._parents else []  # a leaf has no parents
+    stack = [(root, False)] if root._parents or leaves else []  # a leaf has no parents
     while stack:
         v, parents_listed = stack.pop()
         if parents_listed:
@@ -299,7 +302,7 @@ def topological_order(root: Value) -> list[Value]:
             visited.add(v)
             stack.append((v, True))  # listed once every parent is
             for p in reversed(v.parents):  # right to left, so the left one is listed first
-                if p._parents and p not in visited:
+                if (p._parents or leaves) and p not in visited:
                     stack.append((p, False))
     return order
 

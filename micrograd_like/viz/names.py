@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from micrograd_like.engine import Value
+from micrograd_like.engine import Value, topological_order
 
 __all__ = [
     "Names",
@@ -39,18 +39,7 @@ def graph_nodes(root: Value) -> list[Value]:
     >>> [v.op or "leaf" for v in graph_nodes(c)]
     ['leaf', 'leaf', '*', '+']
     """
-    order: list[Value] = []
-    seen: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(root, False)]
-    while stack:
-        v, ready = stack.pop()
-        if ready:
-            order.append(v)
-        elif v not in seen:
-            seen.add(v)
-            stack.append((v, True))
-            stack.extend((p, False) for p in reversed(v.parents) if p not in seen)
-    return order
+    return topological_order(root, leaves=True)
 
 
 def natural_key(text: str) -> list[Any]:
