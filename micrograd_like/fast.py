@@ -67,7 +67,7 @@ from typing import Any
 from micrograd_like import engine, modes, nn
 from micrograd_like.engine import Value
 from micrograd_like.modes import RECORDING
-from micrograd_like.rules import RULES
+from micrograd_like.rules import RULES, add_in_order
 
 __all__ = ["AFFINE", "PACKED", "forward_batch", "gc_paused", "install", "installed", "uninstall"]
 
@@ -545,7 +545,7 @@ def _affine_nodes(neurons: list[tuple[Any, Any]], xs: Sequence[Value]) -> list[V
     for weights, act in neurons:
         ws, wdata, b, nonleaf = weights
         z = _new(Value)
-        zd = sum(map(mul, wdata, xdata), b.data)  # the affine rule's forward
+        zd = add_in_order(map(mul, wdata, xdata), b.data)  # the affine rule's forward
         z.data = zd
         z.grad = 0.0
         z.label = ""

@@ -31,7 +31,7 @@ from functools import partial, reduce
 from operator import add, mul
 from typing import Any
 
-__all__ = ["RULES", "Rule", "number"]
+__all__ = ["RULES", "Rule", "add_in_order", "number"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,19 +192,20 @@ def _log_softmax(txs: list[float]) -> float:
 # bit. Up to CPython 3.11 the builtin sum() of floats does exactly that, fastest; from
 # 3.12 it compensates its rounding (Neumaier) and can differ in the last bit, so there
 # the terms are added with reduce(add, ...).
-_add_in_order: Callable[..., Any] = sum if sys.version_info < (3, 12) else partial(reduce, add)
+add_in_order: Callable[..., Any] = sum if sys.version_info < (3, 12) else partial(reduce, add)
+"""``add_in_order(terms, start)``: start + t1 + t2 + ..., added left to right."""
 
 
 def _dot(wx: list[Any]) -> Any:
     """w . x = w1*x1 + ... + wn*xn."""
     n = len(wx) >> 1
-    return _add_in_order(map(mul, wx, wx[n:]), 0)  # map stops where wx[n:] does
+    return add_in_order(map(mul, wx, wx[n:]), 0)  # map stops where wx[n:] does
 
 
 def _affine(wxb: list[Any]) -> Any:
     """w . x + b."""
     n = len(wxb) >> 1
-    return _add_in_order(map(mul, wxb, wxb[n:-1]), wxb[-1])  # map stops where wxb[n:-1] does
+    return add_in_order(map(mul, wxb, wxb[n:-1]), wxb[-1])  # map stops where wxb[n:-1] does
 
 
 def _affine_partials(out: Any, wxb: list[Any]) -> list[Any]:
