@@ -10,7 +10,7 @@ Contenders, all starting from the same weights and taking the same steps:
 (d) the idiomatic micrograd_like way: ``fit(model, X, y, loss="hinge", l2=1e-4,
     epochs=1, progress=False)`` (one full-batch step per call, data checks included);
 (d*) the same step that ``fit`` runs, written out: library losses + optim.SGD, inputs
-    lifted once, GC off and ``backward(prune=True)`` as in ``fit`` (so d - d* is fit's
+    lifted once, GC off and one ``backward()``, as in ``fit`` (so d - d* is fit's
     per-call set-up);
 (e) PyTorch eager, float64, one thread: per-sample forward of an nn.Sequential, the
     same loss, one backward, SGD under no_grad;
@@ -186,7 +186,7 @@ def fit_step_by_hand(X: list[list[float]], y: list[int]) -> Callable[[int], floa
             outs = [model(x) for x in inputs]
             total = hinge(outs, y) + l2(params, ALPHA)
             opt.zero_grad()
-            total.backward(prune=True)  # as fit does
+            total.backward()  # as fit does
             opt.step()
         return total.data
 

@@ -564,7 +564,7 @@ def fit(
                     data_loss, total = run.loss(outs, targets)
                     guard.check(total)
                     run.optimizer.zero_grad()
-                    total.backward(prune=True)  # fit reads only the parameters' grads
+                    total.backward()
                     run.optimizer.step()  # all or nothing: never a NaN or inf parameter
                     loss_sum += data_loss.data * len(batch)
                     if run.task != "regression":
