@@ -29,7 +29,8 @@ from typing import Any
 
 import _harness as h
 
-from micrograd_like.engine import Value, affine, dot, logsumexp, vsum
+from micrograd_like.engine import Value
+from micrograd_like.functional import affine, dot, logsumexp, vsum
 
 Op = Callable[[Any, Any], Any]
 

@@ -10,20 +10,12 @@ import os as _os
 from typing import Any as _Any
 
 from micrograd_like import fast as _fast
-from micrograd_like.engine import (
-    AnomalyError,
-    Value,
-    affine,
-    detect_anomaly,
-    dot,
-    gradients,
-    logsumexp,
-    no_grad,
-    vsum,
-)
+from micrograd_like.engine import AnomalyError, Value, detect_anomaly, no_grad
+from micrograd_like.functional import affine, dot, logsumexp, vsum
 from micrograd_like.gradcheck import check_gradients, numerical_grad
-from micrograd_like.higher_order import grad, hessian
+from micrograd_like.higher_order import grad, gradients, hessian
 from micrograd_like.nn import MLP, Layer, Module, Neuron
+from micrograd_like.ops import add_op, remove_op
 from micrograd_like.optim import SGD, Adam
 from micrograd_like.serialize import load, save
 from micrograd_like.train import History, TrainingDiverged, fit
@@ -62,6 +54,7 @@ __all__ = [
     "TrainingDiverged",
     "Value",
     "__version__",
+    "add_op",
     "affine",
     "backward_steps",
     "check_gradients",
@@ -78,6 +71,7 @@ __all__ = [
     "logsumexp",
     "no_grad",
     "numerical_grad",
+    "remove_op",
     "save",
     "save_graph",
     "vsum",

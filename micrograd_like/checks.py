@@ -26,10 +26,12 @@ from typing import Any
 
 __all__ = [
     "boolean",
+    "children",
     "choice",
     "fraction",
     "generator",
     "integer",
+    "names",
     "non_empty",
     "non_negative",
     "positive",
@@ -157,3 +159,33 @@ def generator(seed: object, what: str = "seed") -> random.Random:
             f"{what} must be an int, a random.Random or None, got {type(seed).__name__}: {seed!r}"
         )
     return random.Random(None if seed is None else int(seed))  # type: ignore[call-overload]
+
+
+def children(xs: object, kind: type) -> tuple[Any, ...]:
+    """A node's ``_children`` as a tuple of ``kind`` (Values), or a TypeError naming the
+    first that is not one.
+
+    >>> children([], object)
+    ()
+    >>> children("ab", object)
+    Traceback (most recent call last):
+    TypeError: Value _children must be a tuple of Values, got str: 'ab' (a label goes in label=...)
+    """
+    if isinstance(xs, (str, bytes)) or not isinstance(xs, Iterable):
+        raise TypeError(
+            f"Value _children must be a tuple of Values, got {type(xs).__name__}: "
+            f"{xs!r} (a label goes in label=...)"
+        )
+    out = tuple(xs)
+    for i, c in enumerate(out):
+        if not isinstance(c, kind):
+            raise TypeError(f"Value _children[{i}] must be a Value, got {type(c).__name__}")
+    return out
+
+
+def names(op: object, label: object) -> None:
+    """Refuse a node's ``_op`` or ``label`` that is not a str."""
+    if not isinstance(op, str):
+        raise TypeError(f"Value _op must be a str, got {type(op).__name__}: {op!r}")
+    if not isinstance(label, str):
+        raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")

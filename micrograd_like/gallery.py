@@ -69,7 +69,7 @@ class _Writer:
 
 def _graphs(out: _Writer) -> None:
     """draw_dot, explain and the step pictures (README, notebooks 1, 2 and 8)."""
-    from micrograd_like.engine import gradients
+    from micrograd_like.higher_order import gradients
     from micrograd_like.nn import MLP, Neuron
     from micrograd_like.steps import backward_steps, explain
     from micrograd_like.viz import draw_dot

@@ -1,4 +1,4 @@
-"""Derivatives of derivatives: ``grad`` (nests) and ``hessian``.
+"""Gradients as values, and derivatives of derivatives: ``gradients``, ``grad``, ``hessian``.
 
 The rule table's local derivatives are plain arithmetic, so they run on Values too. A
 gradient computed that way is itself a Value with a graph, and can be differentiated
@@ -15,9 +15,41 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from micrograd_like.checks import real as _as_float
-from micrograd_like.engine import Value, gradients
+from micrograd_like.engine import Value, topological_order
 
-__all__ = ["grad", "hessian"]
+__all__ = ["grad", "gradients", "hessian"]
+
+
+def gradients(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> list[Any]:
+    """d(output)/d(x) for each x in ``inputs``, leaving every ``.grad`` as it was.
+
+    Like ``torch.autograd.grad``. With ``create_graph=True`` each gradient is a Value
+    (or 0.0 where output does not depend on x) that can be differentiated again.
+
+    >>> x = Value(3.0)
+    >>> y = x**3                               # dy/dx = 3x**2 = 27, d2y/dx2 = 6x = 18
+    >>> (dy,) = gradients(y, [x], create_graph=True)
+    >>> dy.data, gradients(dy, [x])[0]
+    (27.0, 18.0)
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"output must be a Value, got {type(output).__name__}")
+    if isinstance(inputs, Value) or not isinstance(inputs, (list, tuple)):
+        raise TypeError(f"inputs must be a list of Values, got {type(inputs).__name__}")
+    for i, x in enumerate(inputs):
+        if not isinstance(x, Value):
+            raise TypeError(f"inputs[{i}] must be a Value, got {type(x).__name__}")
+    order = topological_order(output)
+    nodes = {output, *order, *(p for v in order for p in v.parents)}
+    saved = [(v, v.grad) for v in nodes]
+    try:
+        for v in nodes:
+            v.grad = 0.0
+        output.backward(create_graph=create_graph)
+        return [x.grad if x in nodes else 0.0 for x in inputs]
+    finally:
+        for v, g in saved:
+            v.grad = g
 
 
 def _as_values(args: Sequence[Any]) -> list[Value]:

@@ -32,10 +32,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from micrograd_like import engine
 from micrograd_like.checks import real as _real
 from micrograd_like.engine import Value
-from micrograd_like.functional import as_value
+from micrograd_like.functional import affine, as_value, dot, log_softmax
 
 __all__ = [
     "LOSSES",
@@ -131,7 +130,7 @@ def _mean_of(terms: list[Value], scale: float = 1.0) -> Value:
     if len(terms) == 1 and scale == 1.0:
         return terms[0]
     w = scale / len(terms)
-    return engine.dot(terms, [w] * len(terms))
+    return dot(terms, [w] * len(terms))
 
 
 def _clamped_log(p: Value) -> Value:
@@ -214,7 +213,7 @@ def mse(pred: Any, target: Any) -> Value:
         raise ValueError("mse: got an empty batch (no samples)")
     if len(diffs) == 1:
         return diffs[0] * diffs[0]
-    return engine.dot(diffs, diffs) * (1.0 / len(diffs))  # sum of squares, one node
+    return dot(diffs, diffs) * (1.0 / len(diffs))  # sum of squares, one node
 
 
 # --------------------------------------------------------------------------------------
@@ -250,7 +249,7 @@ def binary_cross_entropy(prob: Any, target: Any) -> Value:
             terms.append(_clamped_log1m(p))
         else:
             log_p, log_q = _clamped_log(p), _clamped_log1m(p)
-            terms.append(engine.dot((log_p, log_q), (y, 1.0 - y)))
+            terms.append(dot((log_p, log_q), (y, 1.0 - y)))
     return _mean_of(terms, -1.0)
 
 
@@ -286,7 +285,7 @@ def binary_cross_entropy_with_logits(logit: Any, target: Any) -> Value:
             weights.append(-y / n)
         logits.append(z)
     # (1/n) sum ln(1 + e**-|z_i|) + (1/n) sum (max(z_i, 0) - y_i z_i), as one node
-    return engine.dot(tails + logits, weights)
+    return dot(tails + logits, weights)
 
 
 def hinge(score: Any, label: Any) -> Value:
@@ -308,7 +307,7 @@ def hinge(score: Any, label: Any) -> Value:
                 "(turn 0/1 labels into -1/+1 with data.signed_labels)"
             )
         s = _scalar_pred(s_raw, f"hinge score{i}")
-        terms.append(engine.affine((s,), (-y,), 1.0).relu())  # relu(1 - y*s)
+        terms.append(affine((s,), (-y,), 1.0).relu())  # relu(1 - y*s)
     return _mean_of(terms)
 
 
@@ -354,8 +353,8 @@ def cross_entropy(logits: Any, target: Any) -> Value:
     """
     rows, indices = _class_pairs("cross_entropy", logits, target)
     n = len(rows)
-    picked = [engine.log_softmax(row, index=y) for row, y in zip(rows, indices)]
-    return engine.dot(picked, [-1.0 / n] * n)  # one mean node
+    picked = [log_softmax(row, index=y) for row, y in zip(rows, indices)]
+    return dot(picked, [-1.0 / n] * n)  # one mean node
 
 
 def cross_entropy_from_probs(probs: Any, target: Any) -> Value:
@@ -395,11 +394,11 @@ def multiclass_hinge(scores: Any, target: Any, margin: float = 1.0) -> Value:
         s_y = row[y]
         for j, s_j in enumerate(row):
             if j != y:
-                terms.append(engine.affine((s_j, s_y), (1.0, -1.0), m).relu())
+                terms.append(affine((s_j, s_y), (1.0, -1.0), m).relu())
     if not terms:  # one class only: nothing to confuse it with
         return Value(0.0)
     n = len(rows)
-    return engine.dot(terms, [1.0 / n] * len(terms))  # sum over classes, mean over samples
+    return dot(terms, [1.0 / n] * len(terms))  # sum over classes, mean over samples
 
 
 # --------------------------------------------------------------------------------------
@@ -428,7 +427,7 @@ def l2(parameters: Any, alpha: float = 1e-4) -> Value:
             raise TypeError(f"l2 parameters[{i}] must be a Value, got {type(p).__name__}: {p!r}")
     if not ps:
         raise ValueError("l2 parameters is empty; there is nothing to regularise")
-    return engine.dot(ps, ps) * a
+    return dot(ps, ps) * a
 
 
 # --------------------------------------------------------------------------------------

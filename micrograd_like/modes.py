@@ -181,10 +181,13 @@ class detect_anomaly(_ModeSwitch):  # noqa: N801
 
 
 def user_site() -> str:
-    """file:line of the innermost caller outside this package."""
+    """file:line of the innermost caller outside this package (and its generated code)."""
     package = os.path.dirname(os.path.abspath(__file__))
     frame = sys._getframe(1)
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+    while frame is not None and (
+        frame.f_code.co_filename.startswith("<micrograd_like.")
+        or os.path.abspath(frame.f_code.co_filename).startswith(package)
+    ):
         frame = frame.f_back  # type: ignore[assignment]
     return f"{frame.f_code.co_filename}:{frame.f_lineno}" if frame is not None else "<unknown>"
 

@@ -29,9 +29,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial, reduce
 from operator import add, mul
-from typing import Any
+from typing import Any, NamedTuple
 
-__all__ = ["RULES", "Rule", "add_in_order", "number"]
+__all__ = ["BUILT_IN", "RULES", "Inline", "Rule", "RuleTable", "add_in_order", "number"]
+
+
+class Inline(NamedTuple):
+    """A row's forward and partials again, as Python expressions on plain floats.
+
+    The fast path (:mod:`micrograd_like.fast`) pastes them into the node makers it
+    generates from the table, so that ``a * b`` costs no function call. The names are
+    the row's: ``a``, ``b`` for the inputs and ``out`` for the output (``affine``:
+    ``w``, ``x``, the lists of weights' and inputs' data, and ``b``, the bias's). A part
+    left as None is called from the row instead. ``tests/machinery/test_rules_inline.py``
+    checks that every expression gives the row's numbers, bit for bit.
+    """
+
+    forward: str | None = None
+    partials: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,12 +55,14 @@ class Rule:
 
     An ``nary`` rule takes its inputs as one list instead: ``forward(inputs)``,
     ``partials(out, inputs)``. :meth:`run` and :meth:`local` call either kind.
+    ``inline`` is the same rule as expressions, for the fast path (see :class:`Inline`).
     """
 
     forward: Callable[..., Any]
     partials: Callable[..., Sequence[Any]]
     formula: str = ""
     nary: bool = False
+    inline: Inline | None = None
 
     def run(self, inputs: Sequence[Any]) -> Any:
         """The op's output for these inputs."""
@@ -217,30 +234,67 @@ def _affine_partials(out: Any, wxb: list[Any]) -> list[Any]:
     return local
 
 
-_ONE_ONE, _ONE, _ZERO, _ONE_ZERO = (1.0, 1.0), (1.0,), (0.0,), (1.0, 0.0)  # shared by all nodes
+class RuleTable(dict[str, Rule]):
+    """The table: a dict of name -> :class:`Rule` whose built-in rows cannot be replaced
+    or removed (the fast path's node makers are generated from them at import). Rows of
+    your own come and go with :func:`micrograd_like.ops.add_op` and ``remove_op``."""
 
-RULES: dict[str, Rule] = {
+    def __setitem__(self, name: str, rule: Rule) -> None:
+        _refuse_built_in(name, "replaced")
+        if not isinstance(rule, Rule):
+            raise TypeError(f"a row of the rule table must be a Rule, got {type(rule).__name__}")
+        super().__setitem__(name, rule)
+
+    def __delitem__(self, name: str) -> None:
+        _refuse_built_in(name, "removed")
+        super().__delitem__(name)
+
+    def _refused(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("change the rule table one row at a time: table[name] = rule")
+
+    update = setdefault = pop = popitem = clear = __ior__ = _refused  # type: ignore[assignment]
+
+
+def _refuse_built_in(name: str, what: str) -> None:
+    if name in BUILT_IN:
+        raise ValueError(
+            f"the built-in rule {name!r} cannot be {what}: add an op of your own with "
+            "micrograd_like.ops.add_op instead"
+        )
+
+
+BUILT_IN: frozenset[str] = frozenset()  # filled in once the built-in rows are in place
+
+RULES: RuleTable = RuleTable({
     # op           forward(a, ...)                       partials(out, a, ...): one per input
-    "+":          Rule(add,                              lambda out, a, b: _ONE_ONE,
-                       "d(a+b)/da = 1, d(a+b)/db = 1"),
+    "+":          Rule(add,                              lambda out, a, b: (1.0, 1.0),
+                       "d(a+b)/da = 1, d(a+b)/db = 1",
+                       inline=Inline("a + b", "(1.0, 1.0)")),
     "*":          Rule(mul,                              lambda out, a, b: (b, a),
-                       "d(a*b)/da = b, d(a*b)/db = a"),
+                       "d(a*b)/da = b, d(a*b)/db = a",
+                       inline=Inline("a * b", "(b, a)")),
     "/":          Rule(_div,                             lambda out, a, b: (1.0 / b, -out / b),
-                       "d(a/b)/da = 1/b, d(a/b)/db = -(a/b)/b"),
+                       "d(a/b)/da = 1/b, d(a/b)/db = -(a/b)/b",
+                       inline=Inline(None, "(1.0 / b, -out / b)")),
     "**":         Rule(_pow,                             _pow_partials,
                        "d(a**b)/da = b*a**(b-1), d(a**b)/db = a**b * ln(a)"),
     "exp":        Rule(_exp,                             lambda out, a: (out,),
-                       "d(exp(a))/da = exp(a)"),
+                       "d(exp(a))/da = exp(a)",
+                       inline=Inline(None, "(out,)")),
     "log":        Rule(_log,                             lambda out, a: (1.0 / a,),
-                       "d(log(a))/da = 1/a"),
+                       "d(log(a))/da = 1/a",
+                       inline=Inline(None, "(1.0 / a,)")),
     "tanh":       Rule(math.tanh,                        lambda out, a: (1.0 - out * out,),
-                       "d(tanh(a))/da = 1 - tanh(a)**2"),
+                       "d(tanh(a))/da = 1 - tanh(a)**2",
+                       inline=Inline(None, "(1.0 - out * out,)")),
     "sigmoid":    Rule(_sigmoid,                         lambda out, a: (out * (1.0 - out),),
-                       "d(sigmoid(a))/da = sigmoid(a) * (1 - sigmoid(a))"),
-    "relu":       Rule(lambda a: a if a > 0.0 else 0.0,  lambda out, a: _ONE if a > 0.0 else _ZERO,
-                       "d(relu(a))/da = 1 if a > 0 else 0"),
+                       "d(sigmoid(a))/da = sigmoid(a) * (1 - sigmoid(a))",
+                       inline=Inline(None, "(out * (1.0 - out),)")),
+    "relu":       Rule(lambda a: a if a > 0.0 else 0.0,  lambda out, a: (1.0,) if a > 0.0 else (0.0,),
+                       "d(relu(a))/da = 1 if a > 0 else 0",
+                       inline=Inline("a if a > 0.0 else 0.0", "(1.0,) if a > 0.0 else (0.0,)")),
     "leaky_relu": Rule(lambda a, k: a if a > 0.0 else k * a,
-                       lambda out, a, k: _ONE_ZERO if a > 0.0 else (k, a),
+                       lambda out, a, k: (1.0, 0.0) if a > 0.0 else (k, a),
                        "d(leaky_relu(a, k))/da = 1 if a > 0 else k, d/dk = 0 if a > 0 else a"),
     # n-ary, fused: one node however many inputs
     "sum":        Rule(sum,                              lambda out, xs: (1.0,) * len(xs),
@@ -248,11 +302,15 @@ RULES: dict[str, Rule] = {
     "dot":        Rule(_dot,                             lambda out, wx: wx[len(wx) >> 1 :] + wx[: len(wx) >> 1],
                        "d(w.x)/dwi = xi, d(w.x)/dxi = wi", nary=True),
     "affine":     Rule(_affine,                          _affine_partials,
-                       "d(w.x+b)/dwi = xi, d(w.x+b)/dxi = wi, d(w.x+b)/db = 1", nary=True),
+                       "d(w.x+b)/dwi = xi, d(w.x+b)/dxi = wi, d(w.x+b)/db = 1", nary=True,
+                       inline=Inline("add_in_order(map(mul, w, x), b)")),
     "logsumexp":  Rule(_logsumexp,                       lambda out, xs: softmax_weights(xs),
                        "d(logsumexp(x))/dxi = softmax(x)i", nary=True),
     # log_softmax(x)_t as ONE node: inputs [xt, x1..xn], out = xt - logsumexp(x)
     "log_softmax": Rule(_log_softmax,                    lambda out, txs: [1.0, *[-w for w in softmax_weights(txs[1:])]],
                        "d(log_softmax(x)t)/dxt = 1 (as the first input), d/dxj = -softmax(x)j", nary=True),
-}  # fmt: skip
+})  # fmt: skip
 """The primitives. Everything else (``-``, the losses, softmax) is composed of them."""
+
+BUILT_IN = frozenset(RULES)
+"""The rows this module defines; :func:`micrograd_like.ops.add_op` adds others beside them."""

@@ -33,7 +33,8 @@ except ImportError:  # pragma: no cover - depends on the environment
         "(or pip install 'micrograd-like[testing]')"
     ) from None
 
-from micrograd_like.engine import Value, affine, dot, log_softmax, logsumexp, vsum
+from micrograd_like.engine import Value
+from micrograd_like.functional import affine, dot, log_softmax, logsumexp, vsum
 
 __all__ = ["KINK_MARGIN", "OPS", "Program", "Step", "programs"]
 

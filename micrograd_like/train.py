@@ -25,6 +25,7 @@ means ``cross_entropy_from_probs``; with a ``sigmoid`` output, the binary ones m
 
 from __future__ import annotations
 
+import gc
 import math
 import numbers
 import random
@@ -36,13 +37,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from micrograd_like import fast
 from micrograd_like import losses as _losses
 from micrograd_like.checks import boolean, generator, integer, non_negative, positive
 from micrograd_like.checks import real as _as_float
 from micrograd_like.engine import Value, no_grad
 from micrograd_like.losses import LossFn, LossSpec, count_correct, loss_spec, prediction
-from micrograd_like.nn import Module
+from micrograd_like.nn import MLP, Module
 from micrograd_like.optim import SGD, Adam, Optimizer
 
 __all__ = [
@@ -388,6 +388,12 @@ class _Run:
             return data_loss, data_loss
         return data_loss, data_loss + _losses.l2(self.params, self.alpha)
 
+    def forward(self, xs: list[Any]) -> list[Any]:
+        """The model's outputs for a batch of inputs: one batched call for an MLP."""
+        if isinstance(self.model, MLP):  # which calls a subclass's own __call__ per input
+            return self.model.forward_batch(xs)
+        return [self.model(x) for x in xs]
+
     def batches(self, order: list[int]) -> Iterator[list[int]]:
         """The epoch's batches of sample indices, shuffled unless one batch holds all."""
         if self.batch_size < len(order):
@@ -451,6 +457,23 @@ def _prepare(
     return _Run(
         model, inputs, targets, val, loss_fn, loss_name, task, opt, params, alpha, n_epochs, bs, rng
     )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused for one training step.
+
+    A step's graph has no reference cycles, so reference counting frees all of it when
+    the step ends; the collector, run meanwhile, would only scan its nodes in vain.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 class _DivergenceGuard:
@@ -558,8 +581,8 @@ def fit(
                 run.optimizer.lr = _scheduled_lr(schedule, epoch - 1, non_negative)
             loss_sum, correct = 0.0, 0
             for batch in run.batches(order):
-                with fast.gc_paused(), guard:
-                    outs = fast.forward_batch(model, [run.inputs[i] for i in batch])
+                with _collector_paused(), guard:
+                    outs = run.forward([run.inputs[i] for i in batch])
                     targets = [run.targets[i] for i in batch]
                     data_loss, total = run.loss(outs, targets)
                     guard.check(total)

@@ -38,7 +38,6 @@ from typing import Any
 
 from micrograd_like import data as _data
 from micrograd_like.engine import Value, no_grad
-from micrograd_like.fast import forward_batch
 from micrograd_like.losses import get_loss
 from micrograd_like.nn import ACTIVATIONS, MLP
 from micrograd_like.optim import SGD, Adam, Optimizer
@@ -723,7 +722,7 @@ class BoundaryPicture:
         """The picture for the model as it is now, ``point`` (a training index) ringed."""
         n = self.resolution
         with no_grad():
-            outs = forward_batch(run.model, self.grid)
+            outs = run.model.forward_batch(self.grid)
         sure = [run.confidence(out.data) for out in outs]
         self.image.set_data([sure[j * n : (j + 1) * n] for j in range(n)])
         shown = point is not None and 0 <= point < len(run.X_train)

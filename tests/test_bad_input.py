@@ -37,6 +37,7 @@ from micrograd_like import (
     engine,
     functional,
     gradcheck,
+    higher_order,
     losses,
     nn,
     optim,
@@ -166,28 +167,28 @@ CASES: list[Case] = [
         r"create_graph",
     ),
     # ---- engine functions ------------------------------------------------------------
-    ("vsum-empty", lambda t: engine.vsum([]), ValueError, r"vsum .*empty"),
-    ("vsum-None", lambda t: engine.vsum(None), TypeError, r"vsum"),  # type: ignore[arg-type]
-    ("vsum-bool", lambda t: engine.vsum([1.0, True]), TypeError, r"vsum values\[1\]"),
-    ("dot-lengths", lambda t: engine.dot([1.0], [1.0, 2.0]), ValueError, r"dot .*equal length"),
-    ("dot-str", lambda t: engine.dot([1.0], ["x"]), TypeError, r"dot xs\[0\]"),  # type: ignore[list-item]
-    ("affine-bias-str", lambda t: engine.affine([1.0], [1.0], "b"), TypeError, r"affine bias"),  # type: ignore[arg-type]
-    ("logsumexp-empty", lambda t: engine.logsumexp([]), ValueError, r"logsumexp .*empty"),
+    ("vsum-empty", lambda t: functional.vsum([]), ValueError, r"vsum .*empty"),
+    ("vsum-None", lambda t: functional.vsum(None), TypeError, r"vsum"),  # type: ignore[arg-type]
+    ("vsum-bool", lambda t: functional.vsum([1.0, True]), TypeError, r"vsum values\[1\]"),
+    ("dot-lengths", lambda t: functional.dot([1.0], [1.0, 2.0]), ValueError, r"dot .*equal length"),
+    ("dot-str", lambda t: functional.dot([1.0], ["x"]), TypeError, r"dot xs\[0\]"),  # type: ignore[list-item]
+    ("affine-bias-str", lambda t: functional.affine([1.0], [1.0], "b"), TypeError, r"affine bias"),  # type: ignore[arg-type]
+    ("logsumexp-empty", lambda t: functional.logsumexp([]), ValueError, r"logsumexp .*empty"),
     (
         "gradients-output",
-        lambda t: engine.gradients(3.0, [Value(1.0)]),  # type: ignore[arg-type]
+        lambda t: higher_order.gradients(3.0, [Value(1.0)]),  # type: ignore[arg-type]
         TypeError,
         r"output must be a Value",
     ),
     (
         "gradients-inputs-float",
-        lambda t: engine.gradients(Value(1.0), [1.0]),  # type: ignore[list-item]
+        lambda t: higher_order.gradients(Value(1.0), [1.0]),  # type: ignore[list-item]
         TypeError,
         r"inputs\[0\]",
     ),
     (
         "gradients-inputs-Value",
-        lambda t: engine.gradients(Value(1.0), Value(1.0)),  # type: ignore[arg-type]
+        lambda t: higher_order.gradients(Value(1.0), Value(1.0)),  # type: ignore[arg-type]
         TypeError,
         r"inputs",
     ),

@@ -7,9 +7,9 @@ import math
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from micrograd_like.engine import Value, gradients
+from micrograd_like.engine import Value
 from micrograd_like.gradcheck import numerical_grad
-from micrograd_like.higher_order import grad, hessian
+from micrograd_like.higher_order import grad, gradients, hessian
 from micrograd_like.testing import Program, programs
 
 

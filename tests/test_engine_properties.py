@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 
 from micrograd_like import fast
-from micrograd_like.engine import RULES, Value, vsum
+from micrograd_like.engine import RULES, Value
 from micrograd_like.gradcheck import GradientMismatch, check_gradients, numerical_grad
+from micrograd_like.ops import add_op, remove_op
 from micrograd_like.testing import Program, Step, covered_primitives, programs
 
 
@@ -61,26 +61,32 @@ def test_a_program_reuses_nodes():
     assert (out.data, x.grad) == (3.75, 4.0)
 
 
-def test_check_gradients_names_the_node_that_is_wrong(monkeypatch):
-    # Break tanh's rule on purpose (drop the square): the checker must point at tanh.
-    broken = dataclasses.replace(RULES["tanh"], partials=lambda out, a: (1.0 - out,))
-    monkeypatch.setitem(RULES, "tanh", broken)
-    with pytest.raises(GradientMismatch) as info:
-        check_gradients(lambda x: (x * 2).tanh() * 3, [0.3])
+def test_check_gradients_names_the_node_that_is_wrong():
+    # A tanh whose rule drops the square, 1 - out instead of 1 - out**2: the checker
+    # must point at the node it feeds a wrong gradient to, the * before it.
+    add_op("bad_tanh", math.tanh, lambda out, a: (1.0 - out,), "wrong on purpose")
+    try:
+        with pytest.raises(GradientMismatch) as info:
+            check_gradients(lambda x: (x * 2).bad_tanh() * 3, [0.3])
+    finally:
+        remove_op("bad_tanh")
     assert "input 0" in str(info.value)
-    assert "op '*'" in str(info.value)  # the node feeding tanh gets a wrong gradient
+    assert "op '*'" in str(info.value)
 
 
-def test_a_patched_nary_rule_may_return_any_sequence(monkeypatch):
+def test_a_rule_may_return_its_partials_as_any_sequence():
     # s = x1 + x2 + x3 = 6, ds/dxi = 1, whether the rule gives its partials as a tuple
     # or as one list it keeps and hands out again: the node copies them, never edits them
     shared = [1.0, 1.0, 1.0]
-    for partials in (lambda out, xs: (1.0,) * len(xs), lambda out, xs: shared):
-        monkeypatch.setitem(RULES, "sum", dataclasses.replace(RULES["sum"], partials=partials))
-        xs = [Value(1.0), Value(2.0), Value(3.0)]
-        s = vsum(xs)
-        s.backward()
-        assert (s.data, [x.grad for x in xs]) == (6.0, [1.0, 1.0, 1.0])
+    for partials in (lambda out, a, b, c: (1.0,) * 3, lambda out, a, b, c: shared):
+        add_op("sum3", lambda a, b, c: a + b + c, partials)
+        try:
+            xs = [Value(1.0), Value(2.0), Value(3.0)]
+            s = xs[0].sum3(xs[1], xs[2])
+            s.backward()
+            assert (s.data, [x.grad for x in xs]) == (6.0, [1.0, 1.0, 1.0])
+        finally:
+            remove_op("sum3")
     assert shared == [1.0, 1.0, 1.0]
 
 

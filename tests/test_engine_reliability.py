@@ -18,7 +18,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
 from micrograd_like import grad
-from micrograd_like.engine import Value, gradients, topological_order, vsum
+from micrograd_like.engine import Value, topological_order
+from micrograd_like.functional import vsum
+from micrograd_like.higher_order import gradients
 from micrograd_like.modes import AnomalyError, detect_anomaly, is_grad_enabled, no_grad
 from micrograd_like.testing import Program, programs
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 import math
 import random
 import weakref
+from typing import Any
 
 import pytest
 
 from micrograd_like import backward_steps, draw_dot, explain
-from micrograd_like.engine import Value, add_op, gradients, remove_op, topological_order
+from micrograd_like.engine import Value, topological_order
 from micrograd_like.gradcheck import check_gradients, numerical_grad
+from micrograd_like.higher_order import gradients
 from micrograd_like.nn import MLP, Neuron
+from micrograd_like.ops import add_op, remove_op
 
 
 def lecture_neuron() -> dict[str, Value]:
@@ -200,3 +203,151 @@ def test_bad_children_are_refused_with_a_message() -> None:
         Value(1.0, (Value(2.0), 3))
     with pytest.raises(TypeError, match="a label goes in label="):
         Value(1.0, "x")  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------------------
+# The newer micrograd (EurekaLabs'): its optimizer keeps its state on the Values
+# --------------------------------------------------------------------------------------
+
+
+class AdamOnTheValues:
+    """AdamW written as in EurekaLabs' micrograd: the moments live on each parameter
+    (``p.m``, ``p.v``), and a zero_grad sets ``p.grad = 0`` (an int), as it does."""
+
+    def __init__(self, params: list, lr: float = 0.1, betas: tuple = (0.9, 0.95)) -> None:
+        self.params, self.lr, (self.b1, self.b2), self.t = params, lr, betas, 0
+        for p in params:
+            p.m = 0
+            p.v = 0
+
+    def step(self) -> None:
+        self.t += 1
+        for p in self.params:
+            if p.grad is None:
+                continue
+            p.m = self.b1 * p.m + (1 - self.b1) * p.grad
+            p.v = self.b2 * p.v + (1 - self.b2) * p.grad**2
+            m_hat = p.m / (1 - self.b1**self.t)
+            v_hat = p.v / (1 - self.b2**self.t)
+            p.data -= self.lr * (m_hat / (v_hat**0.5 + 1e-8) + 1e-4 * p.data)
+
+    def zero_grad(self) -> None:
+        for p in self.params:
+            p.grad = 0
+
+
+def train_three_classes(V: type, steps: int) -> list[float]:
+    """A 2-8-3 tanh network on three clusters, cross-entropy written with exp, sum, / and
+    log (as that micrograd does), trained with AdamOnTheValues. The same code runs on
+    any micrograd-style Value class ``V``; returns the loss after each step."""
+    rng = random.Random(42)
+    data = [([math.cos(2 * k + 0.1 * i), math.sin(2 * k + 0.1 * i)], k) for k in range(3) for i in range(8)]  # fmt: skip
+    layers = [[[V(rng.uniform(-1, 1)) for _ in range(nin)] + [V(0)] for _ in range(nout)]
+              for nin, nout in ((2, 8), (8, 3))]  # fmt: skip
+    params = [p for layer in layers for neuron in layer for p in neuron]
+    for p in params:
+        p._vis_color = "lightgreen"  # as its vis_color() marks the parameters for pictures
+    opt = AdamOnTheValues(params)
+
+    def forward(x: list) -> list:
+        for i, layer in enumerate(layers):
+            acts = [sum((w * xi for w, xi in zip(n[:-1], x)), n[-1]) for n in layer]
+            x = [a.tanh() for a in acts] if i == 0 else acts
+        return x
+
+    losses = []
+    for _ in range(steps):
+        total = V(0.0)
+        for x, k in data:
+            ex = [z.exp() for z in forward(x)]
+            denom = sum(ex)
+            total = total + -(ex[k] / denom).log()
+        loss = total * (1.0 / len(data))
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+        losses.append(loss.data)
+    return losses
+
+
+class ClosureValue:
+    """A Value written the lecture's way, with a closure per op (and tanh, exp, log, as
+    the newer micrograd has them): the reference the script above is checked against."""
+
+    def __init__(self, data: float, _prev: tuple = (), _op: str = "") -> None:
+        self.data, self.grad, self._prev, self._op = data, 0, _prev, _op
+        self._backward = lambda: None
+
+    def _node(self, data: float, parents: tuple, op: str, locals_: tuple) -> ClosureValue:
+        out = ClosureValue(data, parents, op)
+
+        def _backward() -> None:
+            for p, d in zip(parents, locals_):
+                p.grad += d * out.grad
+
+        out._backward = _backward
+        return out
+
+    def __add__(self, other: Any) -> ClosureValue:
+        other = other if isinstance(other, ClosureValue) else ClosureValue(other)
+        return self._node(self.data + other.data, (self, other), "+", (1.0, 1.0))
+
+    __radd__ = __add__
+
+    def __mul__(self, other: Any) -> ClosureValue:
+        other = other if isinstance(other, ClosureValue) else ClosureValue(other)
+        return self._node(self.data * other.data, (self, other), "*", (other.data, self.data))
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other: ClosureValue) -> ClosureValue:  # one rounding, as ours
+        q = self.data / other.data
+        return self._node(q, (self, other), "/", (1.0 / other.data, -q / other.data))
+
+    def __neg__(self) -> ClosureValue:
+        return self * -1.0
+
+    def tanh(self) -> ClosureValue:
+        t = math.tanh(self.data)
+        return self._node(t, (self,), "tanh", (1.0 - t * t,))
+
+    def exp(self) -> ClosureValue:
+        e = math.exp(self.data)
+        return self._node(e, (self,), "exp", (e,))
+
+    def log(self) -> ClosureValue:
+        return self._node(math.log(self.data), (self,), "log", (1.0 / self.data,))
+
+    def backward(self) -> None:
+        topo, seen = [], set()
+
+        def build(v: ClosureValue) -> None:
+            if v not in seen:
+                seen.add(v)
+                for child in v._prev:
+                    build(child)
+                topo.append(v)
+
+        build(self)
+        self.grad = 1
+        for v in reversed(topo):
+            v._backward()
+
+
+def test_the_newer_micrograd_s_training_code_runs_on_our_value_and_learns_the_same() -> None:
+    # The same script on a closure-per-op Value and on ours: both take attributes of
+    # their own, and the losses agree to the last few bits (sums of gradients can run
+    # in another order).
+    theirs = train_three_classes(ClosureValue, 20)
+    ours = train_three_classes(Value, 20)
+    assert ours[-1] < 0.5 * ours[0]  # it learns
+    assert all(math.isclose(a, b, rel_tol=1e-12) for a, b in zip(ours, theirs))
+
+
+def test_a_value_takes_attributes_of_its_own_and_keeps_them() -> None:
+    p = Value(1.0)
+    p.m, p.v, p._vis_color = 0.5, 0.25, "lightblue"
+    q = p * 2.0
+    q.note = "a node can carry one too"
+    assert (p.m, p.v, p._vis_color, q.note) == (0.5, 0.25, "lightblue", "a node can carry one too")
+    assert not hasattr(Value(2.0), "m")  # each Value its own

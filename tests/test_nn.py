@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from micrograd_like import nn
-from micrograd_like.engine import Value, no_grad, topological_order, vsum
+from micrograd_like.engine import Value, no_grad, topological_order
+from micrograd_like.functional import vsum
 from micrograd_like.nn import MLP, Layer, LoadResult, Module, Neuron
 
 # --------------------------------------------------------------------------------------

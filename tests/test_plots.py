@@ -127,18 +127,16 @@ def test_default_grid_is_fine_and_fast_for_a_real_network():
 
 
 def test_an_mlp_is_evaluated_in_batches_under_no_grad(monkeypatch):
-    from micrograd_like import fast
-
     batches: list[int] = []
     graded: list[bool] = []
-    forward = fast.forward_batch
+    forward = MLP.forward_batch
 
     def recording(model, inputs):
         batches.append(len(inputs))
         graded.append(is_grad_enabled())
         return forward(model, inputs)
 
-    monkeypatch.setattr(fast, "forward_batch", recording)
+    monkeypatch.setattr(MLP, "forward_batch", recording)
     plot_decision_boundary(MLP(2, [3, 1], seed=0), X2, [0, 0, 1, 1], resolution=20)
     assert sum(batches) == 20 * 20 and max(batches) <= 256
     assert len(batches) == 2 and not any(graded)  # 400 = 256 + 144

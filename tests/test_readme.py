@@ -7,7 +7,7 @@ import io
 import re
 from pathlib import Path
 
-from micrograd_like import engine
+from micrograd_like import ops
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 
@@ -27,8 +27,8 @@ def test_every_python_block_runs_and_prints_what_it_claims():
             if claimed:
                 assert out.getvalue().split() == claimed
     finally:
-        for name in list(engine._added):  # the README adds sin and cos to the rule table
-            engine.remove_op(name)
+        for name in list(ops._added):  # the README adds sin and cos to the rule table
+            ops.remove_op(name)
 
 
 def test_worked_example_numbers():

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from micrograd_like.engine import Value, vsum
+from micrograd_like.engine import Value
+from micrograd_like.functional import vsum
 from micrograd_like.nn import MLP
 
 CONFIGS = [

@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from micrograd_like.engine import Value, affine, dot, logsumexp, vsum
+from micrograd_like.engine import Value
+from micrograd_like.functional import affine, dot, logsumexp, vsum
 
 torch = pytest.importorskip("torch", reason="torch is not installed: `make test WITH_TORCH=1`")
 

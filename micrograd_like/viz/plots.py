@@ -223,10 +223,9 @@ def _grid_outputs(
     """The model's outputs at every grid point, rows following ``gy`` (call under no_grad).
 
     The model is first called on ``probe`` (one point), which checks what it returns.
-    An MLP is then run in batches of :data:`BATCH` points (``fast.forward_batch`` reads
-    its weights once per batch); any other callable once per point.
+    An MLP is then run in batches of :data:`BATCH` points (``MLP.forward_batch``);
+    any other callable once per point.
     """
-    from micrograd_like import fast
     from micrograd_like.nn import MLP
 
     _outputs(model, probe)
@@ -234,7 +233,7 @@ def _grid_outputs(
     flat: list[list[float]] = []
     if isinstance(model, MLP):
         for start in range(0, len(grid), BATCH):
-            for out in fast.forward_batch(model, grid[start : start + BATCH]):
+            for out in model.forward_batch(grid[start : start + BATCH]):
                 outs = out if isinstance(out, list) else [out]
                 flat.append([_real(o, "model output") for o in outs])
     else:

@@ -11,15 +11,15 @@ from micrograd_like import fast
 @contextmanager
 def path(fast_path: bool) -> Iterator[None]:
     """Run a block on the fast path or on the plain one, then put things back."""
-    was = fast.installed()
-    if fast_path:
-        fast.install()
-    else:
-        fast.uninstall()
+    with fast.enabled(fast_path):
+        yield
+
+
+@contextmanager
+def full_walk() -> Iterator[None]:
+    """The fast path with pruning off: it walks every node, as the plain path does."""
+    fast.PRUNE = False
     try:
         yield
     finally:
-        if was:
-            fast.install()
-        else:
-            fast.uninstall()
+        fast.PRUNE = True

@@ -1,26 +1,30 @@
-"""The fast path (micrograd_like.fast) keeps its contract: the plain path's numbers, bit for bit.
+"""The fast path (micrograd_like.fast) keeps its contract: the plain path's nodes and
+numbers, bit for bit.
 
-These tests are about machinery, not about the math: packed storage, visit marks, the
-batched forward, and the switch between the two paths. The worked examples of the math
-live in the files one folder up.
+These tests are about machinery, not about the math: generated node makers, visit
+marks, shared storage, the batched forward, and switching between the two paths. The
+worked examples of the math live in the files one folder up.
 """
 
 from __future__ import annotations
 
+import linecache
 import math
 import struct
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import traceback
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from paths import path
+from paths import full_walk, path
 
 from micrograd_like import fast, losses
-from micrograd_like.engine import Value, topological_order, vsum
+from micrograd_like.engine import Value, topological_order
+from micrograd_like.functional import vsum
+from micrograd_like.higher_order import gradients
 from micrograd_like.nn import MLP, Layer
 from micrograd_like.testing import Program, programs
 
@@ -29,7 +33,9 @@ def bits(x: Any) -> Any:
     """A float's exact bit pattern (so -0.0 and 0.0, and every NaN, are told apart)."""
     if isinstance(x, float):
         return struct.pack("<d", x)
-    if isinstance(x, (tuple, list)):
+    if isinstance(x, Value):
+        return ("Value", bits(x.data))
+    if isinstance(x, (tuple, list)) or type(x).__name__.startswith("Affine"):
         return tuple(bits(v) for v in x)
     return x
 
@@ -40,26 +46,6 @@ def snapshot(root: Value, leaves: list[Value]) -> list[Any]:
     return [(v.op, bits(v.data), bits(v.local_grads), bits(v.grad)) for v in nodes] + [
         (bits(x.data), bits(x.grad)) for x in leaves
     ]
-
-
-@contextmanager
-def full_walk() -> Iterator[None]:
-    """The fast path with pruning off: it walks every node, as the plain path does."""
-    fast.PRUNE = False
-    try:
-        yield
-    finally:
-        fast.PRUNE = True
-
-
-def run_both(build: Callable[[], tuple[Value, list[Value]]]) -> tuple[list[Any], list[Any]]:
-    results = []
-    for fast_path in (False, True):
-        with path(fast_path), full_walk():
-            root, leaves = build()
-            root.backward()
-            results.append(snapshot(root, leaves))
-    return results[0], results[1]
 
 
 def same_but_for_zero_times_inf(quick: list[Any], plain: list[Any]) -> bool:
@@ -77,15 +63,68 @@ def same_but_for_zero_times_inf(quick: list[Any], plain: list[Any]) -> bool:
     return True
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(programs(max_steps=14))
-def test_random_graphs_are_bit_identical_on_both_paths(program: Program) -> None:
-    def build() -> tuple[Value, list[Value]]:
-        leaves = [Value(x) for x in program.leaves]
-        return program.build(*leaves), leaves
+def straight_through(node: Value) -> Callable[[], None]:
+    """A _backward of user code: pass the node's gradient unchanged to every parent (the
+    lecture's way of overriding a step, e.g. a straight-through relu)."""
 
-    plain, quick = run_both(build)
-    assert same_but_for_zero_times_inf(quick, plain)
+    def step() -> None:
+        for p in node.parents:
+            p.grad += node.grad
+
+    return step
+
+
+def built(program: Program, overridden: list[int]) -> tuple[Value, list[Value]]:
+    """The program's graph, with user code's own _backward on the nodes numbered
+    ``overridden`` (counted in the order the program makes them)."""
+    leaves = [Value(x) for x in program.leaves]
+    root = program.build(*leaves)
+    nodes = topological_order(root)
+    for i in overridden:
+        v = nodes[i % len(nodes)]
+        v._backward = straight_through(v)
+    return root, leaves
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    program=programs(max_steps=14),
+    overridden=st.lists(st.integers(0, 100), max_size=2),
+    build_fast=st.booleans(),
+    walk_fast=st.booleans(),
+)
+def test_random_graphs_are_bit_identical_whichever_path_builds_or_walks_them(
+    program: Program, overridden: list[int], build_fast: bool, walk_fast: bool
+) -> None:
+    # The reference: built and walked on the plain path. Then built on one path and
+    # walked on the other (or the same), with a user's _backward on some nodes.
+    with path(False):
+        root, leaves = built(program, overridden)
+        root.backward()
+        plain = snapshot(root, leaves)
+    with path(build_fast):
+        root, leaves = built(program, overridden)
+    with path(walk_fast), full_walk():
+        root.backward()
+        other = snapshot(root, leaves)
+    assert same_but_for_zero_times_inf(other, plain)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(programs(max_steps=8), st.booleans())
+def test_second_derivatives_are_bit_identical_on_both_paths(
+    program: Program, build_fast: bool
+) -> None:
+    # create_graph=True runs the plain walk on either path; the graph of the gradient is
+    # made by whichever path is on, and must give the same numbers.
+    def hessian_diagonal(fast_path: bool) -> list[Any]:
+        with path(fast_path):
+            xs = [Value(x) for x in program.leaves]
+            out = program.build(*xs)
+            firsts = gradients(out, xs, create_graph=True)
+            return [bits(gradients(g, xs)) if isinstance(g, Value) else bits(g) for g in firsts]
+
+    assert hessian_diagonal(build_fast) == hessian_diagonal(False)
 
 
 LOSSES = {
@@ -113,42 +152,76 @@ def test_models_and_losses_are_bit_identical_on_both_paths(
     seed: int, hidden: list[int], activation: str, loss: str, batched: bool, xs: list[Any]
 ) -> None:
     output, label = LOSSES[loss]
+    results = []
+    for fast_path in (False, True):
+        with path(fast_path), full_walk():
+            model = MLP(2, [*hidden, 1], activation=activation, output_activation=output, seed=seed)
+            rows = [list(x) for x in xs]
+            outs = model.forward_batch(rows) if batched else [model(x) for x in rows]
+            targets = [label(x[0] * x[1] + 0.1) for x in xs]
+            total = losses.get_loss(loss)(outs, targets) + losses.l2(model.parameters(), 1e-3)
+            total.backward()
+            results.append(snapshot(total, model.parameters()))
+    assert results[0] == results[1]
 
-    def build() -> tuple[Value, list[Value]]:
-        model = MLP(2, [*hidden, 1], activation=activation, output_activation=output, seed=seed)
-        rows = [list(x) for x in xs]
-        outs = fast.forward_batch(model, rows) if batched else [model(x) for x in rows]
-        targets = [label(x[0] * x[1] + 0.1) for x in xs]
-        total = losses.get_loss(loss)(outs, targets) + losses.l2(model.parameters(), 1e-3)
-        return total, model.parameters()
 
-    plain, quick = run_both(build)
-    assert quick == plain
+# --------------------------------------------------------------------------------------
+# What a node is: the same on both paths
+# --------------------------------------------------------------------------------------
 
 
-def test_a_node_on_the_fast_path_packs_its_local_derivatives_and_parents() -> None:
+def test_a_product_holds_its_parents_and_its_local_derivatives_as_tuples() -> None:
+    # c = a * b with a = 2, b = -3: parents (a, b), derivatives (b, a) = (-3, 2)
+    for fast_path in (True, False):
+        with path(fast_path):
+            a, b = Value(2.0), Value(-3.0)
+            c = a * b
+            assert type(c._parents) is tuple and type(c._local_grads) is tuple
+            assert c._parents == (a, b) and c._local_grads == (-3.0, 2.0)
+            assert c.parents is c._parents and c.local_grads is c._local_grads
+            assert c._prev == {a, b}
+
+
+def test_a_fresh_node_starts_with_the_era_s_own_zero_and_an_old_one_with_another() -> None:
     with path(True):
-        a, b = Value(2.0), Value(-3.0)
-        c = a * b  # d(ab)/da = b = -3, d(ab)/db = a = 2
-        assert c._local_grads is fast.PACKED
-        assert c._parents[:2] == (-3.0, 2.0) and c._parents[3:] == (a, b)
-        assert c._parents[2] is fast._era  # its stamp: made in this era, from leaves
-        assert (c.parents, c.local_grads) == ((a, b), (-3.0, 2.0))
+        a = Value(2.0)
+        b = a * 3.0
+        assert b.grad == 0.0 and b.grad is fast._fresh  # made from leaves in this era
+        b.backward()
+        c = b * 2.0  # b was walked: c is not fresh, nor is anything made from it
+        assert c.grad == 0.0 and c.grad is not fast._fresh
+        assert (c + 1.0).grad is not fast._fresh
 
 
-def test_a_layer_s_affine_nodes_share_the_weights_and_the_inputs() -> None:
-    # Two samples through one layer of two neurons: four affine nodes, and one weight
-    # tuple per neuron shared by both samples; each sample's two nodes share its inputs.
+def test_a_layer_s_affine_nodes_read_as_tuples_over_shared_storage() -> None:
+    # Two samples through one layer of two neurons: four affine nodes. Each neuron's
+    # weights are stored once for both samples; each sample's inputs once for both neurons.
     with path(True):
         layer = Layer(2, 2, activation="linear", seed=0)
-        (a, b), (c, d) = layer([1.0, 2.0]), layer([3.0, 4.0])
-        assert all(v._local_grads is fast.AFFINE for v in (a, b, c, d))
-        assert a._parents[0] is c._parents[0] and b._parents[0] is d._parents[0]
-        assert a._parents[2] is b._parents[2] and c._parents[2] is d._parents[2]
+        (a, b), (c, _) = layer([1.0, 2.0]), layer([3.0, 4.0])
         n0 = layer.neurons[0]
         w0, w1 = n0.w
-        assert a.parents == (w0, w1, *a.parents[2:4], n0.b)
-        assert a.local_grads == (1.0, 2.0, w0.data, w1.data, 1.0)  # x, then w, then 1
+        assert isinstance(a._parents, fast.AffineParents)
+        assert a._parents.neuron is c._parents.neuron  # one neuron, two samples
+        assert a._parents.inputs is b._parents.inputs  # one sample, two neurons
+        x0, x1 = a.parents[2:4]
+        assert (x0.data, x1.data) == (1.0, 2.0)
+        assert tuple(a._parents) == (w0, w1, x0, x1, n0.b) == a._parents
+        assert tuple(a._local_grads) == (1.0, 2.0, w0.data, w1.data, 1.0)  # x, then w, then 1
+        assert repr(a._local_grads) == repr((1.0, 2.0, w0.data, w1.data, 1.0))
+        assert list(reversed(a._parents)) == [n0.b, x1, x0, w1, w0]
+        assert len(a._parents) == 5 and a._parents[-1] is n0.b
+
+
+def test_a_layer_s_affine_node_has_the_plain_path_s_parents_and_derivatives() -> None:
+    def made(fast_path: bool) -> tuple[Any, Any]:
+        with path(fast_path):
+            layer = Layer(3, 2, activation="relu", seed=4)
+            out = layer([0.5, -1.0, 2.0])
+            z = out[0].parents[0]
+            return [p.data for p in z.parents], bits(z.local_grads)
+
+    assert made(True) == made(False)
 
 
 def test_a_weight_changed_or_replaced_between_samples_is_read_anew() -> None:
@@ -169,27 +242,115 @@ def test_a_weight_changed_or_replaced_between_samples_is_read_anew() -> None:
         assert new.grad == 1.0 and y.parents[1] is new
 
 
-def test_the_plain_path_keeps_parents_and_local_derivatives_apart() -> None:
-    with path(False):
-        a, b = Value(2.0), Value(-3.0)
+def test_nodes_made_before_the_fast_path_is_switched_off_still_work() -> None:
+    # c = a * b = -6 on the fast path; then, on the plain path, d = c * 2:
+    # dd/da = 2b = -6, dd/db = 2a = 4.
+    a, b = Value(2.0), Value(-3.0)
+    with path(True):
         c = a * b
-        assert (c._parents, c._local_grads) == ((a, b), (-3.0, 2.0))
+        layer = Layer(1, 1, activation="relu", seed=0)
+        r = layer([c])
+    with path(False):
+        d = c * 2.0
+        d.backward()
+        assert (a.grad, b.grad) == (-6.0, 4.0)
+        (r * 1.0).backward()  # an affine node over shared storage, walked by the plain path
+    assert isinstance(r, Value)
+
+
+def test_an_assigned_backward_is_called_on_both_paths() -> None:
+    # The straight-through relu: y = relu(x) at x = -2 is off, but y's own step passes
+    # its gradient to x unchanged; out = 3y gives x.grad = 3 on either path.
+    for fast_path in (True, False):
+        with path(fast_path):
+            x = Value(-2.0)
+            y = x.relu()
+
+            def st(x: Value = x, y: Value = y) -> None:
+                x.grad += y.grad
+
+            y._backward = st
+            (y * 3.0).backward()
+            assert x.grad == 3.0
+            assert y.local_grads == ()  # its step is user code now
+
+
+def test_switching_paths_while_another_thread_builds_and_walks_is_safe() -> None:
+    # One thread switches the fast path on and off as fast as it can while this one
+    # builds and walks y = sum of x * i for i < 50 again and again: dy/dx = 1225 each time.
+    stop = threading.Event()
+
+    def switcher() -> None:
+        while not stop.is_set():
+            with fast.enabled(False):
+                pass
+
+    t = threading.Thread(target=switcher)
+    with path(True):
+        t.start()
+        try:
+            for _ in range(200):
+                x = Value(1.0)
+                y = vsum([x * float(i) for i in range(50)])
+                y.backward()
+                assert x.grad == 1225.0
+        finally:
+            stop.set()
+            t.join()
+        assert fast.installed()
+
+
+def test_enabled_takes_a_bool() -> None:
+    with pytest.raises(TypeError, match="enabled\\(\\) takes True or False"):
+        with fast.enabled(1):  # type: ignore[arg-type]
+            pass
+
+
+# --------------------------------------------------------------------------------------
+# Generated makers: the engine's names, docstrings and readable tracebacks
+# --------------------------------------------------------------------------------------
+
+OPERATORS = ["__add__", "__radd__", "__mul__", "__rmul__", "__truediv__", "__pow__", "__rpow__"]
+UNARY = ["exp", "log", "tanh", "sigmoid", "relu"]
+
+
+@pytest.mark.parametrize("name", OPERATORS + UNARY)
+def test_a_generated_maker_keeps_the_engine_method_s_name_and_docstring(name: str) -> None:
+    method = fast._PATCHES[(Value, name)]
+    plain = method.__wrapped__
+    assert method.__name__ == plain.__name__ == name
+    assert method.__qualname__ == f"Value.{name}" and method.__doc__ == plain.__doc__
+    source = linecache.getlines(method.__code__.co_filename)
+    assert f"def {name}(" in "".join(source)  # a traceback can show its lines
+
+
+def test_a_traceback_through_a_generated_maker_shows_its_source() -> None:
+    with path(True), pytest.raises(ZeroDivisionError) as info:
+        Value(1.0) / 0.0
+    frames = traceback.extract_tb(info.tb)
+    maker = next(f for f in frames if f.name == "__truediv__")
+    assert "RULES['/']" in maker.filename and maker.line  # the generated line, readable
+
+
+# --------------------------------------------------------------------------------------
+# The walk
+# --------------------------------------------------------------------------------------
 
 
 def test_a_walk_that_fails_half_way_leaves_no_marks() -> None:
-    # A parent whose _parents raises stands in for a KeyboardInterrupt in the middle of
-    # the walk: afterwards every grad is a plain float again, never the walk's busy mark.
-    armed = []
+    # A leaf whose .grad raises once armed stands in for a KeyboardInterrupt in the
+    # middle of the walk: afterwards every grad is a plain float, never the busy mark.
+    armed: list[bool] = []
 
     class Broken(Value):
         @property  # type: ignore[override]
-        def _parents(self) -> tuple[Value, ...]:
+        def grad(self) -> float:
             if armed:
                 raise RuntimeError("walk interrupted")
-            return ()
+            return 0.0
 
-        @_parents.setter
-        def _parents(self, value: tuple[Value, ...]) -> None:
+        @grad.setter
+        def grad(self, value: float) -> None:
             pass
 
     with path(True):
@@ -205,7 +366,7 @@ def test_a_walk_that_fails_half_way_leaves_no_marks() -> None:
 
 
 def test_backward_on_one_graph_from_two_threads_never_mixes_marks_into_grads() -> None:
-    # Issue 19, item 14: the visit marks once leaked into += in the other thread.
+    # The visit marks must never leak into += in the other thread.
     # y = sum of 200 products x*w_i, each w_i = i: dy/dx = 0 + 1 + ... + 199 = 19900.
     with path(True):
         x = Value(1.0)
@@ -228,6 +389,11 @@ def test_backward_on_one_graph_from_two_threads_never_mixes_marks_into_grads() -
         assert x.grad == 100 * 19900.0  # 2 threads x 50 calls, each adding 19900
 
 
+# --------------------------------------------------------------------------------------
+# The batched forward
+# --------------------------------------------------------------------------------------
+
+
 @pytest.mark.parametrize(
     "nouts, output",
     [([3, 1], "linear"), ([3, 2], "sigmoid"), ([4, 3], "softmax"), ([2, 1, 2], "tanh")],
@@ -245,10 +411,10 @@ def test_a_batch_forward_is_the_per_sample_forward(nouts: list[int], output: str
         return [v.data for v in flat], [p.grad for p in model.parameters()]
 
     per_sample = grads([model(x) for x in xs])
-    batched = grads(fast.forward_batch(model, xs))
+    batched = grads(model.forward_batch(xs))
     assert batched == per_sample
     one_output = nouts[-1] == 1
-    assert all(isinstance(out, Value) for out in fast.forward_batch(model, xs)) == one_output
+    assert all(isinstance(out, Value) for out in model.forward_batch(xs)) == one_output
 
 
 def test_a_batch_forward_reads_the_weights_as_they_are_now() -> None:
@@ -256,9 +422,9 @@ def test_a_batch_forward_reads_the_weights_as_they_are_now() -> None:
     model = MLP(1, [1], seed=0)
     neuron = model.layers[0].neurons[0]
     neuron.w[0].data, neuron.b.data = 2.0, 1.0
-    assert [v.data for v in fast.forward_batch(model, [[1.0], [3.0]])] == [3.0, 7.0]
+    assert [v.data for v in model.forward_batch([[1.0], [3.0]])] == [3.0, 7.0]  # type: ignore[union-attr]
     neuron.w[0].data = -1.0
-    assert [v.data for v in fast.forward_batch(model, [[1.0], [3.0]])] == [0.0, -2.0]
+    assert [v.data for v in model.forward_batch([[1.0], [3.0]])] == [0.0, -2.0]  # type: ignore[union-attr]
 
 
 def test_a_neuron_whose_weights_no_longer_match_its_inputs_is_refused_as_on_the_plain_path() -> (
