@@ -28,7 +28,7 @@ from micrograd_like.losses import get_loss
 from micrograd_like.nn import MLP
 from micrograd_like.optim import Adam
 from micrograd_like.train import evaluate, fit
-from micrograd_like.viz import HIGHLIGHT
+from micrograd_like.viz import HIGHLIGHT, draw_dot
 from micrograd_like.viz.steps import StepGallery, explain
 from micrograd_like.widgets import Playground, Throttle, TrainingRun, step_widget
 
@@ -426,14 +426,14 @@ def test_network_panel_uses_heatmaps_where_draw_network_has_them(monkeypatch):
 
     def with_heatmaps(mlp, x=None, precision=3, heatmaps=False):
         calls.append(heatmaps)
-        return widgets.draw_dot(Value(1.0) * 2.0)
+        return draw_dot(Value(1.0) * 2.0)
 
     def without(mlp, x=None, precision=3):
         calls.append(None)
-        return widgets.draw_dot(Value(1.0) * 2.0)
+        return draw_dot(Value(1.0) * 2.0)
 
-    monkeypatch.setattr(widgets, "draw_network", with_heatmaps)
+    monkeypatch.setattr(widgets.playground, "draw_network", with_heatmaps)
     widgets.network_svg(run, 0)
-    monkeypatch.setattr(widgets, "draw_network", without)
+    monkeypatch.setattr(widgets.playground, "draw_network", without)
     widgets.network_svg(run, 0)
     assert calls == [True, None]
