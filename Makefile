@@ -3,6 +3,7 @@
 #              (doctests, notebooks, and the widgets in JupyterLab in headless Chromium)
 # make pictures : every kind of picture, on the README's and notebooks' examples, in build/pictures
 # make lab   : the course notebooks in JupyterLab, from .venv
+# make bench-vs BASE=rev : this checkout against another revision, side by side
 # make dist  : build the sdist and wheel, check them, and try the wheel in a fresh venv
 # make test-pythons : the fast tests on each of Python 3.10-3.13 that is present (nox)
 # make docs  : the documentation site, notebooks executed, into build/site/
@@ -21,7 +22,7 @@ REFERENCE_TESTS := micrograd_like/engine.py micrograd_like/rules.py micrograd_li
 	micrograd_like/viz/steps.py tests/test_engine.py tests/test_nn.py tests/test_steps.py \
 	tests/test_micrograd_lecture.py tests/test_engine_properties.py tests/machinery
 
-.PHONY: test test-slow demo pictures bench notebooks lab dot-check chromium-check install \
+.PHONY: test test-slow demo pictures bench bench-vs notebooks lab dot-check chromium-check install \
 	dist test-pythons docs clean
 
 $(PY):
@@ -86,6 +87,10 @@ notebooks: install dot-check  # executed copies, for reading, in build/notebooks
 
 lab: install dot-check  # the course in JupyterLab; LAB_ARGS="--port=8899" etc. are passed on
 	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
+
+# BASE=<revision>: this checkout against it, side by side (the moons step and the chains)
+bench-vs: install
+	$(PY) benchmarks/compare_revisions.py --base $(BASE)
 
 bench: install
 	$(PIP_INSTALL) micrograd==0.1.0

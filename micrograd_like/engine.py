@@ -25,6 +25,7 @@ import math
 import numbers
 import warnings
 from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter
 from typing import Any, Union
 
 from micrograd_like import modes
@@ -139,15 +140,11 @@ class Value:
 
     # -- the graph, by public names ------------------------------------------------------
 
-    @property
-    def data(self) -> float:
-        """The number this node holds. Every write to it is counted (:func:`data_writes`)."""
-        return self._data
-
-    @data.setter
-    def data(self, x: float) -> None:
+    def _set_data(self, x: float) -> None:
         self._data = x
-        _writes[0] += 1
+        _writes[0] += 1  # counted: see data_writes()
+
+    data = property(attrgetter("_data"), _set_data, doc="The number this node holds.")
 
     @property
     def op(self) -> str:
@@ -242,7 +239,7 @@ class Value:
 
     def leaky_relu(self, alpha: Operand = 0.01) -> Value:
         """x if x > 0 else alpha * x (rule "leaky_relu"); ``alpha`` may be a learnable Value:
-        d/da = 1 if a > 0 else k, d/dk = 0 if a > 0 else a."""
+        d(leaky_relu(a, k))/da = 1 if a > 0 else k, d/dk = 0 if a > 0 else a."""
         if not isinstance(alpha, Value):
             alpha = Value(real(alpha, "leaky_relu alpha", expected="a number or a Value"))
         return make_node("leaky_relu", (self, alpha))

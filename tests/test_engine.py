@@ -668,3 +668,18 @@ def test_grad_of_a_term_times_zero_with_an_infinite_derivative_is_the_rest() -> 
     f(x).backward()
     assert x.grad == 0.0
     assert grad(f)(0.0) == 0.0
+
+
+@pytest.mark.parametrize(
+    "method, op",
+    [("__add__", "+"), ("__radd__", "+"), ("__mul__", "*"), ("__rmul__", "*"),
+     ("__truediv__", "/"), ("__pow__", "**"), ("__rpow__", "**"), ("exp", "exp"),
+     ("log", "log"), ("tanh", "tanh"), ("sigmoid", "sigmoid"), ("relu", "relu"),
+     ("leaky_relu", "leaky_relu")],
+)  # fmt: skip
+def test_help_on_an_operator_shows_its_rule_s_formula(method: str, op: str) -> None:
+    # help(Value.__mul__) reads "self * other, one node (rule "*"): d(a*b)/da = b, ..."
+    doc = getattr(Value, method).__doc__
+    assert f'rule "{op}"' in doc
+    formula = RULES[op].formula.split(",")[0]  # the first input's derivative, as written
+    assert formula.replace(" ", "") in doc.replace(" ", "").replace("\n", "")

@@ -19,7 +19,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from micrograd_like.engine import no_grad
-from micrograd_like.fast import forward_batch
 from micrograd_like.nn import ACTIVATIONS
 from micrograd_like.viz import draw_dot, draw_network
 from micrograd_like.widgets.run import (
@@ -131,7 +130,7 @@ class BoundaryPicture:
         """The picture for the model as it is now, ``point`` (a training index) ringed."""
         n = self.resolution
         with no_grad():
-            outs = forward_batch(run.model, self.grid)
+            outs = run.model.forward_batch(self.grid)
         sure = [run.confidence(out.data) for out in outs]
         self.image.set_data([sure[j * n : (j + 1) * n] for j in range(n)])
         shown = point is not None and 0 <= point < len(run.X_train)
