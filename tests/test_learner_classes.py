@@ -88,7 +88,7 @@ def test_the_autograder_grades_a_folder_in_one_command(tmp_path: Path):
     for name, wrong in EXPECTED.items():
         first = rows[name].split(None, 4)[-1]
         if wrong:
-            assert first.split(" (")[0] in wrong, rows[name]
+            assert first.split(":")[0] in wrong, rows[name]
         else:
             assert first == "-", rows[name]
     assert lines[1 + len(EXPECTED)] == f"{len(EXPECTED)} file(s): 6 passed, 7 failed"

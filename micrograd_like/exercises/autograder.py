@@ -217,7 +217,7 @@ class FileResult:
         assert self.report is not None
         mistake = self.report.first_mistake
         if mistake is not None:
-            return f"{mistake.op} ({mistake.example}): {mistake.note or mistake.detail()}"
+            return f"{mistake.op}: {(mistake.note or mistake.detail()).removeprefix('Hint: ')}"
         if not self.report:
             return "backward() was not judged: " + (
                 next((o.note for o in self.report.outcomes if o.op == "backward"), "")
@@ -249,7 +249,7 @@ class GradeReport:
     def __bool__(self) -> bool:
         return bool(self.files) and all(f.ok for f in self.files)
 
-    def rows(self, width: int = 70) -> list[list[str]]:
+    def rows(self, width: int = 80) -> list[list[str]]:
         rows = []
         for f in self.files:
             passed, failed, missing = self.counts(f)
@@ -266,7 +266,7 @@ class GradeReport:
         good = sum(f.ok for f in self.files)
         return f"{len(self.files)} file(s): {good} passed, {len(self.files) - good} failed"
 
-    def table(self, width: int = 70) -> str:
+    def table(self, width: int = 80) -> str:
         """The plain-text table: file, passed, failed, missing, first mistake."""
         headers = ["file", "passed", "failed", "missing", "first mistake"]
         rows = [headers, *self.rows(width)]
@@ -287,7 +287,7 @@ class GradeReport:
     def _repr_html_(self) -> str:
         statuses = [PASSED if f.ok else FAILED for f in self.files]
         headers = ["file", "passed", "failed", "missing", "first mistake"]
-        return html_table(headers, self.rows(200), statuses, self.summary())
+        return html_table(headers, self.rows(400), statuses, self.summary())
 
     def junit(self) -> str:
         """JUnit XML: a test suite per file, a test case per worked example."""

@@ -406,7 +406,13 @@ class _Checker:
         result.expected |= {f"{n}.grad": g for n, g in zip(inputs, want_grads)}
         result.actual = {f"{n}.data": d for n, d in zip(names, got["data"])}
         result.actual |= {f"{n}.grad": g for n, g in zip(inputs, got["grads"])}
-        how = " (judged through backward(): its outputs have no _backward)" if by_backward else ""
+        seeded = ", ".join(f"{n}.grad = {g:g}" for n, g in zip(names, incoming))
+        seeded += "; " + ", ".join(f"{n}.grad = {g:g}" for n, g in zip(inputs, start)) + " before"
+        how = (
+            " (judged through backward(): its outputs have no _backward)"
+            if by_backward
+            else f" (the step ran with {seeded})"
+        )
         if not all(same(g, w) for g, w in zip(got["data"], step.data)):
             result.note = f"the value itself is wrong. Hint: {HINTS[step.op]}{how}"
         elif got["lost"]:
@@ -420,7 +426,7 @@ class _Checker:
                     hint = _step_hint(step, start, incoming, g, j)
                     result.note = f"Hint: {hint}{how}"
                     return result
-            result.status, result.note = PASSED, how.strip(" ()")
+            result.status, result.note = PASSED, how.strip(" ()") if by_backward else ""
         return result
 
     # ---- blame: an example that used a failed op is not judged ------------------------
