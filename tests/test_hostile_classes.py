@@ -96,16 +96,16 @@ def test_an_add_that_returns_none_is_named():
 
 
 def test_an_endless_backward_costs_its_time_limit_and_the_report_still_comes():
-    report = check_value_class(LoopingBackward, timeout=1.0)
+    report = check_value_class(LoopingBackward, timeout=1.5)
     assert report.failing_ops == ["backward"]
-    assert "did not finish within 1 s" in report.failed[0].note
+    assert "did not finish within 1.5 s" in report.failed[0].note
     assert "__add__" in {o.op for o in report.passed}  # the ops were judged
     later = [o for o in report.outcomes if o.op == "backward"][1:]
     assert later and {o.status for o in later} == {"not judged"}
 
 
 def test_an_endless_op_is_stopped_and_named():
-    report = check_value_class(LoopingAdd, timeout=1.0)
+    report = check_value_class(LoopingAdd, timeout=1.5)
     assert report.failing_ops == ["__add__"], str(report)
 
 
@@ -140,7 +140,7 @@ def test_a_crash_in_the_worker_is_a_failure_not_a_dead_kernel():
 
 def test_without_a_worker_the_limits_hold_in_this_process():
     # where fork is unusable, a trace function stops Python code that runs too long
-    report = check_value_class(LoopingBackward, timeout=1.0, isolate=False)
+    report = check_value_class(LoopingBackward, timeout=1.5, isolate=False)
     assert report.failing_ops == ["backward"] and "did not finish" in report.failed[0].note
     chatty = check_value_class(Chatty, isolate=False)
     assert chatty and len(chatty.output) == OUTPUT_LIMIT < chatty.output_total

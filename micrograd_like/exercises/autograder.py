@@ -370,7 +370,12 @@ def grade_file(
             "import sys; from micrograd_like.exercises.autograder import worker_main; worker_main()",
             str(path.resolve()), name or "", str(answer), repr(timeout), str(memory_mb),
         ]  # fmt: skip
+        # no plot windows, and one thread per numeric library: a thread pool's reserved
+        # memory counts against the memory limit
         env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1"}
+        env |= {
+            name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+        }
         start = time.monotonic()
         process = subprocess.Popen(
             command, cwd=path.resolve().parent, env=env, stdin=subprocess.DEVNULL,
