@@ -9,6 +9,9 @@ import pytest
 from micrograd_like import serialize
 from micrograd_like.nn import MLP
 
+# learners' own classes, kept as they wrote them: the autograder loads them, pytest does not
+collect_ignore_glob = ["learners/*"]
+
 
 @pytest.fixture
 def no_build(monkeypatch: pytest.MonkeyPatch) -> None:

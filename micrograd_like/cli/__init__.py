@@ -1,11 +1,12 @@
 """The ``micrograd-like`` command (also ``python -m micrograd_like``).
 
-Four sub-commands, each with ``--help`` and an example:
+Five sub-commands, each with ``--help`` and an example:
 
 * ``demo``    - micrograd's moons demo: train ``MLP(2, [16, 16, 1])``, draw the pictures;
 * ``train``   - train an MLP on a toy dataset, print a summary, plot, save the model;
 * ``predict`` - load a saved model and run it on one input;
-* ``graph``   - evaluate an expression such as ``tanh(a*b + c)``, backpropagate, draw it.
+* ``graph``   - evaluate an expression such as ``tanh(a*b + c)``, backpropagate, draw it;
+* ``check``   - grade learners' own ``Value`` classes in ``.py`` or ``.ipynb`` files.
 
 Errors are one line on stderr, ``micrograd-like: error: ...``, never a traceback: exit
 code 2 for a bad argument, a missing or corrupt file, or an expression that cannot be

@@ -7,10 +7,10 @@ import argparse
 from typing import NoReturn
 
 from micrograd_like import __version__
-from micrograd_like.cli import demo, graph, predict, train
+from micrograd_like.cli import check, demo, graph, predict, train
 from micrograd_like.cli.common import PROG
 
-COMMANDS = (demo, train, predict, graph)
+COMMANDS = (demo, train, predict, graph, check)
 """The command modules: each has ``NAME``, ``HELP``, ``DESCRIPTION``, ``EPILOG``,
 ``add_arguments(parser)`` and ``run(args)``."""
 
@@ -35,12 +35,13 @@ examples:
   {PROG} train --dataset spiral --save spiral.json
   {PROG} predict --model spiral.json 0.1 -0.4
   {PROG} graph "tanh(a*b + c)" a=2 b=-3 c=10 -o graph.png
+  {PROG} check submissions/ --junit report.xml   # grade learners' own Value classes
 
 Run '{PROG} COMMAND --help' for the options of each command."""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``micrograd-like`` argument parser with its four sub-commands."""
+    """The ``micrograd-like`` argument parser with its five sub-commands."""
     parser = _Parser(
         prog=PROG,
         description="Learn deep learning by running it: a scalar autograd engine and a tiny\n"

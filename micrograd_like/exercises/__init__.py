@@ -18,10 +18,13 @@ not answered yet: replace None with your number for a = tanh(w . x + b)
 False
 
 :func:`check_value_class` runs our worked examples (the hand-derived numbers of the test
-suite) on a ``Value`` class you wrote yourself, as in notebook 09.
+suite) on a ``Value`` class you wrote yourself, as in notebook 09, and names the op whose
+code is wrong. :func:`grade` (the ``micrograd-like check`` command) does the same for a
+teacher, on learners' files, each in a process of its own.
 """
 
 from micrograd_like.exercises.answers import Verdict, check
+from micrograd_like.exercises.autograder import GradeReport, grade
 from micrograd_like.exercises.value_class import (
     CheckOutcome,
     ValueClassReport,
@@ -30,8 +33,10 @@ from micrograd_like.exercises.value_class import (
 
 __all__ = [
     "CheckOutcome",
+    "GradeReport",
     "ValueClassReport",
     "Verdict",
     "check",
     "check_value_class",
+    "grade",
 ]

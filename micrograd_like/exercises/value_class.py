@@ -1,407 +1,565 @@
 """``check_value_class``: our worked examples, run on a Value class written by a learner
-(notebook 09)."""
+(notebook 09), naming the op whose code is wrong.
+
+The checker works in three passes, each example in a guarded worker
+(:mod:`~micrograd_like.exercises.sandbox`):
+
+1. the class itself: ``cls(2.0)`` has a ``.data`` of 2 and a ``.grad`` of 0 that can be
+   set. If not, nothing else can be judged.
+2. each op's own step, alone (:data:`~micrograd_like.exercises.worked_examples.STEPS`):
+   its ``_backward`` is called directly, with an incoming gradient other than 1 and
+   operands that already hold a gradient. An example that fails only because it used
+   another op that failed (``-a`` is ``a * -1``) is *not judged*, and names that op.
+3. ``backward()`` on graphs built from ops that passed. A wrong gradient there is
+   ``backward``'s mistake, and its hint says which: no seed, the wrong order, a shared
+   node visited twice.
+"""
 
 from __future__ import annotations
 
+import inspect
 import math
-import numbers
+import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from micrograd_like.examples import readme_expression
+from micrograd_like.exercises.probe import (
+    OPS,
+    OPTIONAL_OPS,
+    Calls,
+    is_stub,
+    local_step,
+    node_types,
+    operands_of,
+    read_number,
+    record_ops,
+    unreached,
+)
+from micrograd_like.exercises.report import (
+    FAILED,
+    MISSING,
+    NOT_JUDGED,
+    PASSED,
+    WARNING,
+    CheckOutcome,
+    ValueClassReport,
+    same,
+)
+from micrograd_like.exercises.sandbox import OUTPUT_LIMIT, TIMEOUT, Run, describe_error, run_guarded
+from micrograd_like.exercises.worked_examples import (
+    DEEP_GRAPH,
+    GRAPHS,
+    HINTS,
+    README_GRAPH,
+    START,
+    STEPS,
+    Graph,
+    Step,
+    Variant,
+)
 
 __all__ = ["CheckOutcome", "ValueClassReport", "check_value_class"]
 
-
-# --------------------------------------------------------------------------------------
-# check_value_class: our worked examples, run on a Value class written by a learner
-# --------------------------------------------------------------------------------------
+_WRAP = "wrap plain numbers: other = other if isinstance(other, Value) else Value(other)"
 
 
-@dataclass(frozen=True)
-class CheckOutcome:
-    """One worked example run on a learner's class.
-
-    ``status`` is "passed", "failed", "missing" (an op the class lacks) or "warning".
-    """
+@dataclass
+class _Result:
+    """An outcome while the checker still decides whom to blame."""
 
     op: str
     example: str
     status: str
-    expected: dict[str, float]
-    actual: dict[str, float | None]
+    expected: dict[str, float] = field(default_factory=dict)
+    actual: dict[str, float | None] = field(default_factory=dict)
     note: str = ""
+    used: list[str] = field(default_factory=list)  # the ops the example called
 
-    def line(self) -> str:
-        pairs = []
-        for key, want in self.expected.items():
-            got = self.actual.get(key)
-            if self.status == "failed" and (got is None or not _same(got, want)):
-                shown = "-" if got is None else f"{got:.10g}"
-                pairs.append(f"{key}: expected {want:.10g}, got {shown}")
-            elif self.status == "passed":
-                pairs.append(f"{key} = {want:.10g}")
-        detail = "; ".join(pairs)
-        if self.note:
-            detail = f"{detail}. {self.note}" if detail else self.note
-        return f"  {self.status:<8} {self.op:<12} {self.example:<36} {detail}"
-
-
-@dataclass
-class ValueClassReport:
-    """What :func:`check_value_class` found: truthy when no check failed."""
-
-    name: str
-    outcomes: list[CheckOutcome] = field(default_factory=list)
-
-    def _with(self, status: str) -> list[CheckOutcome]:
-        return [o for o in self.outcomes if o.status == status]
-
-    @property
-    def passed(self) -> list[CheckOutcome]:
-        return self._with("passed")
-
-    @property
-    def failed(self) -> list[CheckOutcome]:
-        return self._with("failed")
-
-    @property
-    def missing(self) -> list[CheckOutcome]:
-        return self._with("missing")
-
-    @property
-    def warnings(self) -> list[CheckOutcome]:
-        return self._with("warning")
-
-    def __bool__(self) -> bool:
-        return not self.failed
-
-    def __str__(self) -> str:
-        counts = (
-            ", ".join(f"{len(self._with(s))} {s}" for s in ("passed", "failed", "missing"))
-            + f", {len(self.warnings)} warning(s)"
-        )
-        head = f"check_value_class({self.name}): {counts}"
-        if self.failed:
-            head += " -- failing ops: " + ", ".join(dict.fromkeys(o.op for o in self.failed))
-        return "\n".join([head, *(o.line() for o in self.outcomes)])
-
-    __repr__ = __str__
-
-
-def _same(got: float, want: float) -> bool:
-    return math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-12)
-
-
-def _read(v: object, attr: str) -> float:
-    """``v.data`` or ``v.grad`` as a float; a TypeError naming the attribute otherwise."""
-    if not hasattr(v, attr):
-        raise TypeError(f"its objects have no .{attr}")
-    x = getattr(v, attr)
-    x = getattr(x, "data", x)  # a grad that is itself a Value counts as its number
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f".{attr} is {type(x).__name__}, not a number")
-    return float(x)
-
-
-@dataclass(frozen=True)
-class _Example:
-    op: str
-    example: str
-    needs: tuple[str, ...]
-    run: Callable[[Any], dict[str, object]]  # cls -> {"a.grad": a, ...}: what to read
-    expected: dict[str, float]
-    hint: str
-
-
-def _reads(**values: object) -> dict[str, object]:
-    return values
-
-
-def _ex_add(V: Any) -> dict[str, object]:
-    a, b = V(2.0), V(-3.0)
-    c = a + b
-    c.backward()
-    return {"c": c, "a": a, "b": b}
-
-
-def _ex_mul(V: Any) -> dict[str, object]:
-    a, b = V(2.0), V(-3.0)
-    c = a * b
-    c.backward()
-    return {"c": c, "a": a, "b": b}
-
-
-def _ex_add_twice(V: Any) -> dict[str, object]:
-    a = V(3.0)
-    b = a + a
-    c = b + b
-    c.backward()
-    return {"c": c, "a": a}
-
-
-def _ex_mul_self(V: Any) -> dict[str, object]:
-    x = V(3.0)
-    y = x * x
-    y.backward()
-    return {"y": y, "x": x}
-
-
-def _ex_add_number(V: Any) -> dict[str, object]:
-    a = V(3.0)
-    c = a + 1
-    c.backward()
-    return {"c": c, "a": a}
-
-
-def _ex_radd(V: Any) -> dict[str, object]:
-    a = V(3.0)
-    c = 1 + a
-    c.backward()
-    return {"c": c, "a": a}
-
-
-def _ex_rmul(V: Any) -> dict[str, object]:
-    a = V(3.0)
-    c = 2 * a
-    c.backward()
-    return {"c": c, "a": a}
-
-
-def _ex_neuron(V: Any) -> dict[str, object]:
-    x1, x2 = V(2.0), V(0.0)
-    w1, w2 = V(-3.0), V(1.0)
-    b = V(6.8813735870195432)
-    n = x1 * w1 + x2 * w2 + b
-    o = n.tanh()
-    o.backward()
-    return {"o": o, "x1": x1, "w1": w1, "x2": x2, "w2": w2}
-
-
-def _ex_diamond(V: Any) -> dict[str, object]:
-    x = V(2.0)
-    y = x * V(3.0)
-    z = x + y
-    out = z * y
-    out.backward()
-    return {"out": out, "y": y, "x": x}
-
-
-def _ex_neg(V: Any) -> dict[str, object]:
-    a = V(5.0)
-    c = -a
-    c.backward()
-    return {"c": c, "a": a}
-
-
-def _ex_sub(V: Any) -> dict[str, object]:
-    a, b = V(5.0), V(2.0)
-    c = a - b
-    c.backward()
-    return {"c": c, "a": a, "b": b}
-
-
-def _ex_rsub(V: Any) -> dict[str, object]:
-    a = V(4.0)
-    c = 10 - a
-    c.backward()
-    return {"c": c, "a": a}
-
-
-def _ex_pow(V: Any) -> dict[str, object]:
-    a = V(2.0)
-    c = a**3
-    c.backward()
-    return {"c": c, "a": a}
-
-
-def _ex_truediv(V: Any) -> dict[str, object]:
-    a, b = V(3.0), V(4.0)
-    c = a / b
-    c.backward()
-    return {"c": c, "a": a, "b": b}
-
-
-def _ex_rtruediv(V: Any) -> dict[str, object]:
-    a = V(4.0)
-    c = 1 / a
-    c.backward()
-    return {"c": c, "a": a}
-
-
-def _ex_exp(V: Any) -> dict[str, object]:
-    a = V(1.0)
-    c = a.exp()
-    c.backward()
-    return {"c": c, "a": a}
-
-
-def _ex_relu(V: Any) -> dict[str, object]:
-    a, b = V(-2.0), V(3.0)
-    c = a.relu() + b.relu()
-    c.backward()
-    return {"c": c, "a": a, "b": b}
-
-
-def _ex_readme(V: Any) -> dict[str, object]:
-    g, a, b = readme_expression(V)
-    g.backward()
-    return {"g": g, "a": a, "b": b}
-
-
-E = math.e
-_EXAMPLES: list[_Example] = [
-    # a + b at a = 2, b = -3: -1; each operand's local derivative is 1
-    _Example("__add__", "c = a + b", ("__add__",), _ex_add,
-             {"c.data": -1.0, "a.grad": 1.0, "b.grad": 1.0},
-             "each operand of + gets the output's gradient times 1"),
-    # a * b: -6; dc/da = b = -3, dc/db = a = 2
-    _Example("__mul__", "c = a * b", ("__mul__",), _ex_mul,
-             {"c.data": -6.0, "a.grad": -3.0, "b.grad": 2.0},
-             "each factor of * gets the OTHER factor's data times the output's gradient"),
-    # b = a + a = 6, c = b + b = 12 = 4a: dc/da = 4
-    _Example("__add__", "b = a + a; c = b + b (a reused)", ("__add__",), _ex_add_twice,
-             {"c.data": 12.0, "a.grad": 4.0},
-             "a reused value's contributions must add up: grad += ..., never grad = ..."),
-    # y = x * x at 3: each factor contributes 3, dy/dx = 6
-    _Example("__mul__", "y = x * x (x reused)", ("__mul__",), _ex_mul_self,
-             {"y.data": 9.0, "x.grad": 6.0},
-             "self and other are the same node: both contributions must be added (+=)"),
-    # a + 1 at 3: 4; da = 1
-    _Example("__add__", "c = a + 1 (a plain number)", ("__add__",), _ex_add_number,
-             {"c.data": 4.0, "a.grad": 1.0},
-             "wrap a plain number in a Value: other = other if isinstance(other, Value) "
-             "else Value(other)"),
-    _Example("__radd__", "c = 1 + a", ("__add__", "__radd__"), _ex_radd,
-             {"c.data": 4.0, "a.grad": 1.0}, "1 + a is a + 1: __radd__ can return self + other"),
-    # 2 * a at 3: 6, dc/da = 2
-    _Example("__rmul__", "c = 2 * a", ("__mul__", "__rmul__"), _ex_rmul,
-             {"c.data": 6.0, "a.grad": 2.0}, "2 * a is a * 2: __rmul__ can return self * other"),
-    # the lecture's neuron: n = 2*(-3) + 0*1 + 6.88137... = 0.88137..., o = tanh n = 1/sqrt 2
-    # do/dn = 1 - o^2 = 0.5; x1.grad = w1 * 0.5 = -1.5, w1.grad = x1 * 0.5 = 1,
-    # x2.grad = w2 * 0.5 = 0.5, w2.grad = x2 * 0.5 = 0
-    _Example("tanh", "the lecture's neuron, o = tanh(n)", ("__add__", "__mul__", "tanh"),
-             _ex_neuron,
-             {"o.data": 0.7071067811865476, "x1.grad": -1.5, "w1.grad": 1.0,
-              "x2.grad": 0.5, "w2.grad": 0.0},
-             "tanh's local derivative is 1 - t**2, with t = tanh(n), the output's data"),
-    # y = 3x = 6, z = x + y = 8, out = z y = 48 = 12 x^2: d out/dx = 24 x = 48;
-    # d out/dy = z + y = 14 (directly, and through z)
-    _Example("backward", "out = (x + y) * y, y = 3x (order)", ("__add__", "__mul__"),
-             _ex_diamond,
-             {"out.data": 48.0, "y.grad": 14.0, "x.grad": 48.0},
-             "y is used twice: both uses must be added (+=), and backward must finish "
-             "y's gradient (topological order) before passing it on to x"),
-    _Example("__neg__", "c = -a", ("__neg__",), _ex_neg,
-             {"c.data": -5.0, "a.grad": -1.0}, "-a is a * -1"),
-    # 5 - 2 = 3: dc/da = 1, dc/db = -1
-    _Example("__sub__", "c = a - b", ("__sub__",), _ex_sub,
-             {"c.data": 3.0, "a.grad": 1.0, "b.grad": -1.0}, "a - b is a + (-b)"),
-    # 10 - a at 4: 6, dc/da = -1
-    _Example("__rsub__", "c = 10 - a", ("__rsub__",), _ex_rsub,
-             {"c.data": 6.0, "a.grad": -1.0},
-             "in 10 - a Python calls a.__rsub__(10): return other + (-self), not self - other"),
-    # a^3 at 2: 8, 3a^2 = 12
-    _Example("__pow__", "c = a ** 3", ("__pow__",), _ex_pow,
-             {"c.data": 8.0, "a.grad": 12.0}, "d(a**k)/da = k * a**(k - 1)"),
-    # 3 / 4 = 0.75: 1/b = 0.25, -a/b^2 = -3/16 = -0.1875
-    _Example("__truediv__", "c = a / b", ("__truediv__",), _ex_truediv,
-             {"c.data": 0.75, "a.grad": 0.25, "b.grad": -0.1875},
-             "a / b is a * b**-1"),
-    # 1 / 4 = 0.25: -1/a^2 = -0.0625
-    _Example("__rtruediv__", "c = 1 / a", ("__rtruediv__",), _ex_rtruediv,
-             {"c.data": 0.25, "a.grad": -0.0625},
-             "in 1 / a Python calls a.__rtruediv__(1): return other * self**-1"),
-    # e^1, derivative e^1
-    _Example("exp", "c = a.exp()", ("exp",), _ex_exp,
-             {"c.data": E, "a.grad": E}, "exp's local derivative is its own output"),
-    # relu(-2) + relu(3) = 3: gradient 0 below 0, 1 above
-    _Example("relu", "c = relu(-2) + relu(3)", ("relu", "__add__"), _ex_relu,
-             {"c.data": 3.0, "a.grad": 0.0, "b.grad": 1.0},
-             "relu's local derivative is 1 where the output is positive, else 0"),
-    # micrograd's README expression; the numbers are PyTorch's in float64 (test_engine.py)
-    _Example("all", "micrograd's README expression",
-             ("__add__", "__mul__", "__pow__", "relu", "__neg__", "__sub__", "__radd__",
-              "__rmul__", "__truediv__", "__rtruediv__"), _ex_readme,
-             {"g.data": 24.70408163265306, "a.grad": 138.83381924198252,
-              "b.grad": 645.5772594752186},
-             "the ops above it each pass on their own; look at the first that failed"),
-]  # fmt: skip
-
-
-def _missing(cls: type, needs: Sequence[str]) -> list[str]:
-    return [op for op in ("backward", *needs) if not callable(getattr(cls, op, None))]
-
-
-def _run(ex: _Example, cls: type) -> CheckOutcome:
-    absent = _missing(cls, ex.needs)
-    if absent:
+    def outcome(self) -> CheckOutcome:
         return CheckOutcome(
-            ex.op, ex.example, "missing", ex.expected, {}, "needs " + ", ".join(absent)
+            self.op, self.example, self.status, self.expected, self.actual, self.note
         )
+
+
+def _depth() -> int:
+    return min(sys.getrecursionlimit(), 10_000) + 500
+
+
+# --------------------------------------------------------------------------------------
+# What runs in the worker: plain data comes back
+# --------------------------------------------------------------------------------------
+
+
+def _basics(cls: type) -> dict[str, Any]:
+    a = cls(2.0)
     try:
-        nodes = ex.run(cls)
-    except NotImplementedError as error:
-        return CheckOutcome(
-            ex.op, ex.example, "missing", ex.expected, {}, f"NotImplementedError {error}".strip()
-        )
-    except Exception as error:  # the learner's code: report anything it raises
-        note = f"raised {type(error).__name__}: {error}"
-        return CheckOutcome(ex.op, ex.example, "failed", ex.expected, {}, note)
-    actual: dict[str, float | None] = {}
-    for key in ex.expected:
-        name, attr = key.split(".")
+        data, grad = read_number(a, "data"), read_number(a, "grad")
+    except TypeError as why:  # our own words: no .data, or not a number
+        return {"problem": f"v = {cls.__name__}(2.0): {why}"}
+    a.grad = 0.5
+    return {"data": data, "grad": grad, "set": read_number(a, "grad")}
+
+
+def _run_step(cls: type, step: Step) -> dict[str, Any]:
+    calls = Calls()
+    phase = "computing it"
+    with record_ops(cls, calls):
         try:
-            actual[key] = _read(nodes[name], attr)
-        except TypeError as error:
-            return CheckOutcome(ex.op, ex.example, "failed", ex.expected, actual, str(error))
-    ok = all(_same(actual[k], want) for k, want in ex.expected.items())  # type: ignore[arg-type]
-    if ok:
-        return CheckOutcome(ex.op, ex.example, "passed", ex.expected, actual)
-    return CheckOutcome(ex.op, ex.example, "failed", ex.expected, actual, "Hint: " + ex.hint)
+            values = [cls(x) for _, x in step.inputs]
+            made = step.make(*values)
+            outs = made if isinstance(made, tuple) else (made,)
+            wrong = [type(o).__name__ for o in outs if not isinstance(o, node_types(cls))]
+            if wrong:
+                return {"wrong_type": wrong[0], "used": calls.used}
+            data = [read_number(o, "data") for o in outs]
+            attr = operands_of(outs[0], cls)
+            lost = []
+            if attr is not None:
+                missed = {id(v) for o in outs for v in unreached(o, attr, values)}
+                lost = [name for (name, _), v in zip(step.inputs, values) if id(v) in missed]
+            route = (
+                "step" if all(callable(getattr(o, "_backward", None)) for o in outs) else "backward"
+            )
+            if route == "step":
+                for v, s in zip(values, START):
+                    v.grad = s
+                for o, g in zip(outs, step.incoming):
+                    o.grad = g
+                phase = "its _backward"
+                local_step(outs, values, attr)
+            elif len(outs) == 1:
+                phase = "backward()"
+                outs[0].backward()
+            else:
+                return {"route": route, "used": calls.used}
+            phase = "reading .grad"
+            grads = [read_number(v, "grad") for v in values]
+        except Exception as error:
+            return {"error": describe_error(error, cls), "phase": phase,
+                    "used": calls.used, "lacked": calls.lacked}  # fmt: skip
+    return {"data": data, "grads": grads, "route": route, "lost": lost, "attr": attr,
+            "used": calls.used, "lacked": calls.lacked}  # fmt: skip
 
 
-def _deep_chain(cls: type) -> CheckOutcome:
-    """backward through a chain deeper than Python's recursion limit."""
-    depth = sys.getrecursionlimit() + 500
-    example = f"a chain {depth} nodes deep"
-    # y = x + 1 + 1 + ... + 1 (depth times, the same node `one`): dy/dx = 1, dy/done = depth
-    expected = {"y.data": float(depth + 1), "x.grad": 1.0, "one.grad": float(depth)}
-    if _missing(cls, ("__add__",)):
-        return CheckOutcome("backward", example, "missing", expected, {}, "needs __add__")
-    x, one = cls(1.0), cls(1.0)
-    y = x
-    for _ in range(depth):
-        y = y + one
-    try:
-        y.backward()
-    except RecursionError:
-        note = (
-            "RecursionError: a recursive topological sort stops at Python's recursion "
-            "limit. Right on small graphs; an iterative sort (a stack) has no limit."
+def _run_graph(cls: type, graph: Graph, variant: Variant) -> dict[str, Any]:
+    calls = Calls()
+    with record_ops(cls, calls):
+        try:
+            if graph.inputs:
+                values = [cls(x) for _, x in graph.inputs]
+                extra = (_depth(),) if graph.deep else ()
+                out = variant.make(*values, *extra)
+            else:
+                out, *values = variant.make(cls)
+            hidden = "backward" in getattr(out, "__dict__", {})
+            out.backward()
+            data = read_number(out, "data")
+            try:
+                seed: float | None = read_number(out, "grad")
+            except TypeError:
+                seed = None
+            grads = [read_number(v, "grad") for v in values]
+        except RecursionError:
+            return {"recursion": True, "used": calls.used}
+        except Exception as error:
+            return {"error": describe_error(error, cls), "used": calls.used}
+    return {"data": data, "seed": seed, "grads": grads, "hidden": hidden, "used": calls.used}
+
+
+# --------------------------------------------------------------------------------------
+# Hints: the mistake that fits the numbers
+# --------------------------------------------------------------------------------------
+
+
+def step_mistakes(
+    step: Step, start: Sequence[float], incoming: Sequence[float], j: int
+) -> list[tuple[str, list[float]]]:
+    """The classic mistakes of an op's step, each with the gradient(s) it gives operand
+    ``j``: the op's own mistakes first, then those of any ``_backward``."""
+    local = [row[j] for row in step.local]
+    a, s = step.inputs[j][1], start[j]
+    added = sum(g * d for g, d in zip(incoming, local))
+    # one input used twice by a binary op: with `=`, only one of its two shares is left
+    halves = (
+        [added / 2]
+        if len(step.inputs) == 1 and "used twice" in step.text and len(incoming) == 1
+        else []
+    )
+    fits: list[tuple[str, list[float]]] = []
+    if step.op == "tanh":
+        fits.append(
+            (
+                "precedence: 1 - t**2 * out.grad is 1 - (t**2 * out.grad). Write "
+                "(1 - t**2) * out.grad",
+                [s + sum(1 - (1 - d) * g for g, d in zip(incoming, local))],
+            )
         )
-        return CheckOutcome("backward", example, "warning", expected, {}, note)
-    except Exception as error:
-        note = f"raised {type(error).__name__}: {error}"
-        return CheckOutcome("backward", example, "failed", expected, {}, note)
-    nodes = {"y": y, "x": x, "one": one}
-    actual = {k: _read(nodes[k.split(".")[0]], k.split(".")[1]) for k in expected}
-    ok = all(_same(actual[k], want) for k, want in expected.items())
-    if ok:
-        return CheckOutcome("backward", example, "passed", expected, dict(actual))
-    return CheckOutcome(
-        "backward", example, "failed", expected, dict(actual), "Hint: gradients must add up"
+        fits.append(
+            (
+                "t is tanh of the input: the output's data (out.data), not the input's self.data",
+                [s + sum(g * (1 - a * a) for g in incoming)],
+            )
+        )
+    if step.op == "exp":
+        fits.append(
+            (
+                "exp's local derivative is e**a, the output's data (out.data), not the input's "
+                "self.data",
+                [s + sum(g * a for g in incoming)],
+            )
+        )
+    fits += [
+        ("`=` instead of `+=` in _backward: the gradient the operand already had from its "
+         "other uses was overwritten. Gradients add up: self.grad += ...",
+         [added, incoming[0] * local[0], incoming[-1] * local[-1], *halves]),
+        ("multiply the local derivative by out.grad, the gradient arriving from the output "
+         "(it is not always 1)", [s + sum(local)]),
+        ("check the sign of the local derivative", [s - added]),
+        ("the output's _backward did nothing: attach the closure to the output, "
+         "out._backward = _backward (not self._backward)", [s]),
+    ]  # fmt: skip
+    return fits
+
+
+def _step_hint(
+    step: Step, start: Sequence[float], incoming: Sequence[float], got: float, j: int
+) -> str:
+    """The known mistake whose number is ``got`` for operand ``j``, or the op's hint."""
+    for hint, numbers in step_mistakes(step, start, incoming, j):
+        if any(same(got, n) for n in numbers):
+            return hint
+    return HINTS.get(step.op, "")
+
+
+def _error_note(error: dict[str, str], phase: str = "") -> str:
+    where = f" ({error['where']})" if error.get("where") else ""
+    note = f"{phase + ' ' if phase else ''}raised {error['type']}: {error['message']}{where}"
+    if error["type"] == "AttributeError" and re.search(
+        r"'(int|float)' object has no attribute", error["message"]
+    ):
+        note += f". Hint: {_WRAP}"
+    return note
+
+
+def _backward_hint(want: Sequence[float], got: Sequence[float], seed: float | None) -> str:
+    """The backward() mistake that fits: the graphs' numbers are all positive, so a
+    gradient counted twice is too large and one passed on too early too small."""
+    if seed is None or seed == 0:
+        return (
+            "the output's own grad is still 0 after backward(): set self.grad = 1.0 "
+            "(d out / d out = 1) before calling the _backward of each node"
+        )
+    if not same(seed, 1.0):
+        return f"after backward() the output's grad is {seed:g}, not 1: set it to 1.0, once"
+    if all(w >= 0 for w in want):
+        if any(g > w and not same(g, w) for g, w in zip(got, want)):
+            return (
+                "some gradients are too large: a node's _backward ran more than once. Keep "
+                "a visited set, so that each node enters the topological order once"
+            )
+        if any(g < w and not same(g, w) for g, w in zip(got, want)):
+            return (
+                "some gradients are too small: a node passed its gradient on before all of "
+                "it had arrived. Call each node's _backward after every node that uses it, "
+                "in reverse topological order: for node in reversed(topo)"
+            )
+    return (
+        "each op's own step is right, so the walk is wrong: seed self.grad = 1.0, visit "
+        "each node once, and call the _backward of each node after every node that uses it"
     )
 
 
-def check_value_class(cls: type) -> ValueClassReport:
+# --------------------------------------------------------------------------------------
+# The checker
+# --------------------------------------------------------------------------------------
+
+
+def _outputs(text: str) -> list[str]:
+    return re.findall(r"(\w+) = ", text) or ["out"]
+
+
+class _Checker:
+    def __init__(self, cls: type, timeout: float, isolate: bool | None) -> None:
+        self.cls, self.timeout, self.isolate = cls, timeout, isolate
+        self.results: list[_Result] = []
+        self.output: list[str] = []
+        self.output_total = 0
+        self.stuck: set[str] = set()  # ops (and backward) that did not finish once
+
+    def run(self, call: Any) -> Run:
+        run = run_guarded(call, self.timeout, node_types(self.cls), self.isolate)
+        room = OUTPUT_LIMIT - sum(map(len, self.output))
+        if room > 0 and run.output:
+            self.output.append(run.output[:room])
+        self.output_total += run.output_total
+        return run
+
+    def trouble(self, run: Run, op: str) -> str:
+        """Why a run gave no answer, or ''."""
+        if run.timed_out:
+            self.stuck.add(op)
+            return (
+                f"did not finish within {self.timeout:g} s: an endless loop? (the other "
+                f"examples of {op} were not run)"
+            )
+        if run.crashed:
+            return run.crashed
+        if run.error:
+            return _error_note(run.error)
+        return ""
+
+    # ---- 1. the class itself ----------------------------------------------------------
+
+    def basics(self) -> bool:
+        example = "v = Value(2.0): its .data and .grad"
+        run = self.run(lambda: _basics(self.cls))
+        note = self.trouble(run, "__init__")
+        if not note:
+            got = run.value
+            if "problem" in got:
+                note = got["problem"]
+            elif not same(got["data"], 2.0):
+                note = f"v.data is {got['data']:g}, not 2.0: store the number as self.data"
+            elif got["grad"] != 0:
+                note = f"a new value's grad should start at 0, not {got['grad']:g}"
+            elif not same(got["set"], 0.5):
+                note = "setting v.grad = 0.5 did not change v.grad"
+        if note:
+            self.results.append(_Result("__init__", example, FAILED, note=note + ". Nothing "
+                                        "else can be judged until this works"))  # fmt: skip
+            return False
+        return True
+
+    # ---- 2. each op's own step --------------------------------------------------------
+
+    def steps(self) -> None:
+        for step in STEPS:
+            raw = inspect.getattr_static(self.cls, step.op, None)
+            if raw is None and step.op in OPTIONAL_OPS:
+                continue
+            self.results.append(self.step(step, raw))
+
+    def step(self, step: Step, raw: object) -> _Result:
+        names = _outputs(step.text)
+        result = _Result(step.op, step.describe(), MISSING)
+        if raw is None:
+            result.note = f"the class has no {step.op} yet"
+            return result
+        if is_stub(raw):
+            result.note = f"{step.op} is a placeholder (its body is only pass)"
+            return result
+        if step.op in self.stuck:
+            result.status, result.note = (
+                NOT_JUDGED,
+                f"an earlier example of {step.op} did not finish",
+            )
+            return result
+        run = self.run(lambda: _run_step(self.cls, step))
+        result.status = FAILED
+        result.used = list(run.progress)  # the ops it had entered, even if it never ended
+        result.note = self.trouble(run, step.op)
+        if result.note:
+            return result
+        got = run.value
+        result.used = got.get("used", [])
+        stubs = [
+            u
+            for u in result.used
+            if u != step.op and is_stub(inspect.getattr_static(self.cls, u, None))
+        ]
+        if stubs:
+            result.status, result.note = MISSING, "needs " + ", ".join(stubs) + " (a placeholder)"
+            return result
+        if "route" in got and "grads" not in got:
+            result.status, result.note = NOT_JUDGED, "needs _backward on each output"
+            return result
+        error = got.get("error")
+        if error:
+            lacking = [n for n in got.get("lacked", []) if n != step.op]
+            if error.get("missing") in (*OPS, *OPTIONAL_OPS):
+                lacking.append(error["missing"])
+            if error["type"] == "NotImplementedError":
+                result.status, result.note = (
+                    MISSING,
+                    f"NotImplementedError {error['message']}".strip(),
+                )
+            elif lacking:
+                result.status, result.note = MISSING, "needs " + ", ".join(dict.fromkeys(lacking))
+            else:
+                result.note = _error_note(error, got["phase"])
+            return result
+        if "wrong_type" in got:
+            returned = "None" if got["wrong_type"] == "NoneType" else f"a {got['wrong_type']}"
+            result.note = (
+                f"{step.text.split(' (')[0]} returned {returned}, not a {self.cls.__name__} "
+                f"object: end {step.op} with `return out`"
+            )
+            return result
+        by_backward = got["route"] == "backward"
+        start = (0.0, 0.0) if by_backward else START
+        incoming = (1.0,) if by_backward else step.incoming
+        want_grads = step.expected_grads(start, incoming)
+        inputs = [name for name, _ in step.inputs]
+        result.expected = {f"{n}.data": d for n, d in zip(names, step.data)}
+        result.expected |= {f"{n}.grad": g for n, g in zip(inputs, want_grads)}
+        result.actual = {f"{n}.data": d for n, d in zip(names, got["data"])}
+        result.actual |= {f"{n}.grad": g for n, g in zip(inputs, got["grads"])}
+        seeded = ", ".join(f"{n}.grad = {g:g}" for n, g in zip(names, incoming))
+        seeded += "; " + ", ".join(f"{n}.grad = {g:g}" for n, g in zip(inputs, start)) + " before"
+        how = (
+            " (judged through backward(): its outputs have no _backward)"
+            if by_backward
+            else f" (the step ran with {seeded})"
+        )
+        if not all(same(g, w) for g, w in zip(got["data"], step.data)):
+            result.note = f"the value itself is wrong. Hint: {HINTS[step.op]}{how}"
+        elif got["lost"]:
+            result.note = (
+                f"the output does not keep {', '.join(got['lost'])} in .{got['attr']}: "
+                "backward() would never reach it. Pass every operand as a child"
+            )
+        else:
+            for j, (g, w) in enumerate(zip(got["grads"], want_grads)):
+                if not same(g, w):
+                    hint = _step_hint(step, start, incoming, g, j)
+                    result.note = f"Hint: {hint}{how}"
+                    return result
+            result.status, result.note = PASSED, how.strip(" ()") if by_backward else ""
+        return result
+
+    # ---- blame: an example that used a failed op is not judged ------------------------
+
+    def blame(self) -> None:
+        bad = {r.op for r in self.results if r.status == FAILED}
+        open_ = [r for r in self.results if r.status == FAILED]
+        confirmed: set[str] = set()
+        changed = True
+        while changed:
+            changed = False
+            for r in list(open_):
+                others = [u for u in r.used if u != r.op and u in bad]
+                guilty = [u for u in others if u in confirmed]
+                if not others:
+                    confirmed.add(r.op)
+                elif guilty:
+                    how = "did not finish" if all(u in self.stuck for u in guilty) else "failed"
+                    r.status, r.note = NOT_JUDGED, f"needs {', '.join(guilty)}, which {how}"
+                else:
+                    continue
+                open_.remove(r)
+                changed = True
+
+    def op_status(self, op: str) -> str:
+        statuses = {r.status for r in self.results if r.op == op}
+        for status in (FAILED, NOT_JUDGED, MISSING):
+            if status in statuses:
+                return status
+        return PASSED if statuses else MISSING
+
+    # ---- 3. backward() on graphs of ops that passed -----------------------------------
+
+    def graphs(self) -> None:
+        raw = inspect.getattr_static(self.cls, "backward", None)
+        for graph in (*GRAPHS, README_GRAPH, DEEP_GRAPH):
+            result = _Result("backward", graph.example, MISSING)
+            if raw is None or is_stub(raw):
+                result.note = "the class has no backward() yet"
+            elif "backward" in self.stuck:
+                result.status, result.note = NOT_JUDGED, "an earlier backward() did not finish"
+            else:
+                self.graph(graph, result)
+            self.results.append(result)
+
+    def graph(self, graph: Graph, result: _Result) -> None:
+        variant = next(
+            (v for v in graph.variants if all(self.op_status(op) == PASSED for op in v.ops)), None
+        )
+        if variant is None:
+            needs = [op for op in graph.variants[0].ops if self.op_status(op) != PASSED]
+            broken = [op for op in needs if self.op_status(op) != MISSING]
+            result.status = NOT_JUDGED if broken else MISSING
+            result.note = "needs " + ", ".join(broken or needs)
+            return
+        run = self.run(lambda: _run_graph(self.cls, graph, variant))
+        result.status = FAILED
+        result.note = self.trouble(run, "backward")
+        if result.note:
+            if run.timed_out:
+                result.note += (
+                    ". Hint: backward() never returned. A walk with no visited set revisits "
+                    "shared nodes again and again; a while loop may never end"
+                )
+            return
+        got = run.value
+        result.used = [u for u in got.get("used", []) if u != "backward"]
+        failed_ops = [u for u in result.used if self.op_status(u) in (FAILED, NOT_JUDGED)]
+        if failed_ops:
+            result.status, result.note = NOT_JUDGED, "needs " + ", ".join(failed_ops)
+            return
+        names = graph.names()
+        want = list(variant.grads)
+        want_data = variant.data
+        if graph.deep:
+            depth = _depth()
+            want_data = float(depth + 1) if variant.ops == ("__add__",) else 1.0
+            want = [1.0, float(depth)]
+            result.example = f"a chain {depth} nodes deep"
+        result.expected = {"out.data": want_data} | {f"{n}.grad": w for n, w in zip(names, want)}
+        if got.get("recursion"):
+            if graph.deep:
+                result.status, result.note = (
+                    WARNING,
+                    (
+                        "RecursionError: a recursive topological sort stops at Python's recursion "
+                        "limit. Right on small graphs; an iterative sort (a stack) has no limit"
+                    ),
+                )
+            else:
+                result.note = "RecursionError on a graph of a few nodes: does the walk stop at nodes it has visited?"
+            return
+        if "error" in got:
+            result.note = _error_note(got["error"], "backward()")
+            return
+        result.actual = {"out.data": got["data"]} | {
+            f"{n}.grad": g for n, g in zip(names, got["grads"])
+        }
+        ok = same(got["data"], want_data) and all(same(g, w) for g, w in zip(got["grads"], want))
+        if ok:
+            result.status, result.note = PASSED, ""
+        elif got["hidden"]:
+            result.note = (
+                "Hint: __init__ sets self.backward, which hides the backward() method: the "
+                "call did nothing. Name the per-node function _backward"
+            )
+        else:
+            result.note = "Hint: " + _backward_hint(want, got["grads"], got["seed"])
+
+    def report(self) -> ValueClassReport:
+        if self.basics():
+            self.steps()
+            self.blame()
+            self.graphs()
+        report = ValueClassReport(self.cls.__name__, [r.outcome() for r in self.results])
+        report.output, report.output_total = "".join(self.output), self.output_total
+        return report
+
+
+def check_value_class(
+    cls: type, timeout: float = TIMEOUT, isolate: bool | None = None
+) -> ValueClassReport:
     """Run the course's worked examples on a home-made Value class.
 
-    The class needs ``cls(number)``, ``.data``, ``.grad`` and ``.backward()``. Each op it
-    does not define yet is reported as missing, not failed. The report is truthy when no
-    example failed; a recursive sort that dies on a deep graph is only a warning.
+    The class needs ``cls(number)``, ``.data`` and ``.grad``; each node an op makes needs
+    ``_backward``, and the class ``backward()``. Every example runs in a worker process,
+    at most ``timeout`` seconds (see :mod:`~micrograd_like.exercises.sandbox`; ``isolate``
+    chooses the worker or this process). Nothing the class does makes this raise: an
+    exception in it becomes a failed example naming its type and the line.
+
+    An op the class does not define yet is *missing*, not failed. The report is truthy
+    when no example failed and ``backward()`` passed; a recursive sort that dies on a deep
+    graph is only a warning.
 
     >>> from micrograd_like import Value
     >>> report = check_value_class(Value)
@@ -413,8 +571,6 @@ def check_value_class(cls: type) -> ValueClassReport:
             f"check_value_class expects the class itself (e.g. MyValue), got "
             f"{type(cls).__name__} {cls!r}"
         )
-    report = ValueClassReport(cls.__name__)
-    for ex in _EXAMPLES:
-        report.outcomes.append(_run(ex, cls))
-    report.outcomes.append(_deep_chain(cls))
-    return report
+    if not (isinstance(timeout, (int, float)) and math.isfinite(timeout) and timeout > 0):
+        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+    return _Checker(cls, float(timeout), isolate).report()
