@@ -38,6 +38,7 @@ __all__ = [
     "AnomalyError",
     "Rule",
     "Value",
+    "assign",
     "data_writes",
     "detect_anomaly",
     "is_grad_enabled",
@@ -48,6 +49,7 @@ __all__ = [
 ]
 
 Operand = Union["Value", int, float]
+_LEAF: tuple[Value, ...] = ()  # a leaf's parents: none
 
 
 class Value:
@@ -67,21 +69,23 @@ class Value:
     """
 
     __slots__ = ("_data", "grad", "_op", "_parents", "_local_grads", "__dict__", "__weakref__")
+    _parents: Sequence[Value]
+    _local_grads: Sequence[Any] | None
 
-    label: str = ""
-    """A name for pictures and printing (kept only when given, so unnamed nodes stay small)."""
+    label: str = ""  # a name for pictures, kept (in __dict__) only when given
 
     def __init__(
-        self, data: float, _children: Iterable[Value] = (), _op: str = "", label: str = ""
+        self, data: float, _children: Iterable[Value] = _LEAF, _op: str = "", label: str = ""
     ) -> None:
-        names(_op, label)
         self._data = real(data, "Value data")
         self.grad: Any = 0.0  # a Value after backward(create_graph=True)
-        self._op = _op
-        self._parents: Sequence[Value] = children(_children, Value)
-        self._local_grads: Sequence[Any] | None = None if self._parents else ()  # see local_grads
-        if label:
-            self.label = label
+        self._op, self._parents, self._local_grads = "", _LEAF, _LEAF  # a leaf: no derivatives
+        if _children is not _LEAF or _op != "" or label != "":  # made by user code, or named
+            names(_op, label)
+            self._op, self._parents = _op, children(_children, Value)
+            self._local_grads = None if self._parents else ()  # None: no rule; see local_grads
+            if label:
+                self.label = label
 
     # -- the chain rule ------------------------------------------------------------------
 
@@ -273,8 +277,8 @@ class Value:
 def make_node(op: str, parents: tuple[Value, ...]) -> Value:
     """The node ``op(parents)``: its value and its local derivatives, from the rule table.
 
-    Every op makes its node here. ``parents`` must be Values already; the ops check and
-    lift their operands first. Inside ``no_grad()`` the result is a leaf.
+    Every op makes its node here, from Values its op checked and lifted first. Inside
+    ``no_grad()`` the result is a leaf.
 
     >>> n = make_node("*", (Value(2.0), Value(-3.0)))   # d(ab)/da = b, d(ab)/db = a
     >>> n.data, n.op, n.local_grads
@@ -295,9 +299,8 @@ def make_node(op: str, parents: tuple[Value, ...]) -> Value:
 def topological_order(root: Value, leaves: bool = False) -> list[Value]:
     """The non-leaf nodes that ``root`` depends on, each after all of its parents.
 
-    Iterative depth-first search, so a chain of a million nodes is fine. Leaves are not
-    listed, as they have nothing to pass a gradient on to, unless ``leaves=True`` (the
-    pictures draw every node).
+    Iterative depth-first search, so a chain of a million nodes is fine. Leaves, with nothing
+    to pass a gradient on to, are listed only with ``leaves=True`` (pictures draw them).
 
     >>> a = Value(1.0); b = a * 2; c = b + a
     >>> [v.op for v in topological_order(c)]
@@ -321,25 +324,30 @@ def topological_order(root: Value, leaves: bool = False) -> list[Value]:
     return order
 
 
-# --------------------------------------------------------------------------------------
-# Helpers of the ops and of backward()
-# --------------------------------------------------------------------------------------
+# -- helpers of the ops and of backward() ----------------------------------------------
 
 
 def _leaf(data: float) -> Value:
     """A new leaf holding an op's result (not checked: inf is a result, not bad input)."""
-    v = Value.__new__(Value)
+    v = object.__new__(Value)
     v._data, v.grad, v._op, v._parents, v._local_grads = data, 0.0, "", (), ()
     return v
 
 
-_writes = [0]
+_writes = [0]  # see data_writes
 
 
 def data_writes() -> int:
     """How many times any Value's ``.data`` has been written since import (making a Value
     is not a write): a cache of numbers read from Values is good while it stays put."""
     return _writes[0]
+
+
+def assign(values: Iterable[Value], numbers: Iterable[float]) -> None:
+    """Write each number into its Value's ``.data``: one write in :func:`data_writes`."""
+    for v, x in zip(values, numbers):
+        v._data = x
+    _writes[0] += 1
 
 
 def lift(x: object) -> Value | None:
@@ -373,22 +381,18 @@ def _data(other: object) -> float:
 
 
 def _local_grads_as_values(v: Value) -> Sequence[Any]:
-    """``v``'s local derivatives as Values, from its rule, for ``create_graph=True``.
-
-    A derivative that is not finite where the gradient arriving at ``v`` is 0 gives the
-    term 0, as ``backward()`` gives it (0 * inf passes nothing on).
-    """
+    """``v``'s local derivatives as Values, from its rule, for ``create_graph=True``; where
+    the gradient arriving at ``v`` is 0, an infinite one gives 0, as in ``backward()``."""
     if v._local_grads is None:
         if "_backward" in vars(v):
             raise ValueError(
-                f"create_graph=True cannot differentiate the op {v.op!r}: its node has a "
-                "_backward of its own, a function the engine cannot see inside. Add the op "
-                "with micrograd_like.ops.add_op(name, forward, partials) so that its "
-                "derivative is a rule."
+                f"create_graph=True cannot differentiate the op {v.op!r}: its node's own "
+                "_backward is a function the engine cannot see inside; add the op with "
+                "micrograd_like.ops.add_op(name, forward, partials) so its derivative is a rule"
             )
         return ()  # made by user code with no _backward: it passes nothing on
     rule = RULES.get(v.op)
-    if rule is None:
+    if rule is None:  # its op was removed since the node was made
         raise ValueError(f"create_graph=True needs the rule of the op {v.op!r}, which is gone")
     local = rule.local(v, v._parents)
     if number(v.grad) == 0.0:

@@ -400,7 +400,7 @@ def _neurons(layer: nn.Layer) -> tuple[list[tuple[Any, Any]], int]:
     made = []
     for n in neurons:
         ws, b = tuple(n.w), n.b
-        nonleaf = bool(b._parents) or any(w._parents for w in ws)
+        nonleaf = bool(b._parents) or any(map(_parents, ws))
         made.append(((ws, tuple(map(_data, ws)), b, nonleaf), _activation(n._activation)))
     nins = set(map(len, wlists))
     nin = nins.pop() if len(nins) == 1 else -1
@@ -416,6 +416,7 @@ def _neurons(layer: nn.Layer) -> tuple[list[tuple[Any, Any]], int]:
 
 
 _w = attrgetter("w")
+_parents = attrgetter("_parents")
 _b = attrgetter("b")
 _act = attrgetter("_activation")
 

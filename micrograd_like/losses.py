@@ -17,8 +17,11 @@ loss                                 model output               target
 ``multiclass_hinge``                 one score per class        class index 0..k-1
 ==================================== ========================== ============================
 
-A batch's mean is built as ONE fused node (``dot`` of the per-sample terms with the
-weights 1/n), so a batch of 1000 costs one node, not 1000 additions.
+``mse``, ``hinge``, ``cross_entropy`` and ``l2`` are each ONE node for a whole batch, a
+fused row of the rule table (:mod:`micrograd_like.rules`) whose constants (targets,
+labels, class indices) are constant leaves; the others build each sample's term and
+take the mean as one ``dot`` node. Either way a batch of 1000 costs a few nodes, not
+thousands.
 
 >>> round(mse([Value(1.0), Value(3.0)], [0.0, 0.0]).data, 6)   # (1 + 9) / 2
 5.0
@@ -32,9 +35,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from micrograd_like import engine
 from micrograd_like.checks import real as _real
 from micrograd_like.engine import Value
-from micrograd_like.functional import affine, as_value, dot, log_softmax
+from micrograd_like.functional import affine, as_value, dot
 
 __all__ = [
     "LOSSES",
@@ -81,6 +85,11 @@ def _is_seq(x: object, where: str) -> bool:
     return hasattr(x, "__len__") and hasattr(x, "__getitem__")
 
 
+def _all_values(xs: list[Any]) -> bool:
+    """True when every item is a Value: the case the losses check at C speed."""
+    return {*map(type, xs)} == {Value}
+
+
 def _value(x: object, where: str) -> Value:
     """A model output as a Value (plain numbers become constant leaves)."""
     return as_value(x, f"{where} must be")
@@ -106,7 +115,7 @@ def _class_index(t: object, n_classes: int, where: str) -> int:
     return i
 
 
-def _pairs(loss: str, pred: Any, target: Any) -> tuple[list[Any], list[Any], list[str]]:
+def _pairs(loss: str, pred: Any, target: Any) -> tuple[list[Any], list[Any], Sequence[str]]:
     """Split (pred, target) into per-sample lists, and an index suffix ("[i]") for each."""
     if _is_seq(target, f"{loss} target"):
         if not _is_seq(pred, f"{loss} pred"):
@@ -121,8 +130,25 @@ def _pairs(loss: str, pred: Any, target: Any) -> tuple[list[Any], list[Any], lis
             )
         if len(target) == 0:
             raise ValueError(f"{loss}: got an empty batch (no samples)")
-        return list(pred), list(target), [f"[{i}]" for i in range(len(target))]
+        return list(pred), list(target), _Suffixes(len(target))
     return [pred], [target], [""]
+
+
+class _Suffixes(Sequence[str]):
+    """ "[0]", "[1]", ...: each sample's index as error messages write it, made on demand."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self.n))]
+        if not -self.n <= i < self.n:
+            raise IndexError(i)
+        return f"[{i % self.n}]"
 
 
 def _mean_of(terms: list[Value], scale: float = 1.0) -> Value:
@@ -189,7 +215,8 @@ def mse(pred: Any, target: Any) -> Value:
     >>> loss.data, p.grad
     (4.0, 4.0)
     """
-    diffs: list[Value] = []
+    preds: list[Value] = []
+    targets: list[Value] = []
     # a depth-first walk over the nested lists with a stack of our own, not recursion, so
     # a target nested thousands of lists deep gives a loss or a clear error, never a
     # RecursionError. Each entry is (pred, target, at), at the index path: "[2][0]".
@@ -207,13 +234,11 @@ def mse(pred: Any, target: Any) -> Value:
             raise ValueError(
                 f"mse: target{at} is a single number but pred{at} is a list of {len(p)} values"
             )
-        v = _value(p, f"mse pred{at}")
-        diffs.append(v + (-_number(t, f"mse target{at}")))
-    if not diffs:
+        preds.append(_value(p, f"mse pred{at}"))
+        targets.append(Value(_number(t, f"mse target{at}")))
+    if not preds:
         raise ValueError("mse: got an empty batch (no samples)")
-    if len(diffs) == 1:
-        return diffs[0] * diffs[0]
-    return dot(diffs, diffs) * (1.0 / len(diffs))  # sum of squares, one node
+    return engine.make_node("mse", (*targets, *preds))  # one node: the rule "mse"
 
 
 # --------------------------------------------------------------------------------------
@@ -298,7 +323,11 @@ def hinge(score: Any, label: Any) -> Value:
     (0.75, -1.0)
     """
     preds, targets, suffixes = _pairs("hinge", score, label)
-    terms: list[Value] = []
+    if _all_values(preds) and {*map(type, targets)} <= {int, float} and {*targets} <= {1, -1}:
+        labels = list(map(Value, map(float, targets)))  # the everyday batch: checked at once
+        return engine.make_node("hinge", (*labels, *preds))
+    scores: list[Value] = []
+    labels = []
     for s_raw, t, i in zip(preds, targets, suffixes):
         y = _number(t, f"hinge label{i}")
         if y != 1.0 and y != -1.0:
@@ -306,9 +335,9 @@ def hinge(score: Any, label: Any) -> Value:
                 f"hinge label{i} must be -1 or +1, got {t!r} "
                 "(turn 0/1 labels into -1/+1 with data.signed_labels)"
             )
-        s = _scalar_pred(s_raw, f"hinge score{i}")
-        terms.append(affine((s,), (-y,), 1.0).relu())  # relu(1 - y*s)
-    return _mean_of(terms)
+        scores.append(_scalar_pred(s_raw, f"hinge score{i}"))
+        labels.append(Value(y))
+    return engine.make_node("hinge", (*labels, *scores))  # one node: the rule "hinge"
 
 
 # --------------------------------------------------------------------------------------
@@ -342,7 +371,8 @@ def _class_pairs(loss: str, outputs: Any, target: Any) -> tuple[list[list[Value]
 def cross_entropy(logits: Any, target: Any) -> Value:
     """-ln softmax(z)_y = logsumexp(z) - z_y, averaged over samples. Takes raw logits.
 
-    Each sample's term is one ``log_softmax`` node, exact even for huge logits.
+    ONE node for the whole batch (the rule "cross_entropy"), each sample's log-softmax
+    shifted by its largest logit, so exact even for huge logits.
 
     For a model whose output layer already applies softmax, use
     :func:`cross_entropy_from_probs` (applying softmax twice is a classic bug).
@@ -352,9 +382,14 @@ def cross_entropy(logits: Any, target: Any) -> Value:
     (0.693147, [-0.5, 0.5])
     """
     rows, indices = _class_pairs("cross_entropy", logits, target)
-    n = len(rows)
-    picked = [log_softmax(row, index=y) for row, y in zip(rows, indices)]
-    return dot(picked, [-1.0 / n] * n)  # one mean node
+    k = len(rows[0])
+    if any(len(row) != k for row in rows):
+        raise ValueError(
+            f"cross_entropy: every sample needs the same number of classes, got "
+            f"{sorted({len(row) for row in rows})}"
+        )
+    constants = [Value(float(k)), *(Value(float(y)) for y in indices)]
+    return engine.make_node("cross_entropy", (*constants, *(z for row in rows for z in row)))
 
 
 def cross_entropy_from_probs(probs: Any, target: Any) -> Value:
@@ -407,7 +442,7 @@ def multiclass_hinge(scores: Any, target: Any, margin: float = 1.0) -> Value:
 
 
 def l2(parameters: Any, alpha: float = 1e-4) -> Value:
-    """L2 penalty alpha * sum_k p_k**2 ("weight decay"), one dot node.
+    """L2 penalty alpha * sum_k p_k**2 ("weight decay"), one node (the rule "l2").
 
     >>> w = [Value(1.0), Value(-2.0)]; r = l2(w, alpha=0.5); r.backward()
     >>> r.data, [p.grad for p in w]                # 0.5 * (1 + 4); d/dp = 2 * 0.5 * p
@@ -422,12 +457,12 @@ def l2(parameters: Any, alpha: float = 1e-4) -> Value:
         raise TypeError(
             f"l2 parameters must be an iterable of Values, got {type(parameters).__name__}"
         ) from None
-    for i, p in enumerate(ps):
+    for i, p in enumerate([] if _all_values(ps) else ps):
         if not isinstance(p, Value):
             raise TypeError(f"l2 parameters[{i}] must be a Value, got {type(p).__name__}: {p!r}")
     if not ps:
         raise ValueError("l2 parameters is empty; there is nothing to regularise")
-    return dot(ps, ps) * a
+    return engine.make_node("l2", (Value(a), *ps))  # one node: the rule "l2"
 
 
 # --------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from micrograd_like.checks import boolean, fraction, integer
 from micrograd_like.checks import non_negative as _non_negative
 from micrograd_like.checks import positive as _positive
 from micrograd_like.checks import real as _as_float
-from micrograd_like.engine import Value
+from micrograd_like.engine import Value, assign
 
 __all__ = [
     "StepRefused",
@@ -75,8 +75,7 @@ def _commit(opt: Optimizer, new: list[Any]) -> None:
                 f"{type(opt).__name__} step would set parameter {i} to {new[i]!r} "
                 f"(lr={opt.lr!r}); no parameter was changed"
             )
-    for p, x in zip(opt.params, new):
-        p.data = x
+    assign(opt.params, new)  # every .data at once: one write, as far as caches can tell
 
 
 class Optimizer:

@@ -234,6 +234,88 @@ def _affine_partials(out: Any, wxb: list[Any]) -> list[Any]:
     return local
 
 
+# The fused losses: ONE node for a whole batch. Their constants (the labels, targets,
+# class indices) are their first inputs, as constant leaves; a loss's mean is each term
+# times 1/n, added left to right (the same numbers as a dot with weights 1/n).
+
+
+def _mean(terms: Any, n: int) -> Any:
+    """(t1 + ... + tn) / n, as t1 * (1/n) + ... + tn * (1/n), left to right."""
+    return add_in_order(map(mul, terms, [1.0 / n] * n), 0.0)
+
+
+def _hinge(ys: list[Any]) -> Any:
+    """mean_i max(0, 1 - y_i s_i) for [y1..yn, s1..sn]."""
+    n = len(ys) >> 1
+    return _mean([max(0.0, 1.0 - y * s) for y, s in zip(ys, ys[n:])], n)
+
+
+def _hinge_partials(out: Any, ys: list[Any]) -> list[Any]:
+    """d/ds_i = -y_i / n and d/dy_i = -s_i / n where 1 - y_i s_i > 0, else 0."""
+    n = len(ys) >> 1
+    w = 1.0 / n
+    on = [number(y) * number(s) < 1.0 for y, s in zip(ys, ys[n:])]
+    dys = [-s * w if m else 0.0 for s, m in zip(ys[n:], on)]
+    return dys + [-y * w if m else 0.0 for y, m in zip(ys, on)]
+
+
+def _mse(ts: list[Any]) -> Any:
+    """mean_i (p_i - t_i)**2 for [t1..tn, p1..pn]."""
+    n = len(ts) >> 1
+    diffs = [p - t for t, p in zip(ts, ts[n:])]
+    return add_in_order(map(mul, diffs, diffs), 0.0) * (1.0 / n)
+
+
+def _mse_partials(out: Any, ts: list[Any]) -> list[Any]:
+    """d/dp_i = 2 (p_i - t_i) / n and d/dt_i = -2 (p_i - t_i) / n."""
+    n = len(ts) >> 1
+    w = 1.0 / n
+    dps = [(p - t) * w * 2.0 for t, p in zip(ts, ts[n:])]
+    return [d * -1.0 for d in dps] + dps
+
+
+def _l2(aps: list[Any]) -> Any:
+    """a * (p1**2 + ... + pn**2) for [a, p1..pn]."""
+    return add_in_order(map(mul, aps[1:], aps[1:]), 0.0) * aps[0]
+
+
+def _l2_partials(out: Any, aps: list[Any]) -> list[Any]:
+    """d/dp_k = 2 a p_k, d/da = p1**2 + ... + pn**2."""
+    a = aps[0]
+    return [add_in_order(map(mul, aps[1:], aps[1:]), 0.0), *[a * 2.0 * p for p in aps[1:]]]
+
+
+def _cross_entropy_layout(kts: list[Any]) -> tuple[int, int]:
+    """(n samples, k classes) of [k, t1..tn, z11..z1k, ..., zn1..znk]."""
+    k = int(number(kts[0]))
+    return (len(kts) - 1) // (k + 1), k
+
+
+def _cross_entropy(kts: list[Any]) -> Any:
+    """mean_i (logsumexp(z_i) - z_i[t_i]), each -log softmax computed shifted by max(z_i)."""
+    n, k = _cross_entropy_layout(kts)
+    zs = kts[1 + n :]
+    picked = [
+        _log_softmax([zs[i * k + int(number(t))], *zs[i * k : (i + 1) * k]])
+        for i, t in enumerate(kts[1 : 1 + n])
+    ]
+    return add_in_order(map(mul, picked, [-1.0 / n] * n), 0.0)
+
+
+def _cross_entropy_partials(out: Any, kts: list[Any]) -> list[Any]:
+    """d/dz_ij = (softmax(z_i)_j - [j = t_i]) / n; the class indices and k get 0."""
+    n, k = _cross_entropy_layout(kts)
+    zs = kts[1 + n :]
+    local: list[Any] = [0.0] * (1 + n)
+    for i, t in enumerate(kts[1 : 1 + n]):
+        y = int(number(t))
+        local += [
+            (p - 1.0 if j == y else p) * (1.0 / n)
+            for j, p in enumerate(softmax_weights(zs[i * k : (i + 1) * k]))
+        ]
+    return local
+
+
 class RuleTable(dict[str, Rule]):
     """The table: a dict of name -> :class:`Rule` whose built-in rows cannot be replaced
     or removed (the fast path's node makers are generated from them at import). Rows of
@@ -309,6 +391,15 @@ RULES: RuleTable = RuleTable({
     # log_softmax(x)_t as ONE node: inputs [xt, x1..xn], out = xt - logsumexp(x)
     "log_softmax": Rule(_log_softmax,                    lambda out, txs: [1.0, *[-w for w in softmax_weights(txs[1:])]],
                        "d(log_softmax(x)t)/dxt = 1 (as the first input), d/dxj = -softmax(x)j", nary=True),
+    # the fused losses over a batch: constants first ([y.., s..], [t.., p..], [a, p..], [k, t.., z..])
+    "hinge":      Rule(_hinge,                           _hinge_partials,
+                       "d(mean max(0, 1 - y s))/ds_i = -y_i/n where y_i s_i < 1, else 0", nary=True),
+    "mse":        Rule(_mse,                             _mse_partials,
+                       "d(mean (p - t)**2)/dp_i = 2 (p_i - t_i)/n", nary=True),
+    "l2":         Rule(_l2,                              _l2_partials,
+                       "d(a * sum p**2)/dp_k = 2 a p_k, d/da = sum p**2", nary=True),
+    "cross_entropy": Rule(_cross_entropy,                _cross_entropy_partials,
+                       "d(mean -log softmax(z)_t)/dz_ij = (softmax(z_i)_j - [j = t_i])/n", nary=True),
 })  # fmt: skip
 """The primitives. Everything else (``-``, the losses, softmax) is composed of them."""
 

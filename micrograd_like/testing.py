@@ -24,6 +24,7 @@ Needs the ``hypothesis`` package (in the ``dev`` extra).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 try:
     from hypothesis import strategies as st
@@ -33,6 +34,7 @@ except ImportError:  # pragma: no cover - depends on the environment
         "(or pip install 'micrograd-like[testing]')"
     ) from None
 
+from micrograd_like import engine
 from micrograd_like.engine import Value
 from micrograd_like.functional import affine, dot, log_softmax, logsumexp, vsum
 
@@ -60,6 +62,10 @@ OPS: dict[str, tuple[int, tuple[str, ...]]] = {
     "affine": (0, ("affine",)),
     "logsumexp": (0, ("logsumexp",)),
     "log_softmax": (0, ("log_softmax",)),
+    "hinge": (0, ("hinge",)),
+    "mse": (0, ("mse",)),
+    "l2": (0, ("l2",)),
+    "cross_entropy": (0, ("cross_entropy",)),
 }
 EXPONENTS = (-1.5, -1.0, 0.5, 2.0, 3.0)
 
@@ -130,7 +136,29 @@ def _apply_step(step: Step, a: list[Value]) -> Value:
         return logsumexp(a)
     if op == "log_softmax":
         return log_softmax(a)[0]
+    if op in _LOSS_CONSTANTS:
+        return engine.make_node(op, (*_LOSS_CONSTANTS[op](len(a)), *a))
     raise ValueError(f"unknown step op {op!r}")
+
+
+_LOSS_CONSTANTS: dict[str, Any] = {
+    # the constant leaves each fused loss takes first: labels +1, -1, ...; targets 0.5;
+    # alpha 0.3; one sample of len(a) classes whose class is 0
+    "hinge": lambda n: [Value(1.0 if i % 2 == 0 else -1.0) for i in range(n)],
+    "mse": lambda n: [Value(0.5) for _ in range(n)],
+    "l2": lambda n: [Value(0.3)],
+    "cross_entropy": lambda n: [Value(float(n)), Value(0.0)],
+}
+
+
+def _near_a_kink(step: Step, nodes: list[Value]) -> bool:
+    """Whether a kinked step sits within KINK_MARGIN of its kink at these values."""
+    if step.op in ("relu", "leaky_relu"):
+        return abs(nodes[step.args[0]].data) < KINK_MARGIN
+    if step.op == "hinge":
+        ys = _LOSS_CONSTANTS["hinge"](len(step.args))
+        return any(abs(1.0 - y.data * nodes[i].data) < KINK_MARGIN for y, i in zip(ys, step.args))
+    return False
 
 
 def _repair(program: Program) -> Program:
@@ -138,8 +166,8 @@ def _repair(program: Program) -> Program:
     nodes = [Value(x) for x in program.leaves]
     steps = []
     for step in program.steps:
-        if step.op in ("relu", "leaky_relu") and abs(nodes[step.args[0]].data) < KINK_MARGIN:
-            step = replace(step, op="tanh")
+        if _near_a_kink(step, nodes):
+            step = replace(step, op="tanh" if len(step.args) == 1 else "sum")
         steps.append(step)
         nodes.append(_apply_step(step, [nodes[i] for i in step.args]))
     return Program(program.leaves, tuple(steps))
@@ -167,9 +195,7 @@ def programs(
         arity = OPS[op][0]
         if arity == 0:
             k = draw(st.integers(1, 3))
-            arity = {"sum": k, "dot": 2 * k, "affine": 2 * k + 1, "logsumexp": k, "log_softmax": k}[
-                op
-            ]
+            arity = {"sum": k, "dot": 2 * k, "affine": 2 * k + 1}.get(op, k)
         args = tuple(draw(st.integers(0, n - 1)) for _ in range(arity))
         const = draw(st.sampled_from(EXPONENTS)) if op == "pow_const" else 0.0
         steps.append(Step(op, args, const))

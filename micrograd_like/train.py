@@ -213,7 +213,9 @@ def _samples(X: object, what: str) -> list[list[float]]:
             )
         if isinstance(row, (str, bytes, Mapping)) or not hasattr(row, "__iter__"):
             raise TypeError(f"{what}[{i}] must be a list of numbers, got {type(row).__name__}")
-        values = [_as_float(v, f"{what}[{i}][{j}]") for j, v in enumerate(row)]
+        values = list(row)
+        if {*map(type, values)} - {float} or not all(map(math.isfinite, values)):
+            values = [_as_float(v, f"{what}[{i}][{j}]") for j, v in enumerate(values)]
         if width < 0:
             width = len(values)
         elif len(values) != width:
@@ -246,11 +248,18 @@ def _dataset(X: object, y: object, what: str) -> tuple[list[list[float]], list[A
 
 def _lift_rows(rows: list[list[float]]) -> list[list[Value]]:
     """Each input number as a Value once, so the model does not re-check it every epoch."""
-    return [[Value(v) for v in row] for row in rows]
+    return [list(map(Value, row)) for row in rows]
 
 
 def _probe(model: Callable[..., Any], x: Sequence[Any]) -> Any:
-    """One forward pass (no graph), to check the model accepts the data."""
+    """What the model gives for one input, to check it accepts the data: for an MLP, read
+    from its shape (it refuses an input of the wrong length as it would in training);
+    for another model, one forward pass with no graph."""
+    if isinstance(model, MLP) and type(model).__call__ is MLP.__call__:
+        if len(x) != model.nin:
+            raise ValueError(f"MLP expects {model.nin} inputs, got {len(x)}")
+        k = model.nouts[-1]
+        return Value(0.0) if k == 1 else [Value(0.0)] * k
     with no_grad():
         return model(x)
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from expressions import readme_expression
 
-from micrograd_like.engine import RULES, Value, no_grad, topological_order
+from micrograd_like.engine import RULES, Value, make_node, no_grad, topological_order
 from micrograd_like.functional import affine, dot, log_softmax, logsumexp, vsum
 from micrograd_like.higher_order import grad, gradients
 from micrograd_like.ops import add_op, remove_op
@@ -235,9 +235,54 @@ def test_log_softmax_of_huge_tied_logits_is_exact():
         assert [x.grad for x in lse_inputs] == [0.5, 0.5]
 
 
+# ---------------------------------------------------------------------------------------
+# The fused losses: one node for a whole batch, constants first
+# ---------------------------------------------------------------------------------------
+
+
+def test_hinge_of_a_batch_is_one_node():
+    # labels y = (+1, -1, +1), scores s = (0.25, 0.5, 2): margins 1 - y s = 0.75, 1.5, -1,
+    # so the loss is (0.75 + 1.5 + 0) / 3 = 0.75; d/ds_i = -y_i / 3 where the margin is
+    # not met: (-1/3, +1/3, 0), and nothing for the third, whose margin is met.
+    ys = [Value(1.0), Value(-1.0), Value(1.0)]
+    ss = [Value(0.25), Value(0.5), Value(2.0)]
+    loss = make_node("hinge", (*ys, *ss))
+    loss.backward()
+    assert loss.data == 0.75
+    assert [s.grad for s in ss] == [-1 / 3, 1 / 3, 0.0]
+
+
+def test_mse_of_a_batch_is_one_node():
+    # targets (0, 0), predictions (1, 3): ((1 - 0)**2 + (3 - 0)**2) / 2 = 5;
+    # d/dp_i = 2 (p_i - t_i) / 2: (1, 3)
+    ts, ps = [Value(0.0), Value(0.0)], [Value(1.0), Value(3.0)]
+    loss = make_node("mse", (*ts, *ps))
+    loss.backward()
+    assert (loss.data, [p.grad for p in ps]) == (5.0, [1.0, 3.0])
+
+
+def test_l2_is_one_node():
+    # a = 0.5, p = (1, -2): 0.5 * (1 + 4) = 2.5; d/dp_k = 2 a p_k = (1, -2); d/da = 5
+    a, ps = Value(0.5), [Value(1.0), Value(-2.0)]
+    r = make_node("l2", (a, *ps))
+    r.backward()
+    assert (r.data, [p.grad for p in ps], a.grad) == (2.5, [1.0, -2.0], 5.0)
+
+
+def test_cross_entropy_of_a_batch_is_one_node():
+    # k = 2 classes, one sample of logits (0, 0), class 0: -ln(1/2) = ln 2;
+    # d/dz_j = softmax_j - [j = 0] = (1/2 - 1, 1/2) = (-1/2, 1/2)
+    zs = [Value(0.0), Value(0.0)]
+    loss = make_node("cross_entropy", (Value(2.0), Value(0.0), *zs))
+    loss.backward()
+    assert loss.data == math.log(2.0)
+    assert [z.grad for z in zs] == [-0.5, 0.5]
+
+
 def test_every_rule_has_a_worked_example_above():
     tested = {"+", "*", "/", "**", "exp", "log", "tanh", "sigmoid", "relu", "leaky_relu"}
     tested |= {"sum", "dot", "affine", "logsumexp", "log_softmax"}
+    tested |= {"hinge", "mse", "l2", "cross_entropy"}
     assert set(RULES) == tested, "a new rule needs a worked-example test in this file"
 
 
