@@ -70,11 +70,11 @@ DEFAULT_LR = {"sgd": 0.1, "adam": 0.01}
 class History:
     """What happened during ``fit``, one entry per epoch.
 
-    ``loss`` is the mean training loss over the epoch's samples (each measured just
-    before its update step, without the L2 penalty, so it compares with ``val_loss``);
-    ``accuracy`` the fraction of those samples predicted right. Lists that do not apply
-    are empty: ``accuracy`` for a regression loss, ``val_*`` without validation data.
-    ``lr`` is the learning rate each epoch used.
+    ``loss`` is the mean loss over all the training samples, measured after the
+    epoch's updates (without the L2 penalty), as ``val_loss`` is, so the two curves
+    compare epoch by epoch; ``accuracy`` the fraction of the training samples then
+    predicted right. Lists that do not apply are empty: ``accuracy`` for a regression
+    loss, ``val_*`` without validation data. ``lr`` is the learning rate each epoch used.
     """
 
     loss: list[float] = field(default_factory=list)
@@ -478,7 +478,6 @@ class _DivergenceGuard:
             raise self.diverged(f"the loss became {loss.data}")
 
     def __enter__(self) -> _DivergenceGuard:
-        self.step += 1
         return self
 
     def __exit__(self, kind: object, error: BaseException | None, tb: object) -> None:
@@ -488,19 +487,26 @@ class _DivergenceGuard:
             raise self.diverged("a parameter would have become NaN or infinite") from error
 
 
-def _record(history: History, run: _Run, loss_sum: float, correct: int) -> None:
-    """Append the epoch's loss, accuracy, lr and validation scores to ``history``."""
-    n = len(run.inputs)
+def _record(history: History, run: _Run, guard: _DivergenceGuard) -> None:
+    """Append the epoch's loss, accuracy, lr and validation scores to ``history``,
+    each measured on the weights the epoch's updates left; a training loss that is not
+    a finite number there is divergence."""
+    with guard:
+        t_loss, t_acc = _evaluate(run.model, run.inputs, run.targets, run.loss_fn, run.task)
+        if not math.isfinite(t_loss):
+            raise guard.diverged(f"the loss after the epoch's updates became {t_loss}")
+        val = None
+        if run.validation is not None:
+            val = _evaluate(run.model, *run.validation, run.loss_fn, run.task)
     history.epochs += 1
     history.lr.append(run.optimizer.lr)
-    history.loss.append(loss_sum / n)
-    if run.task != "regression":
-        history.accuracy.append(correct / n)
-    if run.validation is not None:
-        v_loss, v_acc = _evaluate(run.model, *run.validation, run.loss_fn, run.task)
-        history.val_loss.append(v_loss)
-        if v_acc is not None:
-            history.val_accuracy.append(v_acc)
+    history.loss.append(t_loss)
+    if t_acc is not None:
+        history.accuracy.append(t_acc)
+    if val is not None:
+        history.val_loss.append(val.loss)
+        if val.accuracy is not None:
+            history.val_accuracy.append(val.accuracy)
 
 
 # --------------------------------------------------------------------------------------
@@ -556,8 +562,8 @@ def fit(
             guard.epoch = epoch
             if schedule is not None:
                 run.optimizer.lr = _scheduled_lr(schedule, epoch - 1, non_negative)
-            loss_sum, correct = 0.0, 0
             for batch in run.batches(order):
+                guard.step += 1
                 with fast.gc_paused(), guard:
                     outs = fast.forward_batch(model, [run.inputs[i] for i in batch])
                     targets = [run.targets[i] for i in batch]
@@ -566,11 +572,8 @@ def fit(
                     run.optimizer.zero_grad()
                     total.backward()
                     run.optimizer.step()  # all or nothing: never a NaN or inf parameter
-                    loss_sum += data_loss.data * len(batch)
-                    if run.task != "regression":
-                        correct += count_correct(outs, targets, run.task)
                     del outs, data_loss, total  # free this step's graph before the next
-            _record(history, run, loss_sum, correct)
+            _record(history, run, guard)
             history.seconds = time.perf_counter() - started
             show(history)
             if callback is not None and callback(history) is True:
