@@ -119,3 +119,32 @@ def test_the_demos_pictures_are_orange_and_blue_and_never_red(demo_pictures, nam
     assert count_near(pixels, rgb(NEGATIVE)) > 100, "no orange in the picture"
     assert count_near(pixels, rgb(POSITIVE)) > 100, "no blue in the picture"
     assert count_near(pixels, OLD_RED, 40.0) == 0, "red still means something here"
+
+
+def test_the_playground_draws_with_the_conventions_colours_and_legend():
+    pytest.importorskip("anywidget")
+    from micrograd_like.widgets.playground import HERE, palette
+
+    p = palette()
+    assert (p["negative"], p["positive"], p["neutral"], p["legend"]) == (
+        NEGATIVE,
+        POSITIVE,
+        NEUTRAL,
+        LEGEND,
+    )
+    # its colour scale runs from orange (-1) through the pale grey (0) to blue (+1)
+    assert p["scale"][0] == NEGATIVE and p["scale"][-1] == POSITIVE
+    assert p["scale"][128] == shade(128 / 127.5 - 1.0) and len(p["scale"]) == 256
+    # the page draws with the palette it is sent, and has no colour of its own for signs
+    page = (HERE / "playground.js").read_text().lower()
+    for color in (NEGATIVE, POSITIVE, NEUTRAL, "#d62728", "#1f77b4"):
+        assert color.lower() not in page
+    assert 'model.get("palette")' in page and "palette.legend" in page
+    # the points: class 0 at -1 on that scale (orange), class 1 at +1 (blue)
+    from micrograd_like.widgets import TrainingRun
+    from micrograd_like.widgets.playground import frame
+
+    run = TrainingRun(n_samples=20)
+    message, _ = frame(run, full=True)
+    tones = {label: tone for (_, _, tone), label in zip(message["points"]["train"], run.y_train)}
+    assert tones == {0: -1.0, 1: 1.0}
