@@ -35,7 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser.lab_server import CHROMIUM, CHROMIUM_ARGS, running_lab  # noqa: E402
+from browser.lab_server import CHROMIUM, CHROMIUM_ARGS, KERNEL_IDLE, running_lab  # noqa: E402
 
 NOTEBOOK = {
     "cells": [
@@ -54,10 +54,6 @@ NOTEBOOK = {
     "nbformat": 4,
     "nbformat_minor": 5,
 }
-
-KERNEL_IDLE = """() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
-  return k && k.connectionStatus === 'connected' && k.status === 'idle'; }"""
 
 # In the page: the time of every visual update (a MutationObserver on data-frames) and of
 # every animation frame of the page.

@@ -68,9 +68,12 @@ def test_the_claimed_pythons_are_the_ones_nox_tests():
     assert tested.group(1) == str(claimed).replace("'", '"')
 
 
-def test_py_typed_ships_with_the_package():
+def test_py_typed_and_the_playgrounds_page_ship_with_the_package():
     assert (ROOT / "micrograd_like" / "py.typed").is_file()
-    assert pyproject()["tool"]["setuptools"]["package-data"]["micrograd_like"] == ["py.typed"]
+    data = pyproject()["tool"]["setuptools"]["package-data"]["micrograd_like"]
+    assert data == ["py.typed", "widgets/*.js", "widgets/*.css"]
+    for name in ("playground.js", "playground.css"):  # the files those patterns match
+        assert (ROOT / "micrograd_like" / "widgets" / name).is_file()
 
 
 def test_the_changelog_keeps_a_changelog_with_this_version():

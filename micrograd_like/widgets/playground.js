@@ -69,7 +69,8 @@ function render({ model, el, host }) {
     make("span", {}, box, title);
     const select = make("select", { class: `mgl-pg-${name.replace(/_/g, "-")}` }, box);
     select.addEventListener("change", () => set(name, parse(select.value)));
-    menus[name] = { select, options };
+    menus[name] = { select };
+    fill(name, options);
     return select;
   };
   const fill = (name, options) => {
@@ -143,6 +144,7 @@ function render({ model, el, host }) {
   };
   const hideTip = () => { tip.style.display = "none"; };
   const edit = (event, name, value) => {
+    hideTip();
     const box = root.getBoundingClientRect();
     editor.style.left = `${event.clientX - box.left}px`;
     editor.style.top = `${event.clientY - box.top}px`;
@@ -166,6 +168,7 @@ function render({ model, el, host }) {
     const sizes = [choices.features.length, ...settings.hidden, 1];
     const key = JSON.stringify([settings.features, settings.hidden]);
     if (net && net.key === key) return;
+    hideTip();
     for (const e of [...stage.querySelectorAll(".mgl-pg-node")]) e.remove();
     links.innerHTML = "";
     netHead.innerHTML = "";
@@ -288,7 +291,7 @@ function render({ model, el, host }) {
   const errorBox = make("div", { class: "mgl-pg-error" }, root);
 
   // ---- the point's computation graph, over the network ----
-  const overlay = make("div", { class: "mgl-pg-point" }, netCol);
+  const overlay = make("div", { class: "mgl-pg-point" }, main); // over the network and the output
   const overlayHead = make("div", { class: "mgl-pg-point-head" }, overlay);
   const overlayTitle = make("span", {}, overlayHead);
   const close = make("button", { class: "mgl-pg-point-close", title: "close" }, overlayHead, "✕");

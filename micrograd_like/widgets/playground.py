@@ -230,8 +230,17 @@ class Playground:
 
     @property
     def settings(self) -> Settings:
-        """The settings of the run shown now."""
+        """The settings of the run shown now; setting new ones pauses and starts over.
+
+        ``pg.settings = pg.settings.changed("dataset", "xor")``
+        """
         return self.run.settings
+
+    @settings.setter
+    def settings(self, settings: Settings) -> None:
+        if not isinstance(settings, Settings):
+            raise TypeError(f"settings must be a Settings, got {type(settings).__name__}")
+        self._restart(settings)
 
     @property
     def state(self) -> str:

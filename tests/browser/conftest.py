@@ -13,6 +13,7 @@ is left, also when a test failed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from .lab_server import CHROMIUM, CHROMIUM_ARGS, Lab, running_lab
+from .lab_server import CHROMIUM, CHROMIUM_ARGS, KERNEL_IDLE, Lab, running_lab
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -79,35 +80,43 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
-@pytest.fixture(scope="session", params=["lab", "notebook"])
-def notebook_page(request: pytest.FixtureRequest, lab: Lab, browser: Any) -> Iterator[Any]:
-    """The test notebook open in JupyterLab 4, then in Notebook 7, every cell run.
-
-    ``page.frontend`` says which.
-    """
-    frontend = request.param
-    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+@contextlib.contextmanager
+def opened(browser: Any, lab: Lab, notebook: str, frontend: str, height: int) -> Iterator[Any]:
+    """``notebook`` open in JupyterLab 4 (``lab``) or Notebook 7 (``notebook``) in a page
+    1280 px wide, every cell run; on leaving, a screenshot, and its kernel shut down."""
+    page = browser.new_page(viewport={"width": 1280, "height": height})
     page.set_default_timeout(30_000)
     page.frontend = frontend
     app = "window.jupyterapp"
     try:
-        page.goto(lab.notebook_url("widgets_test.ipynb", frontend))
+        page.goto(lab.notebook_url(notebook, frontend))
         page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
-        page.wait_for_function(
-            f"() => {{ const w = {app} && {app}.shell.currentWidget;"
-            " const k = w && w.sessionContext && w.sessionContext.session"
-            " && w.sessionContext.session.kernel;"
-            " return k && k.connectionStatus === 'connected' && k.status === 'idle'; }",
-            timeout=60_000,
-        )
+        page.wait_for_function(KERNEL_IDLE, timeout=60_000)
         page.evaluate(f"{app}.commands.execute('notebook:run-all-cells')")
         yield page
     finally:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{frontend}_notebook.png"))
-        # close the kernel with the page, so that the next frontend starts afresh
+        page.screenshot(path=str(SCREENSHOTS / f"{frontend}_{Path(notebook).stem}.png"))
+        # close the kernel with the page, so that the next page starts afresh
         page.evaluate(
             f"() => {app} && {app}.shell.currentWidget"
             f" && {app}.shell.currentWidget.sessionContext.shutdown()"
         )
         page.close()
+
+
+@pytest.fixture(scope="session", params=["lab", "notebook"])
+def notebook_page(request: pytest.FixtureRequest, lab: Lab, browser: Any) -> Iterator[Any]:
+    """The widgets' test notebook open in JupyterLab 4, then in Notebook 7, every cell run.
+
+    ``page.frontend`` says which.
+    """
+    with opened(browser, lab, "widgets_test.ipynb", request.param, 1000) as page:
+        yield page
+
+
+@pytest.fixture(scope="module")
+def playground_page(lab: Lab, browser: Any) -> Iterator[Any]:
+    """The Playground's test notebook in JupyterLab 4, in a 1280 x 900 page."""
+    with opened(browser, lab, "playground_test.ipynb", "lab", 900) as page:
+        yield page

@@ -24,6 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 START_TIMEOUT = 60.0  # seconds for JupyterLab to answer
+KERNEL_IDLE = """() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+  return k && k.connectionStatus === 'connected' && k.status === 'idle'; }"""
+"""In the page: has the notebook's kernel started and is it idle?"""
 CHROMIUM = os.environ.get("MICROGRAD_LIKE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
