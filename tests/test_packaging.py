@@ -125,6 +125,8 @@ def test_the_dist_check_accepts_a_clean_wheel_and_reads_its_extras(tmp_path: Pat
         [
             "micrograd_like/__init__.py",
             "micrograd_like/py.typed",
+            "micrograd_like/widgets/playground.js",
+            "micrograd_like/widgets/playground.css",
             "micrograd_like-0.1.0.dist-info/licenses/LICENSE",
         ],
     )
@@ -132,7 +134,7 @@ def test_the_dist_check_accepts_a_clean_wheel_and_reads_its_extras(tmp_path: Pat
     assert check_dist.extras_packages(wheel) == {"matplotlib", "sklearn"}
 
 
-def test_the_dist_check_refuses_tests_notebooks_and_a_missing_py_typed(tmp_path: Path):
+def test_the_dist_check_refuses_tests_notebooks_and_missing_files(tmp_path: Path):
     check_dist = load_check_dist()
     wheel = make_wheel(
         tmp_path / "bad.whl",
@@ -149,6 +151,8 @@ def test_the_dist_check_refuses_tests_notebooks_and_a_missing_py_typed(tmp_path:
         "the wheel holds micrograd_like/notebooks/01.ipynb",
         "the wheel holds tests/test_engine.py",
         "the wheel lacks micrograd_like/py.typed",
+        "the wheel lacks micrograd_like/widgets/playground.js",
+        "the wheel lacks micrograd_like/widgets/playground.css",
         "the wheel lacks its LICENSE file (license-files)",
         "License-Expression is 'GPL-3.0'",
     ]
