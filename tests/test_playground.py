@@ -455,3 +455,55 @@ def test_no_module_of_ours_uses_ipywidgets_directly():
                 continue
             assert not any(n.split(".")[0] == "ipywidgets" for n in names), path
     assert "anywidget" in (PACKAGE / "widgets" / "playground.py").read_text()
+
+
+def test_the_training_run_imports_and_trains_without_any_widget_library():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "for name in ('anywidget', 'ipywidgets', 'traitlets', 'matplotlib'):\n"
+        "    sys.modules[name] = None  # importing it now raises ImportError\n"
+        "from micrograd_like.widgets.run import TrainingRun\n"
+        "run = TrainingRun(n_samples=20)\n"
+        "run.chunk(2)\n"
+        "assert run.epoch == 2 and len(run.train_loss) == 3\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+NO_PICTURES = """
+import subprocess, sys, time
+sys.modules["matplotlib"] = None  # importing it raises ImportError
+start = subprocess.Popen.__init__
+
+
+def no_dot(self, args, *more, **options):
+    assert "dot" not in str(args), "Graphviz ran while the Playground played"
+    start(self, args, *more, **options)
+
+
+subprocess.Popen.__init__ = no_dot
+from micrograd_like.widgets import Playground
+
+pg = Playground(n_samples=40)
+sent = []
+pg.widget.send = lambda content, buffers=None: sent.append(content)
+pg.play()
+deadline = time.monotonic() + 60
+while pg.run.epoch < 10:
+    assert time.monotonic() < deadline, "not 10 epochs in 60 s"
+    time.sleep(0.02)
+pg.pause()
+assert len(sent) >= 10 and sent[-1]["epoch"] == pg.run.epoch
+"""
+
+
+def test_matplotlib_and_graphviz_stay_off_the_frame_path():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", NO_PICTURES], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
