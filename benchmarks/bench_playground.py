@@ -45,7 +45,7 @@ NOTEBOOK = {
             "id": "playground",
             "metadata": {},
             "outputs": [],
-            "source": ["from micrograd_like.widgets import Playground\n", "Playground()"],
+            "source": ["from micrograd_like.widgets import Playground\n", "Playground(OPTIONS)"],
         }
     ],
     "metadata": {
@@ -77,12 +77,12 @@ def gaps(times: list[float]) -> list[float]:
     return [b - a for a, b in zip(times, times[1:])]
 
 
-def measure(seconds: float, warmup: float, screenshot: Path | None) -> dict[str, Any]:
+def measure(seconds: float, warmup: float, screenshot: Path | None, options: str) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     root = Path(tempfile.mkdtemp(prefix="bench_playground_"))
     try:
-        (root / "playground.ipynb").write_text(json.dumps(NOTEBOOK))
+        (root / "playground.ipynb").write_text(json.dumps(NOTEBOOK).replace("OPTIONS", options))
         with running_lab(root, ROOT) as lab, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             try:
@@ -136,18 +136,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="how long to measure")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds of play before")
     parser.add_argument("--screenshot", type=Path, default=ROOT / "build" / "bench_playground.png")
+    parser.add_argument(
+        "--options", default="", help="Playground's arguments, e.g. 'fps=60' (default: none)"
+    )
     args = parser.parse_args(argv)
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
         print(f"no Chromium at {CHROMIUM}: `make chromium-check` installs it")
         return 1
     args.screenshot.parent.mkdir(parents=True, exist_ok=True)
-    r = measure(args.seconds, args.warmup, args.screenshot)
+    r = measure(args.seconds, args.warmup, args.screenshot, args.options)
     if r["updates"] < 2:
         print(f"only {r['updates']} updates in {r['seconds']:.1f} s: nothing to measure")
         return 1
     ug, tg = r["update_gaps"], r["tick_gaps"]
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"Playground() in JupyterLab, headless Chromium 1280 x 900, {os.cpu_count()} CPUs, "
+    print(f"Playground({args.options}) in JupyterLab, headless Chromium 1280 x 900, "
+          f"{os.cpu_count()} CPUs, "
           f"load average {load}")  # fmt: skip
     print(f"the view: {r['width']:.0f} x {r['height']:.0f} px")
     print(f"measured {r['seconds']:.1f} s of play after {args.warmup:g} s of warm-up")

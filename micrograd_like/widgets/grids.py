@@ -173,7 +173,7 @@ def to_bytes(values: Array) -> bytes:
     return np.round((np.clip(v, -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8).tobytes()
 
 
-def accuracy(scores: Array, targets: Array) -> float:
+def accuracy(scores: Array, targets: Array | Sequence[float]) -> float:
     """The fraction of points on their label's side of the boundary: s > 0 says class 1,
     whose label is 1 (labels 0/1) or +1 (labels -1/+1).
 

@@ -229,8 +229,8 @@ function render({ model, el, host }) {
         bias.addEventListener("mousemove", (e) => { e.stopPropagation(); showTip(e, `L${c}.N${j + 1}.b = ${fmt(bias.dataset.value)}`); });
         bias.addEventListener("click", (e) => { e.stopPropagation(); edit(e, bias.dataset.name, bias.dataset.value); });
       }
-      div.addEventListener("mouseenter", () => { hovered = [c, j]; schedule(); });
-      div.addEventListener("mouseleave", () => { hovered = null; hideTip(); schedule(); });
+      div.addEventListener("mouseenter", () => { hovered = [c, j]; schedule(true); });
+      div.addEventListener("mouseleave", () => { hovered = null; hideTip(); schedule(true); });
       div.addEventListener("mousemove", (e) => c > 0 && showTip(e, `L${c}.N${j + 1}`));
       return canvas;
     }));
@@ -312,24 +312,57 @@ function render({ model, el, host }) {
 
   // ---- frames ----
   let latest = null, points = null, extent = null, features = null, pending = false, drawn = 0;
+  let asked = false; // a full frame is on its way
+  const hello = () => { if (!asked) { asked = true; send({ kind: "hello" }); } };
   const losses = { train: [], test: [] };
   const toBytes = (b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  // Frames wait in a queue and are drawn one per animation frame at the pace they come
+  // in; while it plays, one is kept in reserve, so that a frame the kernel sends late
+  // does not leave a gap on screen (the picture is one frame behind, ~1/30 s).
+  const queue = [];
+  let period = 33, arrived = 0, lastDraw = 0;
   model.on("msg:custom", (msg, buffers) => {
     if (msg.kind !== "frame") return;
+    const now = performance.now();
+    if (msg.full) queue.length = 0; // it replaces what came before
+    else if (arrived) period = Math.max(15, Math.min(200, 0.9 * period + 0.1 * (now - arrived)));
+    arrived = now;
+    queue.push({ msg, buffers, now });
+    schedule();
+  });
+  function take(msg, buffers) {
+    // the frame's losses and points into the page's copy; false if this view missed one
     if (msg.full) {
       points = msg.points;
       extent = msg.extent;
       features = toBytes(buffers[1]);
       losses.train = []; losses.test = [];
+      asked = false;
     }
-    if (msg.start > losses.train.length) return send({ kind: "hello" }); // a frame was missed
+    if (!points || msg.start > losses.train.length) { hello(); return false; }
     losses.train.length = msg.start; losses.test.length = msg.start;
     losses.train.push(...msg.train_loss); losses.test.push(...msg.test_loss);
     latest = { ...msg, pictures: toBytes(buffers[0]) };
-    schedule();
-  });
-  function schedule() {
-    if (!pending) { pending = true; requestAnimationFrame(draw); }
+    return true;
+  }
+  function tick(t) {
+    pending = false;
+    const reserve = model.get("running") && !(queue[0] && queue[0].msg.full) ? 1 : 0;
+    const due = t >= lastDraw + 0.9 * period || queue.length > 3 || (queue[0] && t - queue[0].now > 150);
+    let fresh = false;
+    if (queue.length > reserve && due) {
+      const { msg, buffers } = queue.shift();
+      fresh = take(msg, buffers);
+      lastDraw = t;
+    }
+    if (fresh || redraw) draw(fresh);
+    redraw = false;
+    if (queue.length) schedule();
+  }
+  let redraw = false; // the settings or the mouse changed what the same frame looks like
+  function schedule(again = false) {
+    redraw = redraw || again;
+    if (!pending) { pending = true; requestAnimationFrame(tick); }
   }
   function paint(canvas, bytes, offset, n, out, alpha = 1) {
     // n x n bytes as pixels, scaled to the canvas; discretized: sign colours only
@@ -389,8 +422,7 @@ function render({ model, el, host }) {
     }
     g.setLineDash([]);
   }
-  function draw() {
-    pending = false;
+  function draw(fresh) {
     const f = latest;
     if (!f || !points) return;
     buildNetwork(S());
@@ -432,7 +464,7 @@ function render({ model, el, host }) {
     lossText.textContent = text;
     errorBox.textContent = f.diverged || model.get("error");
     root.dataset.epoch = f.epoch;
-    root.dataset.frames = String(++drawn);
+    if (fresh) root.dataset.frames = String(++drawn);
   }
   heat.addEventListener("click", (event) => {
     if (!points) return;
@@ -471,7 +503,7 @@ function render({ model, el, host }) {
     discretize.checked = s.discretize;
     share.value = model.get("state");
     buildNetwork(s);
-    schedule();
+    schedule(true);
   }
   function showRunning() {
     const running = model.get("running");
@@ -491,8 +523,8 @@ function render({ model, el, host }) {
   showSettings();
   showRunning();
   showGraph();
-  new ResizeObserver(() => { if (net && stage.clientWidth !== net.width) { net = null; schedule(); } }).observe(stage);
-  send({ kind: "hello" });
+  new ResizeObserver(() => { if (net && stage.clientWidth !== net.width) { net = null; schedule(true); } }).observe(stage);
+  hello();
 }
 
 export default { render };

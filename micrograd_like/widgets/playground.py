@@ -54,8 +54,10 @@ def menus() -> dict[str, Any]:
     thumbnails = {}
     for name, (problem, make) in DATASETS.items():
         X, y = make(120, 0.0 if problem == "regression" else 0.05, 0)
-        low = 0 if problem == "classification" else -1
-        thumbnails[name] = [[round(a, 3), round(b, 3), _tone(t, low)] for (a, b), t in zip(X, y)]
+        zero_one = problem == "classification"
+        thumbnails[name] = [
+            [round(a, 3), round(b, 3), _tone(t, zero_one)] for (a, b), t in zip(X, y)
+        ]
     return {
         "problems": list(PROBLEMS),
         "datasets": {name: kind for name, (kind, _) in DATASETS.items()},
@@ -83,9 +85,10 @@ def palette() -> dict[str, Any]:
     }
 
 
-def _tone(label: float, low: float) -> float:
-    """A label on the colour scale: class 0 (or -1) at -1, class 1 at +1, a target as is."""
-    return -1.0 if low == 0 and label == 0 else float(label)
+def _tone(label: float, zero_one: bool) -> float:
+    """A label on the colour scale: class 0 (of labels 0/1) at -1, class 1 and the labels
+    -1/+1 as they are, a regression target as it is."""
+    return -1.0 if zero_one and label == 0 else float(label)
 
 
 def frame(
@@ -101,7 +104,8 @@ def frame(
     on. A ``full`` frame also holds the points, the plane and a second buffer: the seven
     features' pictures (each divided by its largest size, as the hidden values).
     """
-    g = run._grids
+    from micrograd_like.widgets import grids as g  # numpy: imported when a frame is made
+
     s = run.settings
     net = run.snapshot()
     grid = g.plane(run.extent, GRID)
@@ -131,10 +135,10 @@ def frame(
         ]
     buffers = [b"".join(pictures)]
     if full:
-        low = 0 if s.loss == "binary_cross_entropy_with_logits" else -1
+        zero_one = s.loss == "binary_cross_entropy_with_logits"
         message["extent"] = list(run.extent)
         message["points"] = {
-            name: [[a, b, _tone(t, low)] for (a, b), t in zip(X, y)]
+            name: [[a, b, _tone(t, zero_one)] for (a, b), t in zip(X, y)]
             for name, X, y in (
                 ("train", run.X_train, run.y_train),
                 ("test", run.X_test, run.y_test),
@@ -186,8 +190,8 @@ class Playground:
     :func:`~micrograd_like.widgets.step_widget`. Hover over a neuron to see its picture
     in the big output; click a weight or a bias to edit it.
 
-    Play trains in a background thread, ``epochs_per_frame`` epochs (each one
-    :func:`~micrograd_like.train.fit` call) per frame, at most ``fps`` frames a second.
+    Play trains in a background thread, ``epochs_per_frame`` epochs per frame (each as
+    :func:`~micrograd_like.train.fit` trains one), at most ``fps`` frames a second.
     Changing any setting but the learning rate and the two view options pauses and
     starts over, as TF Playground does. The same controls work from Python
     (:meth:`set`, :meth:`play`, ...). :attr:`state` is a short text of the settings, and

@@ -301,6 +301,8 @@ class TrainingRun:
         self.X_train, self.X_test, self.y_train, self.y_test = _data.train_test_split(
             X, y, 1.0 - s.train_ratio, seed=s.data_seed
         )
+        self.extent = self._plane()
+        """The plane the pictures cover: (x1 min, x1 max, x2 min, x2 max)."""
         self.F_train = grids.features(self.X_train, s.features).tolist()
         self.F_test = grids.features(self.X_test, s.features).tolist()
         self.model = MLP(len(s.features), [*s.hidden, 1], activation=s.activation,
@@ -330,8 +332,7 @@ class TrainingRun:
         """The run that :meth:`Settings.to_state`'s text describes, at epoch 0."""
         return cls(Settings.from_state(state))
 
-    @property
-    def extent(self) -> tuple[float, float, float, float]:
+    def _plane(self) -> tuple[float, float, float, float]:
         """The plane the pictures cover: every point, with a margin of a tenth."""
         X = self.X_train + self.X_test
         spans: list[float] = []
