@@ -488,9 +488,8 @@ class _DivergenceGuard:
 
 
 def _record(history: History, run: _Run, guard: _DivergenceGuard) -> None:
-    """Append the epoch's loss, accuracy, lr and validation scores to ``history``,
-    each measured on the weights the epoch's updates left; a training loss that is not
-    a finite number there is divergence."""
+    """Append the epoch's loss, accuracy, lr and validation scores, measured on the
+    weights the epoch's updates left (a training loss not finite there is divergence)."""
     with guard:
         t_loss, t_acc = _evaluate(run.model, run.inputs, run.targets, run.loss_fn, run.task)
         if not math.isfinite(t_loss):
