@@ -7,6 +7,7 @@
 # make dist  : build the sdist and wheel, check them, and try the wheel in a fresh venv
 # make test-pythons : the fast tests on each of Python 3.10-3.13 that is present (nox)
 # make docs  : the documentation site, notebooks executed, into build/site/
+# make bench-playground : the Playground's frame rate in JupyterLab in headless Chromium
 # WITH_TORCH=1 also installs torch==2.13.0 (a CPU build) so the PyTorch parity tests run.
 PYTHON ?= python3
 VENV   := .venv
@@ -22,8 +23,8 @@ REFERENCE_TESTS := micrograd_like/engine.py micrograd_like/rules.py micrograd_li
 	micrograd_like/viz/steps.py tests/test_engine.py tests/test_nn.py tests/test_steps.py \
 	tests/test_micrograd_lecture.py tests/test_engine_properties.py tests/machinery
 
-.PHONY: test test-slow demo pictures bench bench-vs notebooks lab dot-check chromium-check install \
-	dist test-pythons docs clean
+.PHONY: test test-slow demo pictures bench bench-vs bench-playground notebooks lab dot-check \
+	chromium-check install dist test-pythons docs clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -96,6 +97,9 @@ bench: install
 	$(PIP_INSTALL) micrograd==0.1.0
 	$(PIP_INSTALL) torch==2.13.0 || echo "torch not installable here: torch columns skipped"
 	$(PY) benchmarks/run_all.py
+
+bench-playground: install chromium-check
+	$(PY) benchmarks/bench_playground.py $(BENCH_ARGS)
 
 dist: install
 	rm -rf dist

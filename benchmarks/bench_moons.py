@@ -8,10 +8,11 @@ Contenders, all starting from the same weights and taking the same steps:
 (b) the same with the cyclic GC disabled during the step (collected after, untimed);
 (c) micrograd's demo code UNCHANGED except the import, on micrograd_like;
 (d) the idiomatic micrograd_like way: ``fit(model, X, y, loss="hinge", l2=1e-4,
-    epochs=1, progress=False)`` (one full-batch step per call, data checks included);
+    epochs=1, progress=False)`` (one full-batch step per call, data checks included,
+    and the loss after the step, which ``fit`` measures for its History);
 (d*) the same step that ``fit`` runs, written out: library losses + optim.SGD, inputs
     lifted once, GC off and one ``backward()``, as in ``fit`` (so d - d* is fit's
-    per-call set-up);
+    per-call set-up and its measurement of the loss after the step);
 (e) PyTorch eager, float64, one thread: per-sample forward of an nn.Sequential, the
     same loss, one backward, SGD under no_grad;
 (f) the floor: the same step in pure Python with hand-written gradients
@@ -161,11 +162,12 @@ def fit_step(X: list[list[float]], y: list[int]) -> Callable[[int], float]:
     params = model.parameters()
 
     def run(k: int) -> float:
-        # fit's History.loss leaves the L2 penalty out: add it back (first step only, to print)
-        reg = ALPHA * sum(p.data * p.data for p in params) if k == 0 else 0.0
         hist = fit(
             model, X, y, loss="hinge", l2=ALPHA, lr=learning_rate(k), epochs=1, progress=False
         )
+        # History.loss is measured after the epoch's step and leaves the L2 penalty out:
+        # add it back, at the same weights (first step only, to print)
+        reg = ALPHA * sum(p.data * p.data for p in params) if k == 0 else 0.0
         return hist.loss[-1] + reg
 
     return run
@@ -299,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append([name, h.fmt(1e3 * ms, " ms"), h.fmt(first_loss[name])])
             report.add(f"moons ms/step {name}", 1e3 * ms, h.fmt(1e3 * ms, " ms"))
     print(h.table(["contender", "ms per step (median)", "loss at step 0"], rows))
+    print(f"({fitted}: the loss after step 0, as fit's History measures it)")
     print()
 
     no_torch = h.skipped("torch")

@@ -30,6 +30,8 @@ __all__ = [
     "make_circles",
     "make_line",
     "make_moons",
+    "make_multi_gaussian",
+    "make_plane",
     "make_spiral",
     "make_xor",
     "one_hot",
@@ -266,6 +268,79 @@ def make_line(
     return [[x] for x in xs], y
 
 
+def _uniform_square(rng: random.Random, n: int) -> list[list[float]]:
+    return [[rng.uniform(-1.0, 1.0), rng.uniform(-1.0, 1.0)] for _ in range(n)]
+
+
+def _targets_at_jittered_points(
+    rng: random.Random, X: list[list[float]], noise: float, target: Callable[[float, float], float]
+) -> list[float]:
+    """``target`` at each point moved by Gaussian noise of sd ``noise`` (TF Playground's way
+    of making its regression data noisy: the inputs stay, the targets move)."""
+    return [target(*(_jitter(rng, [p], noise)[0])) for p in X]
+
+
+def make_plane(
+    n_samples: int = 200, noise: float = 0.0, seed: Seed = 0
+) -> tuple[list[list[float]], list[float]]:
+    """A tilted plane (TF Playground's "plane"): y = (x1 + x2) / 2 over the square [-1, 1]^2.
+
+    Two-feature regression with targets in [-1, 1]; with ``noise``, each target is the
+    plane's height at the point moved by Gaussian noise of that standard deviation.
+
+    >>> X, y = make_plane(3)
+    >>> all(t == (a + b) / 2 for (a, b), t in zip(X, y))
+    True
+    """
+    n = _int(n_samples, "n_samples", 1)
+    sd = _non_negative(noise, "noise")
+    rng = _rng(seed)
+    X = _uniform_square(rng, n)
+    return X, _targets_at_jittered_points(rng, X, sd, lambda a, b: (a + b) / 2)
+
+
+_BUMPS = (
+    (-2 / 3, 5 / 12, 1.0),
+    (0.0, 5 / 12, -1.0),
+    (2 / 3, 5 / 12, 1.0),
+    (-2 / 3, -5 / 12, -1.0),
+    (0.0, -5 / 12, 1.0),
+    (2 / 3, -5 / 12, -1.0),
+)
+# make_multi_gaussian's six bumps: (centre x1, centre x2, height)
+
+
+def _bumps(a: float, b: float) -> float:
+    """The strongest of the six bumps at (a, b): height * max(0, 1 - 3 * distance)."""
+    best = 0.0
+    for cx, cy, height in _BUMPS:
+        value = height * max(0.0, 1.0 - 3.0 * math.hypot(a - cx, b - cy))
+        if abs(value) > abs(best):
+            best = value
+    return best
+
+
+def make_multi_gaussian(
+    n_samples: int = 200, noise: float = 0.0, seed: Seed = 0
+) -> tuple[list[list[float]], list[float]]:
+    """Six bumps of height +1 and -1 in two rows (TF Playground's "multi gaussian").
+
+    Points uniform in [-1, 1]^2; the bumps are centred at x1 = -2/3, 0, 2/3 and
+    x2 = 5/12 (heights +1, -1, +1) and x2 = -5/12 (heights -1, +1, -1). The target is
+    the strongest bump there, ``height * max(0, 1 - 3 d)`` at distance d from its centre
+    (0 a third away), so targets are in [-1, 1]. ``noise`` moves the point where
+    the target is read, as in :func:`make_plane`.
+
+    >>> _bumps(-2 / 3, 5 / 12), _bumps(0.0, 5 / 12 + 1 / 6), _bumps(1.0, 1.0)
+    (1.0, -0.5, 0.0)
+    """
+    n = _int(n_samples, "n_samples", 1)
+    sd = _non_negative(noise, "noise")
+    rng = _rng(seed)
+    X = _uniform_square(rng, n)
+    return X, _targets_at_jittered_points(rng, X, sd, _bumps)
+
+
 # --------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------
@@ -384,6 +459,8 @@ DATASETS: dict[str, Callable[..., tuple[list[list[float]], list[Any]]]] = {
     "spiral": make_spiral,
     "blobs": make_blobs,
     "line": make_line,
+    "plane": make_plane,
+    "multi_gaussian": make_multi_gaussian,
     "digits": _digits,
 }
 """Every dataset by name, each made as ``DATASETS[name](n_samples, seed=seed)``.

@@ -70,11 +70,11 @@ DEFAULT_LR = {"sgd": 0.1, "adam": 0.01}
 class History:
     """What happened during ``fit``, one entry per epoch.
 
-    ``loss`` is the mean training loss over the epoch's samples (each measured just
-    before its update step, without the L2 penalty, so it compares with ``val_loss``);
-    ``accuracy`` the fraction of those samples predicted right. Lists that do not apply
-    are empty: ``accuracy`` for a regression loss, ``val_*`` without validation data.
-    ``lr`` is the learning rate each epoch used.
+    ``loss`` is the mean loss over all the training samples, measured after the
+    epoch's updates (without the L2 penalty), as ``val_loss`` is, so the two curves
+    compare epoch by epoch; ``accuracy`` the fraction of the training samples then
+    predicted right. Lists that do not apply are empty: ``accuracy`` for a regression
+    loss, ``val_*`` without validation data. ``lr`` is the learning rate each epoch used.
     """
 
     loss: list[float] = field(default_factory=list)
@@ -398,10 +398,12 @@ class _Run:
         return data_loss, data_loss + _losses.l2(self.params, self.alpha)
 
     def forward(self, xs: list[Any]) -> list[Any]:
-        """The model's outputs for a batch of inputs: one batched call for an MLP."""
-        if isinstance(self.model, MLP):  # which calls a subclass's own __call__ per input
-            return self.model.forward_batch(xs)
-        return [self.model(x) for x in xs]
+        return _outputs(self.model, xs)
+
+    def full_batch(self) -> bool:
+        """One batch an epoch: then an epoch's forward measures the weights the previous
+        epoch's update left, and no pass of its own is needed to measure them."""
+        return self.batch_size >= len(self.inputs)
 
     def batches(self, order: list[int]) -> Iterator[list[int]]:
         """The epoch's batches of sample indices, shuffled unless one batch holds all."""
@@ -510,7 +512,6 @@ class _DivergenceGuard:
             raise self.diverged(f"the loss became {loss.data}")
 
     def __enter__(self) -> _DivergenceGuard:
-        self.step += 1
         return self
 
     def __exit__(self, kind: object, error: BaseException | None, tb: object) -> None:
@@ -520,19 +521,29 @@ class _DivergenceGuard:
             raise self.diverged("a parameter would have become NaN or infinite") from error
 
 
-def _record(history: History, run: _Run, loss_sum: float, correct: int) -> None:
-    """Append the epoch's loss, accuracy, lr and validation scores to ``history``."""
-    n = len(run.inputs)
+def _record(
+    history: History, run: _Run, guard: _DivergenceGuard, lr: float, measured: Evaluation | None
+) -> None:
+    """Append the epoch's loss, accuracy, lr and validation scores, measured on the
+    weights the epoch's updates left (``measured``, when the next epoch's forward pass
+    already did), a training loss not finite there being divergence."""
+    with guard:
+        if measured is None:
+            measured = _evaluate(run.model, run.inputs, run.targets, run.loss_fn, run.task)
+        if not math.isfinite(measured.loss):
+            raise guard.diverged(f"the loss after the epoch's updates became {measured.loss}")
+        val = None
+        if run.validation is not None:
+            val = _evaluate(run.model, *run.validation, run.loss_fn, run.task)
     history.epochs += 1
-    history.lr.append(run.optimizer.lr)
-    history.loss.append(loss_sum / n)
-    if run.task != "regression":
-        history.accuracy.append(correct / n)
-    if run.validation is not None:
-        v_loss, v_acc = _evaluate(run.model, *run.validation, run.loss_fn, run.task)
-        history.val_loss.append(v_loss)
-        if v_acc is not None:
-            history.val_accuracy.append(v_acc)
+    history.lr.append(lr)
+    history.loss.append(measured.loss)
+    if measured.accuracy is not None:
+        history.accuracy.append(measured.accuracy)
+    if val is not None:
+        history.val_loss.append(val.loss)
+        if val.accuracy is not None:
+            history.val_accuracy.append(val.accuracy)
 
 
 # --------------------------------------------------------------------------------------
@@ -583,29 +594,45 @@ def fit(
     guard = _DivergenceGuard(run, history)
     order = list(range(len(run.inputs)))
     started = time.perf_counter()
+    pending = None  # (epoch, its lr) whose after-update measurement is still to be made
+
+    def finish(epoch: int, lr: float, measured: Evaluation | None) -> bool:
+        """Record ``epoch``; True when the callback asks to stop."""
+        guard.epoch = epoch
+        _record(history, run, guard, lr, measured)
+        history.seconds = time.perf_counter() - started
+        show(history)
+        return callback is not None and callback(history) is True
+
     with _progress(run.epochs, progress) as show:
         for epoch in range(1, run.epochs + 1):
             guard.epoch = epoch
             if schedule is not None:
                 run.optimizer.lr = _scheduled_lr(schedule, epoch - 1, non_negative)
-            loss_sum, correct = 0.0, 0
             for batch in run.batches(order):
+                if pending is None:
+                    guard.step += 1
+                else:  # full batch: this pass first measures the end of the last epoch
+                    guard.epoch = pending[0]
                 with _collector_paused(), guard:
                     outs = run.forward([run.inputs[i] for i in batch])
                     targets = [run.targets[i] for i in batch]
                     data_loss, total = run.loss(outs, targets)
+                    if pending is not None:
+                        measured = Evaluation(data_loss.data, _accuracy(outs, targets, run.task))
+                        if finish(*pending, measured):
+                            return history
+                        pending = None
+                        guard.epoch = epoch
+                        guard.step += 1
                     guard.check(total)
                     run.optimizer.zero_grad()
                     total.backward()
                     run.optimizer.step()  # all or nothing: never a NaN or inf parameter
-                    loss_sum += data_loss.data * len(batch)
-                    if run.task != "regression":
-                        correct += count_correct(outs, targets, run.task)
                     del outs, data_loss, total  # free this step's graph before the next
-            _record(history, run, loss_sum, correct)
-            history.seconds = time.perf_counter() - started
-            show(history)
-            if callback is not None and callback(history) is True:
+            if run.full_batch() and epoch < run.epochs:
+                pending = (epoch, run.optimizer.lr)
+            elif finish(epoch, run.optimizer.lr, None):
                 break
     history.seconds = time.perf_counter() - started
     return history
@@ -616,14 +643,23 @@ def fit(
 # --------------------------------------------------------------------------------------
 
 
+def _outputs(model: Any, xs: Sequence[Any]) -> list[Any]:
+    """The model's outputs for a batch of inputs: one batched call for an MLP (which
+    calls a subclass's own ``__call__`` per input)."""
+    return model.forward_batch(xs) if isinstance(model, MLP) else [model(x) for x in xs]
+
+
+def _accuracy(outs: list[Any], targets: list[Any], kind: str) -> float | None:
+    return None if kind == "regression" else count_correct(outs, targets, kind) / len(outs)
+
+
 def _evaluate(
     model: Any, inputs: Sequence[Any], targets: list[Any], loss_fn: Callable[..., Value], kind: str
 ) -> Evaluation:
     with no_grad():
-        outs = [model(x) for x in inputs]
+        outs = _outputs(model, inputs)
         value = loss_fn(outs, targets).data
-    acc = None if kind == "regression" else count_correct(outs, targets, kind) / len(outs)
-    return Evaluation(value, acc)
+    return Evaluation(value, _accuracy(outs, targets, kind))
 
 
 def _check_model(model: object) -> None:

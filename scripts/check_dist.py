@@ -2,8 +2,9 @@
 
     python scripts/check_dist.py dist
 
-1. The wheel's contents: printed, then checked. It must hold ``micrograd_like/py.typed``
-   and the license, and no tests, benchmarks or notebooks.
+1. The wheel's contents: printed, then checked. It must hold ``micrograd_like/py.typed``,
+   the Playground's page (``widgets/playground.js`` and ``.css``) and the license, and no
+   tests, benchmarks or notebooks.
 2. A throwaway venv gets the wheel with no extras. Every public module must import, or
    fail only for a package that one of the wheel's extras provides.
 3. The same venv gets the user extras (plot, progress, testing). Then, in an empty
@@ -29,7 +30,12 @@ from pathlib import Path
 PACKAGE = "micrograd_like"
 USER_EXTRAS = ("plot", "progress", "testing")
 FORBIDDEN = re.compile(r"(^|/)(tests?|benchmarks|notebooks)/|\.ipynb$")
-REQUIRED = (f"{PACKAGE}/__init__.py", f"{PACKAGE}/py.typed")
+REQUIRED = (
+    f"{PACKAGE}/__init__.py",
+    f"{PACKAGE}/py.typed",
+    f"{PACKAGE}/widgets/playground.js",  # the Playground's page
+    f"{PACKAGE}/widgets/playground.css",
+)
 DEMO_PICTURES = ("decision_boundary.png", "loss.png", "network.png", "neuron_graph.png")
 
 # Run inside the throwaway venv: import each public module and report, as JSON, where

@@ -22,14 +22,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from browser.lab_server import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 (the browser tests' flags)
+
 # each image: loaded (complete, with a width) or not
 IMAGES = "[...document.images].map(i => i.complete && i.naturalWidth > 0)"
 
@@ -47,7 +42,7 @@ def main(argv: list[str]) -> int:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(
-                executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"), args=ARGS
+                executable_path=os.environ.get("CHROMIUM", CHROMIUM), args=CHROMIUM_ARGS
             )
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             for name in pages:

@@ -15,6 +15,8 @@ from micrograd_like.data import (
     make_circles,
     make_line,
     make_moons,
+    make_multi_gaussian,
+    make_plane,
     make_spiral,
     make_xor,
     one_hot,
@@ -121,6 +123,33 @@ def test_line_is_exact_without_noise_and_noisy_with_it():
     assert all(0.0 <= x <= 2.0 for [x] in X)
 
 
+def test_plane_is_the_mean_of_the_two_inputs_and_noise_moves_where_it_is_read():
+    X, y = make_plane(50, seed=2)
+    assert all(-1.0 <= v <= 1.0 for row in X for v in row)
+    assert all(t == (a + b) / 2 for (a, b), t in zip(X, y))  # (x1 + x2) / 2, exactly
+    X, y = make_plane(2000, noise=0.2, seed=2)
+    # the target at the point moved by (e1, e2): (x1 + x2)/2 + (e1 + e2)/2, whose
+    # noise has sd sqrt(0.2**2 + 0.2**2) / 2 = 0.1414
+    residuals = [t - (a + b) / 2 for (a, b), t in zip(X, y)]
+    sd = math.sqrt(sum(r * r for r in residuals) / len(residuals))
+    assert sd == pytest.approx(0.2 * math.sqrt(2) / 2, rel=0.1)
+    assert make_plane(10, seed=5) == make_plane(10, seed=5) != make_plane(10, seed=6)
+
+
+def test_multi_gaussian_has_six_bumps_of_alternating_sign():
+    # a bump's height at distance d from its centre is h * max(0, 1 - 3d): 1 at the centre
+    # (-2/3, 5/12), -0.5 a sixth above the centre (0, 5/12) of the -1 bump, 0 far away
+    X, y = make_multi_gaussian(400, seed=1)
+    assert all(-1.0 <= t <= 1.0 for t in y) and min(y) < -0.8 and max(y) > 0.8
+    assert all(type(t) is float for t in y)
+    upper_left = [t for (a, b), t in zip(X, y) if math.hypot(a + 2 / 3, b - 5 / 12) < 0.2]
+    upper_middle = [t for (a, b), t in zip(X, y) if math.hypot(a, b - 5 / 12) < 0.2]
+    assert upper_left and all(t > 0.39 for t in upper_left)  # 1 - 3 * 0.2 = 0.4
+    assert upper_middle and all(t < -0.39 for t in upper_middle)
+    assert data.DATASETS["multi_gaussian"] is make_multi_gaussian
+    assert data.DATASETS["plane"] is make_plane
+
+
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
@@ -138,6 +167,8 @@ def test_line_is_exact_without_noise_and_noisy_with_it():
         (lambda: make_line(10, slope=math.inf), ValueError, "slope must be a finite number"),
         (lambda: make_line(10, x_range=(1.0, 0.0)), ValueError, "x_range must have low < high"),
         (lambda: make_xor(10, noise=True), TypeError, "noise must be a real number"),
+        (lambda: make_plane(0), ValueError, "n_samples must be >= 1, got 0"),
+        (lambda: make_multi_gaussian(10, noise=-1.0), ValueError, "noise must be >= 0"),
     ],
 )
 def test_bad_arguments_are_named(call, error, message):

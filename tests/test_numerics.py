@@ -529,7 +529,9 @@ def test_divergence_on_moons_at_lr_100_stops_cleanly(
     current = [p.data for p in model.parameters()]
     assert all(math.isfinite(v) for v in current)
     assert current == opt.after[-1]  # exactly as after the last step that completed
-    assert len(opt.after) - 1 == err.step - 1  # every earlier step completed, this one not
+    # every earlier step completed; this one did not, or it did and the loss it left,
+    # measured at the end of its epoch, was not a finite number
+    assert len(opt.after) - 1 in (err.step - 1, err.step)
     if how == "mini-batches":
         assert err.epoch == 1 and err.step > 1  # it stopped inside the first epoch
     path = tmp_path / "diverged.json"
@@ -552,14 +554,27 @@ class ExpModel:
 
 def test_an_overflow_in_the_forward_pass_is_reported_as_divergence() -> None:
     # loss = (e**w - 1e6)**2 at x = 1; dL/dw = 2 (e**w - 1e6) e**w ~ -5.4e6 at w = 1, so
-    # one SGD step of lr 100 gives w ~ 5.4e8 (finite), and the next forward pass takes
-    # e**(5.4e8): an OverflowError, which fit turns into TrainingDiverged
+    # one SGD step of lr 100 gives w ~ 5.4e8 (finite), and the loss after it, measured at
+    # the end of epoch 1, takes e**(5.4e8): an OverflowError, which fit turns into
+    # TrainingDiverged at that epoch and step
     model = ExpModel()
     with pytest.raises(TrainingDiverged, match="overflowed") as info:
         fit(model, [[1.0]], [1e6], loss="mse", lr=100.0, epochs=5, progress=False)
-    assert info.value.epoch == 2 and info.value.step == 2
+    assert info.value.epoch == 1 and info.value.step == 1
+    assert info.value.history.epochs == 0
     assert math.isfinite(model.w.data) and model.w.data > 709.0
     assert isinstance(info.value.__cause__, OverflowError)
+
+
+def test_a_loss_that_is_infinite_after_the_last_epoch_is_divergence() -> None:
+    # y = w x + b at x = 1, target 0, one step of lr 1e160: w and b move by about 1e160
+    # (finite), and the loss after that step, (w + b)**2 ~ 1e320, is inf. The epoch's
+    # loss is measured after its updates, so even the last epoch's is checked.
+    model = MLP(1, [1], activation="linear", seed=0)
+    with pytest.raises(TrainingDiverged, match="after the epoch's updates became inf") as info:
+        fit(model, [[1.0]], [0.0], loss="mse", lr=1e160, epochs=1, progress=False)
+    assert (info.value.epoch, info.value.step, info.value.history.epochs) == (1, 1, 0)
+    assert all(math.isfinite(p.data) for p in model.parameters())
 
 
 # --------------------------------------------------------------------------------------

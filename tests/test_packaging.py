@@ -68,9 +68,12 @@ def test_the_claimed_pythons_are_the_ones_nox_tests():
     assert tested.group(1) == str(claimed).replace("'", '"')
 
 
-def test_py_typed_ships_with_the_package():
+def test_py_typed_and_the_playgrounds_page_ship_with_the_package():
     assert (ROOT / "micrograd_like" / "py.typed").is_file()
-    assert pyproject()["tool"]["setuptools"]["package-data"]["micrograd_like"] == ["py.typed"]
+    data = pyproject()["tool"]["setuptools"]["package-data"]["micrograd_like"]
+    assert data == ["py.typed", "widgets/*.js", "widgets/*.css"]
+    for name in ("playground.js", "playground.css"):  # the files those patterns match
+        assert (ROOT / "micrograd_like" / "widgets" / name).is_file()
 
 
 def test_the_changelog_keeps_a_changelog_with_this_version():
@@ -122,6 +125,8 @@ def test_the_dist_check_accepts_a_clean_wheel_and_reads_its_extras(tmp_path: Pat
         [
             "micrograd_like/__init__.py",
             "micrograd_like/py.typed",
+            "micrograd_like/widgets/playground.js",
+            "micrograd_like/widgets/playground.css",
             "micrograd_like-0.1.0.dist-info/licenses/LICENSE",
         ],
     )
@@ -129,7 +134,7 @@ def test_the_dist_check_accepts_a_clean_wheel_and_reads_its_extras(tmp_path: Pat
     assert check_dist.extras_packages(wheel) == {"matplotlib", "sklearn"}
 
 
-def test_the_dist_check_refuses_tests_notebooks_and_a_missing_py_typed(tmp_path: Path):
+def test_the_dist_check_refuses_tests_notebooks_and_missing_files(tmp_path: Path):
     check_dist = load_check_dist()
     wheel = make_wheel(
         tmp_path / "bad.whl",
@@ -146,6 +151,8 @@ def test_the_dist_check_refuses_tests_notebooks_and_a_missing_py_typed(tmp_path:
         "the wheel holds micrograd_like/notebooks/01.ipynb",
         "the wheel holds tests/test_engine.py",
         "the wheel lacks micrograd_like/py.typed",
+        "the wheel lacks micrograd_like/widgets/playground.js",
+        "the wheel lacks micrograd_like/widgets/playground.css",
         "the wheel lacks its LICENSE file (license-files)",
         "License-Expression is 'GPL-3.0'",
     ]

@@ -157,18 +157,18 @@ def shade_at(fig, x: float, y: float) -> tuple[float, float, float]:
 def test_the_shade_follows_the_margin_for_a_linear_output():
     # score = x1 (a linear output, as for the hinge loss): white at 0, full colour from 1
     fig = plot_decision_boundary(Recorder(), [[-2.0, 0.0], [2.0, 1.0]], [0, 1], resolution=41)
-    # the plane runs over x1 in [-2.4, 2.4]; class 1 (red) right of 0, class 0 (blue) left
+    # the plane runs over x1 in [-2.4, 2.4]; class 1 (blue) right of 0, class 0 (orange) left
     boundary, sure, unsure = (
         shade_at(fig, 0.0, 0.5),
         shade_at(fig, 1.8, 0.5),
         shade_at(fig, 0.3, 0.5),
     )
     assert min(boundary) > 0.97  # almost white on the boundary
-    assert sure[0] > sure[2] and unsure[0] > unsure[2]  # red side
+    assert sure[2] > sure[0] and unsure[2] > unsure[0]  # blue side
     assert sum(sure) < sum(unsure)  # deeper where the margin is larger
     assert shade_at(fig, 1.2, 0.5) == pytest.approx(shade_at(fig, 2.2, 0.5))  # margin >= 1
     left = shade_at(fig, -1.8, 0.5)
-    assert left[2] > left[0]  # blue side
+    assert left[0] > left[2]  # orange side
     assert fig.axes[0].collections  # the boundary line and the points
 
 

@@ -121,7 +121,9 @@ def test_fit_calls_a_model_that_defines_its_own_call(moons):
             return super().__call__(x, fine)
 
     fit(Counting(2, [4, 1], seed=1), X[:20], y[:20], loss="hinge", epochs=1, progress=False)
-    assert len(calls) == 1 + 20  # one first call checks the output shape, then 20 samples
+    # one first call checks the output shape, then 20 samples for the step and 20 more
+    # to measure the loss after it
+    assert len(calls) == 1 + 20 + 20
 
 
 # --------------------------------------------------------------------------------------
@@ -253,6 +255,25 @@ def test_history_records_every_epoch_with_validation(moons):
     assert h.val_loss[-1] == pytest.approx(evaluate(model, X[80:], y[80:], "hinge").loss)
     assert h.val_accuracy[-1] == accuracy(model, X[80:], y[80:], loss="hinge")
     assert repr(h).startswith("History(5 epochs, loss ")
+
+
+def test_each_epochs_loss_is_measured_after_its_updates(moons):
+    # A train-loss curve that lags the test curve by an epoch: the loss of epoch k must be
+    # the loss of the weights that epoch k's updates left, as val_loss is, on all the
+    # training points (with mini-batches too), and the accuracy likewise.
+    X, y = moons
+    model = MLP(2, [8, 1], seed=0)
+    seen = []
+
+    def after_each_epoch(history):
+        seen.append(evaluate(model, X[:80], y[:80], "hinge"))
+
+    h = fit(model, X[:80], y[:80], loss="hinge", epochs=4, batch_size=16,
+            validation=(X[:80], y[:80]), callback=after_each_epoch, progress=False)  # fmt: skip
+    assert h.loss == [e.loss for e in seen] == h.val_loss
+    assert h.accuracy == [e.accuracy for e in seen] == h.val_accuracy
+    before = MLP(2, [8, 1], seed=0)  # the first epoch's loss is not the untrained model's
+    assert h.loss[0] != evaluate(before, X[:80], y[:80], "hinge").loss
 
 
 def test_mini_batches_are_shuffled_reproducibly(moons):

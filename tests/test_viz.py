@@ -569,8 +569,8 @@ def test_network_edges_show_sign_by_colour_and_strength_by_width_and_fading():
     assert f'color="{NEGATIVE}ff"' in edges[("n0_1", "n1_0")]
     assert "penwidth=4.00" in edges[("n0_1", "n1_0")]
     # w = 1: s = 0.5, alpha 0.295 -> 75 = 0x4b; w = -0.25: s = 0.125, alpha 0.0747 -> 0x13
-    assert "penwidth=2.20" in edges[("n0_0", "n1_1")] and "#1f77b44b" in edges[("n0_0", "n1_1")]
-    assert "penwidth=0.85" in edges[("n0_1", "n1_1")] and "#d6272813" in edges[("n0_1", "n1_1")]
+    assert "penwidth=2.20" in edges[("n0_0", "n1_1")] and f"{POSITIVE}4b" in edges[("n0_0", "n1_1")]
+    assert "penwidth=0.85" in edges[("n0_1", "n1_1")] and f"{NEGATIVE}13" in edges[("n0_1", "n1_1")]
     assert 'tooltip="L1.N2.w2 = -0.25"' in edges[("n0_1", "n1_1")]  # layer 1, neuron 2
     plain = {(t, h): a for t, h, a in edges_of(draw_network(model, fade=False).source)}
     assert f'color="{POSITIVE}"' in plain[("n0_0", "n1_0")]
@@ -704,7 +704,7 @@ def test_heatmaps_put_an_image_in_every_node():
 
 def test_the_output_heatmap_is_the_decision_boundary():
     image = pytest.importorskip("matplotlib.image")
-    # output = x1 - 0.5 (linear): negative (red) left of x1 = 0.5, positive (blue) right
+    # output = x1 - 0.5 (linear): negative (orange) left of x1 = 0.5, positive (blue) right
     model = MLP(2, [1], seed=0)
     n = model.layers[0].neurons[0]
     n.w[0].data, n.w[1].data, n.b.data = 1.0, 0.0, -0.5
@@ -713,8 +713,8 @@ def test_the_output_heatmap_is_the_decision_boundary():
     h, w = pixels.shape[:2]
     # the plane is [-1.9, 2.9] across (the data plus 10%): x1 = 0.5 is at 50% of the width
     left, right = pixels[h // 2, w // 8], pixels[h // 2, 7 * w // 8]
-    assert left[0] > left[2]  # red > blue on the negative side
-    assert right[2] > right[0]  # blue > red on the positive side
+    assert left[0] > left[2]  # orange: more red than blue on the negative side
+    assert right[2] > right[0]  # blue: more blue than red on the positive side
     boundary = pixels[h // 4, int(w * 0.5) - 2 : int(w * 0.5) + 3, :3].sum(axis=-1).min()
     assert boundary < 0.6  # the black line along output = 0
 

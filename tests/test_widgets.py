@@ -1,5 +1,5 @@
-"""Tests for micrograd_like.widgets without a browser: step_widget's steps and navigation,
-the Playground's training (the real fit, a chunk at a time), and its rate limit.
+"""Tests for micrograd_like.widgets without a browser: step_widget's steps and navigation
+(the Playground's are in test_playground.py).
 
 The worked example is micrograd's first picture (tests/expressions.py)::
 
@@ -12,10 +12,8 @@ The browser tests (tests/browser) drive the same widgets in JupyterLab.
 from __future__ import annotations
 
 import io
-import math
 import subprocess
 import sys
-import time
 import warnings
 
 import pytest
@@ -23,14 +21,11 @@ from expressions import worked_example
 
 from micrograd_like import steps as steps_module
 from micrograd_like import widgets
-from micrograd_like.engine import Value, no_grad
-from micrograd_like.losses import get_loss
+from micrograd_like.engine import Value
 from micrograd_like.nn import MLP
-from micrograd_like.optim import Adam
-from micrograd_like.train import evaluate, fit
-from micrograd_like.viz import HIGHLIGHT, draw_dot
+from micrograd_like.viz import HIGHLIGHT
 from micrograd_like.viz.steps import StepGallery, explain
-from micrograd_like.widgets import Playground, Throttle, TrainingRun, step_widget
+from micrograd_like.widgets import step_widget
 
 pytest.importorskip("anywidget")
 pytest.importorskip("ipywidgets")
@@ -169,271 +164,3 @@ def test_fit_svg_scales_a_graphviz_picture_to_its_box():
     assert fitted.startswith('<svg width="100%" style="max-width:1456pt;height:auto')
     assert 'height="334pt"' not in fitted and 'viewBox="0.00 0.00 1456.00 334.00"' in fitted
     assert widgets._fit_svg("<p>no picture</p>") == "<p>no picture</p>"
-
-
-# --------------------------------------------------------------------------------------
-# TrainingRun: the real fit, a chunk at a time
-# --------------------------------------------------------------------------------------
-
-
-def small_run(**kw) -> TrainingRun:
-    options = {"hidden": (3,), "n_samples": 40, "seed": 1, **kw}
-    return TrainingRun(**options)
-
-
-def test_chunks_train_exactly_as_one_fit_call():
-    run = small_run()
-    run.chunk(3)
-    run.chunk(4)
-    # the same model and data trained by one fit() of 7 epochs, with its own Adam
-    twin = MLP(2, [3, 1], activation="tanh", seed=1)
-    history = fit(
-        twin,
-        run.X_train,
-        run.y_train,
-        loss="binary_cross_entropy_with_logits",
-        optimizer=Adam(twin.parameters(), lr=0.01),
-        epochs=7,
-        validation=(run.X_test, run.y_test),
-        progress=False,
-    )
-    assert run.epoch == 7
-    assert [p.data for p in run.model.parameters()] == [p.data for p in twin.parameters()]
-    assert run.train_loss[1:] == history.loss and run.test_loss[1:] == history.val_loss
-
-
-def test_epoch_zero_is_measured_before_training_and_the_loss_goes_down():
-    run = small_run(hidden=(4, 4), n_samples=60)
-    loss = "binary_cross_entropy_with_logits"
-    assert run.train_loss == [evaluate(run.model, run.X_train, run.y_train, loss).loss]
-    assert len(run.test_loss) == 1
-    run.chunk(60)
-    assert len(run.train_loss) == 61 and run.train_loss[-1] < run.train_loss[0]
-    assert run.test_accuracy is not None and 0.0 <= run.test_accuracy <= 1.0
-
-
-@pytest.mark.parametrize(
-    "loss, labels",
-    [("binary_cross_entropy_with_logits", {0, 1}), ("hinge", {-1, 1}), ("mse", {-1, 1})],
-)
-def test_labels_follow_the_loss(loss, labels):
-    run = small_run(loss=loss)
-    assert set(run.y_train + run.y_test) == labels
-
-
-@pytest.mark.parametrize("dataset", sorted(widgets.DATASETS))
-def test_every_dataset_gives_two_classes_in_the_plane(dataset):
-    run = small_run(dataset=dataset)
-    assert len(run.X_train) + len(run.X_test) == 40
-    assert all(len(p) == 2 for p in run.X_train) and set(run.y_train) == {0, 1}
-
-
-def test_confidence_is_the_probability_or_the_clipped_margin():
-    # logistic: sigmoid(0) = 0.5, sigmoid(ln 3) = 3/4; hinge: (clip(s, -1, 1) + 1) / 2
-    logistic, hinge = small_run(), small_run(loss="hinge")
-    assert logistic.confidence(0.0) == 0.5
-    assert logistic.confidence(math.log(3.0)) == pytest.approx(0.75)
-    assert logistic.confidence(-1000.0) == 0.0
-    assert [hinge.confidence(s) for s in (-3.0, -0.5, 0.0, 0.5, 3.0)] == [0, 0.25, 0.5, 0.75, 1]
-
-
-def test_set_lr_changes_the_optimizers_rate_and_keeps_the_weights():
-    run = small_run()
-    weights = [p.data for p in run.model.parameters()]
-    run.set_lr(0.5)
-    assert run.opt.lr == 0.5 and [p.data for p in run.model.parameters()] == weights
-    with pytest.raises(ValueError, match="lr"):
-        run.set_lr(0.0)
-
-
-def test_point_loss_grads_match_finite_differences():
-    run = small_run()
-    index = 3
-    loss = run.point_loss(index)
-    assert loss.label == "L"
-    x, y = run.X_train[index], run.y_train[index]
-    fn = get_loss(run.loss)
-
-    def value() -> float:
-        with no_grad():
-            return fn([run.model(x)], [y]).data
-
-    eps = 1e-6
-    for p in run.model.parameters():
-        analytic = p.grad
-        p.data += eps
-        up = value()
-        p.data -= 2 * eps
-        down = value()
-        p.data += eps
-        assert analytic == pytest.approx((up - down) / (2 * eps), rel=1e-4, abs=1e-7)
-    with pytest.raises(ValueError, match="training points"):
-        run.point_loss(len(run.X_train))
-
-
-def test_a_diverging_run_stops_and_says_why():
-    run = small_run(loss="mse", optimizer="sgd", lr=10.0, hidden=(16, 16), activation="relu")
-    for _ in range(20):
-        run.chunk(5)
-        if run.diverged:
-            break
-    assert run.diverged is not None and "smaller learning rate" in run.diverged
-    epoch = run.epoch
-    run.chunk(5)  # a diverged run trains no more
-    assert run.epoch == epoch
-    assert all(math.isfinite(p.data) for p in run.model.parameters())
-
-
-@pytest.mark.parametrize(
-    "kw, error, match",
-    [
-        ({"dataset": "spirals"}, ValueError, "dataset must be one of moons"),
-        ({"hidden": "8, x"}, ValueError, "layer sizes like '8, 8'"),
-        ({"hidden": (0,)}, ValueError, "1..64"),
-        ({"hidden": 8}, TypeError, "hidden must be layer sizes"),
-        ({"activation": "linear"}, ValueError, "activation must be one of"),
-        ({"loss": "cross_entropy"}, ValueError, "loss must be one of"),
-        ({"optimizer": "rmsprop"}, ValueError, "optimizer must be one of"),
-        ({"lr": "fast"}, TypeError, "lr must be a number"),
-        ({"noise": 2.0}, ValueError, "noise must be in"),
-        ({"n_samples": 3}, ValueError, "n_samples must be >= 10"),
-    ],
-)
-def test_bad_settings_are_refused_by_name(kw, error, match):
-    with pytest.raises(error, match=match):
-        small_run(**kw)
-
-
-def test_hidden_layers_may_be_given_as_text():
-    assert small_run(hidden="5, 2").hidden == (5, 2)
-    assert small_run(hidden="").model.nouts == [1]  # no hidden layer: logistic regression
-
-
-# --------------------------------------------------------------------------------------
-# Throttle: the bounded redraw rate
-# --------------------------------------------------------------------------------------
-
-
-def test_throttle_lets_one_event_through_per_interval():
-    times = iter([0.0, 0.2, 0.49, 0.5, 0.6, 1.2, 1.3])
-    t = Throttle(0.5, clock=lambda: next(times))
-    assert [t.ready() for _ in range(7)] == [True, False, False, True, False, True, False]
-    with pytest.raises(ValueError, match="interval"):
-        Throttle(-1.0)
-
-
-# --------------------------------------------------------------------------------------
-# Playground, without a browser
-# --------------------------------------------------------------------------------------
-
-
-def small_playground(**kw) -> Playground:
-    options = {"hidden": (3,), "n_samples": 40, "seed": 1, **kw}
-    return Playground(**options)
-
-
-def wait_until(condition, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"not within {timeout} s"
-        time.sleep(0.02)
-
-
-def test_playground_draws_every_panel():
-    pg = small_playground()
-    assert bytes(pg.boundary.value).startswith(b"\x89PNG")
-    assert bytes(pg.curves.value).startswith(b"\x89PNG")
-    assert "<svg" in pg.network.value and "<svg" in pg.graph.value
-    assert "class='mgl-epoch'>0<" in pg.status.value
-    assert pg.point.max == len(pg.run.X_train) - 1
-    assert pg.buttons["pause"].disabled and not pg.buttons["play"].disabled
-
-
-def test_playground_controls_show_the_values_it_trains_with():
-    # values outside the sliders' usual ranges widen the ranges instead of being clipped
-    pg = small_playground(noise=0.8, lr=3.0)
-    assert pg.controls["noise"].value == 0.8 and pg.run.noise == 0.8
-    assert pg.controls["lr"].value == pytest.approx(3.0) and pg.run.lr == 3.0
-
-
-def test_step_trains_one_chunk_and_redraws():
-    pg = small_playground(epochs_per_chunk=3)
-    before = bytes(pg.boundary.value)
-    pg.step()
-    assert pg.run.epoch == 3 and "class='mgl-epoch'>3<" in pg.status.value
-    assert bytes(pg.boundary.value) != before
-
-
-def test_play_trains_in_a_thread_and_pause_stops_it():
-    pg = small_playground(epochs_per_chunk=1, fps=10.0)
-    pg.play()
-    assert pg.running and pg.buttons["play"].disabled and not pg.buttons["pause"].disabled
-    wait_until(lambda: pg.run.epoch >= 5)
-    pg.pause()
-    assert not pg.running and not pg.buttons["play"].disabled
-    stopped = pg.run.epoch
-    time.sleep(0.3)
-    assert pg.run.epoch == stopped
-    assert f"class='mgl-epoch'>{stopped}<" in pg.status.value  # the last frame shows it
-
-
-def test_playing_redraws_at_a_bounded_rate(monkeypatch):
-    frames: list[float] = []
-    draw = widgets.BoundaryPicture.png
-
-    def counted(*args, **kw):
-        frames.append(time.monotonic())
-        return draw(*args, **kw)
-
-    monkeypatch.setattr(widgets.BoundaryPicture, "png", counted)
-    pg = small_playground(epochs_per_chunk=1, fps=2.0)  # at most a frame per 0.5 s
-    frames.clear()
-    pg.play()
-    wait_until(lambda: pg.run.epoch >= 30)
-    started = time.monotonic()
-    time.sleep(1.2)
-    pg.pause()
-    chunks = pg.run.epoch
-    during = [t for t in frames if started <= t]
-    # 1.2 s at 2 frames a second: at most 3 frames, plus the one pause draws at the end
-    assert len(during) <= 4 and chunks > len(frames)
-    assert all(b - a >= 0.49 for a, b in zip(frames[:-2], frames[1:-1]))
-
-
-def test_playground_stops_at_max_epochs():
-    pg = small_playground(epochs_per_chunk=2, max_epochs=6)
-    pg.play()
-    wait_until(lambda: not pg.running)
-    assert pg.run.epoch == 6 and "max_epochs=6" in pg.status.value
-
-
-def test_controls_start_over_except_the_learning_rate():
-    pg = small_playground()
-    pg.step()
-    pg.controls["lr"].value = 0.1  # applies from the next step, keeps the weights
-    assert pg.run.epoch > 0 and pg.run.opt.lr == pytest.approx(0.1)
-    pg.controls["dataset"].value = "xor"
-    assert pg.run.dataset == "xor" and pg.run.epoch == 0
-    pg.controls["hidden"].value = "2, 2"
-    assert pg.run.model.nouts == [2, 2, 1]
-    pg.controls["hidden"].value = "2, x"  # refused: the status says why, the run stays
-    assert "layer sizes" in pg.status.value and pg.run.model.nouts == [2, 2, 1]
-
-
-def test_network_panel_uses_heatmaps_where_draw_network_has_them(monkeypatch):
-    run = small_run()
-    calls = []
-
-    def with_heatmaps(mlp, x=None, precision=3, heatmaps=False):
-        calls.append(heatmaps)
-        return draw_dot(Value(1.0) * 2.0)
-
-    def without(mlp, x=None, precision=3):
-        calls.append(None)
-        return draw_dot(Value(1.0) * 2.0)
-
-    monkeypatch.setattr(widgets.playground, "draw_network", with_heatmaps)
-    widgets.network_svg(run, 0)
-    monkeypatch.setattr(widgets.playground, "draw_network", without)
-    widgets.network_svg(run, 0)
-    assert calls == [True, None]

@@ -71,6 +71,14 @@ DATASETS: dict[str, DatasetDefaults] = {
         "regression", 100, (), "mse", "sgd", 0.3, 100, 0, "constant", 0.0,
         "y = 3x - 1 + noise (linear regression)",
     ),
+    "plane": DatasetDefaults(
+        "regression", 200, (), "mse", "sgd", 0.3, 100, 0, "constant", 0.0,
+        "a tilted plane, y = (x1 + x2) / 2 (TF Playground's)",
+    ),
+    "multi_gaussian": DatasetDefaults(
+        "regression", 300, (16, 16), "mse", "adam", 0.01, 100, 32, "constant", 0.0,
+        "six bumps of height +1 and -1 (TF Playground's)",
+    ),
     "digits": DatasetDefaults(
         "multiclass", 1797, (32,), "cross_entropy", "adam", 0.01, 5, 32, "constant", 0.0,
         "8x8 handwritten digits (scikit-learn), 64 inputs, 10 classes",
@@ -362,7 +370,7 @@ examples:
 
 defaults per dataset (hidden layers, loss, optimizer and lr, epochs, batch):
 """ + "\n".join(
-    f"  {name:8} {','.join(map(str, d.hidden)) or 'none':6} {d.loss:14} "
+    f"  {name:14} {','.join(map(str, d.hidden)) or 'none':6} {d.loss:14} "
     f"{d.optimizer} lr {d.lr:g}{f' -> {0.1 * d.lr:g}' if d.schedule == 'linear' else ''}, "
     f"{d.epochs} epochs, {'full batch' if not d.batch_size else f'batch {d.batch_size}'}"
     for name, d in DATASETS.items()

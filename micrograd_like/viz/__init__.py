@@ -8,19 +8,20 @@
   backward pass one node at a time (also importable as ``micrograd_like.steps``);
 * :mod:`~micrograd_like.viz.plots` - decision boundaries, loss curves and regression fits
   with matplotlib (also importable as ``micrograd_like.plots``);
-* :mod:`~micrograd_like.viz.names` - how both the pictures and the words name a node.
+* :mod:`~micrograd_like.viz.names` - how both the pictures and the words name a node;
+* :mod:`~micrograd_like.viz.colors` - the one colour convention of every picture, TF
+  Playground's: orange for negative and class 0 (-1), blue for positive and class 1 (+1).
 
 Drawing needs only the ``graphviz`` Python package; turning a drawing into a picture
 needs Graphviz's ``dot`` program (without it, :class:`GraphvizNotFound` says how to
 install it).
 """
 
+from micrograd_like.viz.colors import LEGEND, NEGATIVE, NEUTRAL, POSITIVE
 from micrograd_like.viz.graph import (
     COLORS,
     HIGHLIGHT,
     INSTALL_DOT,
-    NEGATIVE,
-    POSITIVE,
     GraphvizNotFound,
     draw_dot,
     render,
@@ -33,7 +34,9 @@ __all__ = [
     "COLORS",
     "HIGHLIGHT",
     "INSTALL_DOT",
+    "LEGEND",
     "NEGATIVE",
+    "NEUTRAL",
     "POSITIVE",
     "GraphvizNotFound",
     "display_names",

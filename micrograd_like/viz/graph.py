@@ -82,10 +82,6 @@ _KIND_TEXT = {
 }
 HIGHLIGHT = "#d62728"
 """Border colour of the node being processed at a backward step."""
-POSITIVE = "#1f77b4"
-"""draw_network's edge colour for a weight > 0 (blue)."""
-NEGATIVE = "#d62728"
-"""draw_network's edge colour for a weight < 0 (red)."""
 FONTSIZE = 14
 """Text size of the boxes, in points: Graphviz's default, the size micrograd's picture uses."""
 MAX_WIDTH = 1600

@@ -18,7 +18,8 @@ import graphviz
 from micrograd_like.checks import boolean, integer
 from micrograd_like.engine import Value, no_grad
 from micrograd_like.nn import MLP
-from micrograd_like.viz.graph import COLORS, NEGATIVE, POSITIVE, _Digraph, _html
+from micrograd_like.viz.colors import LEGEND, NEGATIVE, POSITIVE, colormap
+from micrograd_like.viz.graph import COLORS, _Digraph, _html
 from micrograd_like.viz.names import _num
 
 __all__ = ["draw_network"]
@@ -83,9 +84,10 @@ def _heatmap_files(
 ) -> dict[str, str]:
     """A small PNG per node, its activation over the input plane: {node id: file}.
 
-    Colours run red (negative) - white (0) - blue (positive), scaled per neuron, like the
-    edges. The output neuron is the decision: white at the threshold (0, or 0.5 after
-    a sigmoid), a black line along it, and the data points on top.
+    Colours run orange (negative) - pale grey (0) - blue (positive), scaled per neuron,
+    like the edges (:mod:`~micrograd_like.viz.colors`). The output neuron is the
+    decision: pale at the threshold (0, or 0.5 after a sigmoid), a black line along it,
+    and the data points on top.
     """
     try:
         from matplotlib.figure import Figure
@@ -118,7 +120,7 @@ def _heatmap_files(
             grid,
             origin="lower",
             extent=extent,
-            cmap="RdBu",
+            cmap=colormap(),
             vmin=centre - spread,
             vmax=centre + spread,
             interpolation="bilinear",
@@ -158,14 +160,14 @@ def draw_network(
 
     Each neuron shows its bias ``b``; with an input ``x``, also its activation for that
     input (the forward pass runs under ``no_grad()``). An edge is blue for a positive
-    weight and red for a negative one, wider the larger ``|w|``; with ``fade`` (the
+    weight and orange for a negative one, wider the larger ``|w|``; with ``fade`` (the
     default) weak weights are also paler, so a 16-16 layer still reads. Weights with
     ``|w| < threshold`` are left out. Edges carry no arrowheads (the signal runs left to
     right) and never reach a number or a title.
 
     ``heatmaps=True`` (a model with 2 inputs; needs matplotlib) draws in every node its
-    value over the input plane, as TF Playground does: red where it is negative, blue
-    where positive. The output neuron's heatmap is the decision boundary, with ``data``
+    value over the input plane, as TF Playground does: orange where it is negative,
+    blue where positive. The output neuron's heatmap is the decision boundary, with ``data``
     (e.g. the training points, which also set the plane's range) drawn on it. Hover over
     an edge or a neuron in the SVG for its weight or bias. ``rankdir="TB"`` runs the
     columns top down.
@@ -203,13 +205,14 @@ def draw_network(
             "outputorder": "edgesfirst",  # edges under the nodes: no line over a number
             "fontsize": "12",
             "labelloc": "b",
-            "label": "blue: weight > 0, red: weight < 0; wider"
+            "label": LEGEND
+            + "\\nedges: the weights, wider"
             + (" and darker" if fade else "")
-            + ": larger |w|"
+            + " for a larger |w|"
             + (f"; |w| < {threshold:g} not drawn" if threshold else "")
             + (
-                "\\nin each node: its value over the input plane (x1 across, x2 up), "
-                "red < 0 < blue; the output's black line is the decision boundary"
+                "\\nin each node: its value over the input plane (x1 across, x2 up); "
+                "the output's black line is the decision boundary"
                 if heatmaps
                 else ""
             ),

@@ -21,14 +21,15 @@ from typing import Any
 
 from micrograd_like.checks import boolean
 from micrograd_like.engine import Value, no_grad
+from micrograd_like.viz.colors import LEGEND, NEGATIVE, POSITIVE
 
 __all__ = ["plot_decision_boundary", "plot_history", "plot_regression"]
 
 PALETTE = (
-    "#1f77b4",
-    "#d62728",
+    NEGATIVE,
+    POSITIVE,
     "#2ca02c",
-    "#ff7f0e",
+    "#d62728",
     "#9467bd",
     "#8c564b",
     "#e377c2",
@@ -36,7 +37,8 @@ PALETTE = (
     "#bcbd22",
     "#17becf",
 )
-"""Class colours (matplotlib's tab10, with blue and red first)."""
+"""Class colours: class 0 orange and class 1 blue (:mod:`~micrograd_like.viz.colors`),
+then matplotlib's tab10."""
 
 
 def _new_figure(figsize: tuple[float, float]) -> Any:
@@ -135,7 +137,8 @@ def plot_decision_boundary(
     hinge loss stops pushing), white on the boundary, which is drawn as a black line.
     Several outputs: the class is the argmax, shaded by its probability (the softmax of
     the outputs), and ``y`` holds class numbers 0..k-1. ``confidence=False`` shades the
-    classes flat.
+    classes flat. Class 0 is orange and class 1 blue, as in every picture of the library
+    (:mod:`~micrograd_like.viz.colors`); the legend says so.
 
     The grid is ``resolution x resolution`` points, evaluated under ``no_grad()``, in
     batches for an MLP. ``X_test``, ``y_test``: held-out points, drawn as triangles next
@@ -196,7 +199,9 @@ def plot_decision_boundary(
     if confidence:
         title += f", shaded by {reading.shade}"
     ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="x1", ylabel="x2", title=title)
-    ax.legend(loc="best", fontsize="small", framealpha=0.8)
+    # two classes: the legend says the colour convention as every picture does
+    key = LEGEND.replace(" · ", "\n") if len(reading.names) == 2 else None
+    ax.legend(loc="best", fontsize="small", framealpha=0.8, title=key, title_fontsize="small")
     return fig
 
 

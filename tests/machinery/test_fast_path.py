@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from paths import full_walk, path
 
 from micrograd_like import fast, losses
-from micrograd_like.engine import Value, topological_order
+from micrograd_like.engine import Value, no_grad, topological_order
 from micrograd_like.functional import vsum
 from micrograd_like.higher_order import gradients
 from micrograd_like.nn import MLP, Layer
@@ -438,3 +438,34 @@ def test_a_neuron_whose_weights_no_longer_match_its_inputs_is_refused_as_on_the_
         layer.neurons[0].w.append(Value(0.5))
         with pytest.raises(ValueError, match="equal length, got 3 and 2"):
             layer._forward([Value(1.0), Value(2.0)])
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 2**16),
+    hidden=st.lists(st.integers(1, 5), min_size=0, max_size=2),
+    activation=st.sampled_from(["relu", "tanh", "sigmoid", "leaky_relu", "linear"]),
+    output=st.sampled_from(["linear", "sigmoid", "tanh", "softmax"]),
+    xs=st.lists(
+        st.tuples(st.floats(-3, 3, allow_nan=False), st.floats(-3, 3, allow_nan=False)),
+        min_size=1,
+        max_size=5,
+    ),
+)
+def test_a_forward_with_no_graph_gives_the_plain_path_s_numbers(
+    seed: int, hidden: list[int], activation: str, output: str, xs: list[Any]
+) -> None:
+    # Inside no_grad() the fast path computes an MLP's batch as numbers alone; the plain
+    # path makes (and drops) a leaf per op. The outputs must be the same, bit for bit.
+    nout = 2 if output == "softmax" else 1
+    model = MLP(2, [*hidden, nout], activation=activation, output_activation=output, seed=seed)
+    rows = [list(x) for x in xs]
+
+    def outputs(fast_path: bool) -> Any:
+        with path(fast_path), no_grad():
+            outs = model.forward_batch(rows)
+        flat = [v for out in outs for v in (out if isinstance(out, list) else [out])]
+        assert all(not v.parents for v in flat)  # leaves: no graph
+        return bits([v.data for v in flat])
+
+    assert outputs(True) == outputs(False)
