@@ -285,12 +285,12 @@ def make_node(op: str, parents: tuple[Value, ...]) -> Value:
     (-6.0, '*', (-3.0, 2.0))
     """
     rule = RULES[op]
-    inputs = [p.data for p in parents]
-    node = _leaf(rule.run(inputs))
+    inputs = [p._data for p in parents]  # each parent's number (.data reads this slot)
+    out = rule.run(inputs)
+    node = _leaf(out)
     mode = modes.current()
     if mode.grad:
-        node._op, node._parents = op, parents
-        node._local_grads = tuple(rule.local(node.data, inputs))
+        node._op, node._parents, node._local_grads = op, parents, tuple(rule.local(out, inputs))
     if mode.anomaly is not None:
         modes.check_forward(mode.anomaly, node, op, inputs)
     return node

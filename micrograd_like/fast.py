@@ -443,52 +443,40 @@ def _layer_forward_batch(
     return [_affine_nodes(neurons, tuple(xs)) for xs in xss]
 
 
-def _float_activations(layer: nn.Layer) -> list[Callable[[float], float] | None]:
-    """Each neuron's activation as a function of a float, from the rule table's forwards."""
-    fs: list[Callable[[float], float] | None] = []
-    for n in layer.neurons:
-        name = n._activation
-        if name == "linear":
-            fs.append(None)
-        elif name == "leaky_relu":
-            fs.append(functools.partial(_leaky_forward, k=nn.LEAKY_RELU_SLOPE))
-        else:
-            fs.append(RULES[name].forward)
-    return fs
-
-
-def _leaky_forward(a: float, k: float) -> float:
-    return RULES["leaky_relu"].forward(a, k)
+def _float_activation(name: str) -> Callable[[list[float]], list[float]]:
+    """An activation applied to a layer's floats, from the rule table's forward."""
+    if name == "linear":
+        return lambda zs: zs
+    if name == "relu":
+        return lambda zs: [a if a > 0.0 else 0.0 for a in zs]  # the relu row's forward
+    forward = RULES[name].forward
+    if name == "leaky_relu":
+        k = nn.LEAKY_RELU_SLOPE
+        return lambda zs: [forward(a, k) for a in zs]
+    return lambda zs: list(map(forward, zs))
 
 
 def _numbers(model: nn.MLP, inputs: Sequence[Any]) -> list[Any] | None:
     """MLP.forward_batch with no graph to record: the numbers alone, layer by layer, and
     leaves for the outputs, as the plain path gives them inside ``no_grad()``; None when
-    a layer's neurons do not match its inputs (the plain path says what is wrong)."""
+    a layer's neurons do not match its inputs, or differ in activation (the plain path
+    takes those)."""
     rows = []
     for x in inputs:
-        if x.__class__ is list and len(x) == model.nin and {*map(type, x)} <= {float}:
+        if x.__class__ is list and {*map(type, x)} == {float} and all(map(math.isfinite, x)):
             rows.append(
-                x
-                if all(map(math.isfinite, x))
-                else list(map(_data, nn._inputs(x, model.nin, "MLP")))
+                x if len(x) == model.nin else list(map(_data, nn._inputs(x, model.nin, "MLP")))
             )
         else:
             rows.append(list(map(_data, nn._inputs(x, model.nin, "MLP"))))
     for layer in model.layers:
         neurons, nin = _neurons(layer)
-        if rows and nin != len(rows[0]):
+        names = {n._activation for n in layer.neurons}
+        if (rows and nin != len(rows[0])) or len(names) != 1:
             return None
-        packs = [(wdata, b) for (_, wdata, b, _), _ in neurons]
-        fs = _float_activations(layer)
-        rows = [
-            [
-                a if f is None else f(a)
-                for (wdata, b), f in zip(packs, fs)
-                for a in (add_in_order(map(mul, wdata, x), b._data),)
-            ]
-            for x in rows
-        ]
+        act = _float_activation(names.pop())
+        packs = [(wdata, b._data) for (_, wdata, b, _), _ in neurons]
+        rows = [act([add_in_order(map(mul, w, x), b) for w, b in packs]) for x in rows]
     outs = [[_leaf(v) for v in row] for row in rows]
     if model.output_activation == "softmax":
         outs = [nn._softmax(out) for out in outs]

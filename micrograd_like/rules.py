@@ -65,17 +65,16 @@ class Rule:
     inline: Inline | None = None
 
     def run(self, inputs: Sequence[Any]) -> Any:
-        """The op's output for these inputs."""
-        return self.forward(_as_list(inputs)) if self.nary else self.forward(*inputs)
+        """The op's output for these inputs (an n-ary rule reads them as one list)."""
+        if self.nary:
+            return self.forward(inputs if inputs.__class__ is list else list(inputs))
+        return self.forward(*inputs)
 
     def local(self, out: Any, inputs: Sequence[Any]) -> Sequence[Any]:
         """d out / d input, one per input."""
-        return self.partials(out, _as_list(inputs)) if self.nary else self.partials(out, *inputs)
-
-
-def _as_list(inputs: Sequence[Any]) -> list[Any]:
-    """An n-ary rule's inputs as one list (the rules read it and never change it)."""
-    return inputs if isinstance(inputs, list) else list(inputs)
+        if self.nary:
+            return self.partials(out, inputs if inputs.__class__ is list else list(inputs))
+        return self.partials(out, *inputs)
 
 
 def number(x: Any) -> float:
