@@ -209,7 +209,9 @@ class ChoiceChecks:
         name = "output_and_loss"
         answers = {"temperature": temperature, "spam": spam, "digit": digit}
         if any(a is None for a in answers.values()):
-            return _not_answered(name, "a (outputs, activation, loss) for each of the three tasks")
+            return _not_answered(
+                name, "an (outputs, activation, loss) triple for each of the three tasks"
+            )
         for task, answer in answers.items():
             choice = _choice(task, answer)
             if isinstance(choice, str):

@@ -63,7 +63,10 @@ class TrainingChecks:
                     0.3,
                     "that is p + lr * grad: gradient descent SUBTRACTS lr times the gradient.",
                 ),
-                (0.2, "0.2 is the size of the change; the new p is the old p plus the change."),
+                (
+                    0.2,
+                    "0.2 is the size of the step, lr * |grad|; the question asks where p ends up.",
+                ),
                 (-0.2, "-0.2 is lr * grad; the new p is p - lr * grad."),
                 (2.5, "that step used the whole gradient: scale it by the learning rate."),
                 (20.5, "multiply the gradient by the learning rate, don't divide."),
@@ -235,8 +238,9 @@ class TrainingChecks:
                 (
                     0.1,
                     "at 0.1 = 1 / L'' a step lands on the minimum (the factor is 0). "
-                    "Larger rates still converge, by overshooting less and less: find where "
-                    "the factor per step reaches -1.",
+                    "Larger rates overshoot it, and still converge as long as each overshoot "
+                    "is smaller than the distance before it: find where the factor per step "
+                    "reaches -1.",
                 ),
                 (
                     lambda x: 0.1 < x < 0.2,
