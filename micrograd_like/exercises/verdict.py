@@ -1,10 +1,23 @@
-"""A verdict, and how a check compares an answer: one number, a list, a matrix.
+"""A verdict, and how a check reads and compares an answer: one number, a list, a matrix.
+
+An answer may come in any form a learner would reasonably type or compute: a Python
+``int`` or ``float`` (or a ``Fraction``), a numpy scalar or array, or a ``Value`` (its
+``data``). It is right when it agrees with the worked answer to **3 significant
+figures**, which means a relative error of at most 5e-3: 1.67 for 5/3 and 1.42 for
+1.41667 are right. An answer right to 1 or 2 significant figures only gets "close: give
+more digits" rather than a hint about the method.
+
+>>> _agrees(1.67, 5 / 3), _agrees(1.6, 5 / 3), _nearly(1.6, 5 / 3), _nearly(1.5, 5 / 3)
+(True, False, True, False)
+>>> _as_number(__import__("fractions").Fraction(1, 4))
+0.25
 
 Every check of :mod:`micrograd_like.exercises.answers` is built from these.
 """
 
 from __future__ import annotations
 
+import decimal
 import math
 import numbers
 from collections.abc import Callable, Sequence
@@ -13,9 +26,15 @@ from typing import Any
 
 __all__ = ["Verdict"]
 
+# 3 significant figures: the worst rounding error, half a unit in the third digit of a
+# number that starts with a 1 (1.005 written as 1.00 or 1.01), is 5e-3 of it
+SIG_FIG_REL = 5e-3
+# right to 1 or 2 significant figures (rounded or cut short): "close, give more digits"
+NEARLY_REL = 5e-2
+
 
 # --------------------------------------------------------------------------------------
-# A verdict, and the checks of numbers and lists of numbers
+# A verdict
 # --------------------------------------------------------------------------------------
 
 
@@ -51,57 +70,211 @@ def _wrong(exercise: str, hint: str) -> Verdict:
     return Verdict(exercise, "wrong", f"not right yet. Hint: {hint}")
 
 
-def _close(a: float, b: float) -> bool:
-    """Equal to the precision of a hand calculation: 3 significant digits."""
-    return math.isclose(a, b, rel_tol=1e-3, abs_tol=1e-3)
+CLOSE = (
+    "close, but not to 3 significant figures: give more digits, and keep every digit of "
+    "the intermediate results until the end."
+)
+
+
+def _close_verdict(exercise: str) -> Verdict:
+    return Verdict(exercise, "wrong", f"not right yet: {CLOSE}")
+
+
+# --------------------------------------------------------------------------------------
+# Reading an answer
+# --------------------------------------------------------------------------------------
+
+
+def _shape(x: object) -> tuple[int, ...] | None:
+    """The shape of a numpy (or torch) array or scalar, None for anything else."""
+    shape = getattr(x, "shape", None)
+    if shape is None or isinstance(x, (str, bytes)):
+        return None
+    try:
+        return tuple(int(n) for n in shape)
+    except TypeError:
+        return None
+
+
+def _unwrap(answer: object) -> object:
+    """A Value as its ``data``; a numpy (or torch) scalar or one-element array as a
+    Python number. Anything else unchanged.
+
+    numpy scalars have a ``data`` attribute of their own (a memory buffer), so only a
+    numeric ``data`` is read as a Value's.
+    """
+    data = getattr(answer, "data", None)
+    if isinstance(data, numbers.Real) and _shape(answer) is None:
+        answer = data
+    shape = _shape(answer)
+    item = getattr(answer, "item", None)
+    if shape is not None and math.prod(shape) == 1 and callable(item):
+        answer = item()
+    return answer
 
 
 def _as_number(answer: object) -> float | str:
-    """The answer as a float, or a sentence saying why it is not a number.
-
-    A Value (anything with a numeric ``.data``) counts as its ``.data``.
-    """
-    data = getattr(answer, "data", answer)
-    if isinstance(data, bool) or not isinstance(data, numbers.Real):
+    """The answer as a float, or a sentence saying why it is not one real number."""
+    x = _unwrap(answer)
+    shape = _shape(x)
+    if shape is not None:
+        return f"the answer should be one number, got an array of shape {shape}"
+    if isinstance(x, bool) or type(x).__name__ == "bool_":
+        return f"the answer should be a number, got {x!r} (True or False)"
+    if isinstance(x, decimal.Decimal):
+        x = float(x)
+    if isinstance(x, numbers.Complex) and not isinstance(x, numbers.Real):
+        return f"the answer should be a real number, got the complex number {x!r}"
+    if not isinstance(x, numbers.Real):
         return f"the answer should be one number, got {type(answer).__name__} {answer!r}"
-    x = float(data)
-    if not math.isfinite(x):
-        return f"the answer should be a finite number, got {x!r}"
-    return x
+    value = float(x)
+    if not math.isfinite(value):
+        return f"the answer should be a finite number, got {value!r}"
+    return value
 
 
-Mistakes = Sequence[tuple[float, str]]
+def _items(answer: object, what: str) -> list[Any] | str:
+    """The items of a list, tuple or 1-D array, or a sentence saying why it is not one."""
+    shape = _shape(answer)
+    if shape is not None:
+        if len(shape) != 1:
+            return f"{what} should be a list, got an array of shape {shape}"
+        return list(answer)  # type: ignore[call-overload]
+    if isinstance(answer, (str, bytes)) or not isinstance(answer, Sequence):
+        return f"{what} should be a list, got {type(answer).__name__}"
+    return list(answer)
 
 
-def _number(
-    exercise: str, answer: object, expected: float, mistakes: Mistakes, hint: str, note: str
-) -> Verdict:
-    """Compare one number; a wrong one close to a known mistake gets that mistake's hint."""
-    if answer is None:
-        return _not_answered(exercise, "your number")
-    x = _as_number(answer)
-    if isinstance(x, str):
-        return _wrong(exercise, x)
-    if _close(x, expected):
-        return _right(exercise, note)
-    for value, mistake_hint in mistakes:
-        if _close(x, value):
-            return _wrong(exercise, mistake_hint)
-    return _wrong(exercise, hint)
+def _is_row(x: object) -> bool:
+    shape = _shape(x)
+    if shape is not None:
+        return len(shape) >= 1
+    return isinstance(x, Sequence) and not isinstance(x, (str, bytes))
 
 
 def _as_numbers(answer: object, n: int) -> list[float] | str:
-    if isinstance(answer, (str, bytes)) or not isinstance(answer, Sequence):
-        return f"the answer should be a list of {n} numbers, got {type(answer).__name__}"
-    if len(answer) != n:
-        return f"the answer should be a list of {n} numbers, got {len(answer)}"
+    """The answer as a list of ``n`` floats, or a sentence saying why it is not one."""
+    items = _items(answer, f"the answer, {n} numbers,")
+    if isinstance(items, str):
+        return items
+    if len(items) != n:
+        return f"the answer should be a list of {n} numbers, got {len(items)}"
     out = []
-    for i, a in enumerate(answer):
+    for i, a in enumerate(items):
         x = _as_number(a)
         if isinstance(x, str):
             return f"item [{i}]: {x}"
         out.append(x)
     return out
+
+
+def _flat_matrix(answer: object, rows: int, cols: int) -> list[float] | str:
+    """A rows x cols matrix (a list of rows, or a 2-D array) as its entries, row after
+    row. With one row, a flat list of ``cols`` numbers is read as that row."""
+    shape = _shape(answer)
+    if shape is not None and len(shape) == 2:
+        items: list[Any] | str = list(answer)  # type: ignore[call-overload]
+    else:
+        items = _items(answer, f"W, {rows} row(s) of {cols} numbers,")
+    if isinstance(items, str):
+        return items
+    if rows == 1 and len(items) == cols and not any(_is_row(r) for r in items):
+        items = [items]  # [2, 5] for the one row [[2, 5]]
+    if len(items) != rows:
+        return (
+            f"W should have {rows} row(s), one per output, got {len(items)}: "
+            "its shape is (outputs, inputs)"
+        )
+    flat: list[float] = []
+    for j, row in enumerate(items):
+        xs = _as_numbers(row, cols)
+        if isinstance(xs, str):
+            return f"W[{j}]: {xs} (one per input)"
+        flat.extend(xs)
+    return flat
+
+
+# --------------------------------------------------------------------------------------
+# Comparing
+# --------------------------------------------------------------------------------------
+
+
+def _round_sig(x: float, digits: int) -> float:
+    """x rounded to ``digits`` significant figures, halves up, as by hand.
+
+    >>> _round_sig(0.6667, 1), _round_sig(0.25, 1), _round_sig(1210.0, 3)
+    (0.7, 0.3, 1210.0)
+    """
+    if x == 0 or not math.isfinite(x):
+        return x
+    exponent = math.floor(math.log10(abs(x))) - digits + 1
+    step = decimal.Decimal(1).scaleb(exponent)
+    rounded = decimal.Decimal(repr(x)).quantize(step, rounding=decimal.ROUND_HALF_UP)
+    return float(rounded)
+
+
+def _agrees(x: float, expected: float, scale: float | None = None) -> bool:
+    """Equal to 3 significant figures: a relative error of at most 5e-3.
+
+    ``scale`` (default ``|expected|``) sets the size the error is relative to; a list
+    passes its largest entry, so that an entry of 0 still has a tolerance.
+    """
+    size = abs(expected) if scale is None else scale
+    return abs(x - expected) <= SIG_FIG_REL * size * (1 + 1e-9) + 1e-12
+
+
+def _nearly(x: float, expected: float, scale: float | None = None) -> bool:
+    """Right to 1 or 2 significant figures only: 0.7, 0.67 or 0.66 for 0.6667, 2 for 1.83."""
+    size = abs(expected) if scale is None else scale
+    if abs(x - expected) <= NEARLY_REL * size:
+        return True
+    return any(math.isclose(x, _round_sig(expected, d), rel_tol=1e-9) for d in (1, 2))
+
+
+# A known mistake: the value it gives (or a test of the answer) and the hint it deserves
+Mistake = tuple[float | Callable[[float], bool], str]
+Mistakes = Sequence[Mistake]
+
+
+def _matches(x: float, mistake: float | Callable[[float], bool], exact: bool) -> bool:
+    if callable(mistake):
+        return bool(mistake(x))
+    return x == mistake if exact else _agrees(x, mistake)
+
+
+def _number(
+    exercise: str,
+    answer: object,
+    expected: float,
+    mistakes: Mistakes,
+    hint: str,
+    note: str,
+    exact: bool = False,
+) -> Verdict:
+    """Compare one number; a wrong one that a known mistake gives gets that mistake's hint.
+
+    ``exact`` is for whole numbers (a count, a position): they must be equal.
+    """
+    if answer is None:
+        return _not_answered(exercise, "your number")
+    x = _as_number(answer)
+    if isinstance(x, str):
+        return _wrong(exercise, x)
+    if exact and not x.is_integer():
+        return _wrong(exercise, "the answer is a whole number.")
+    if (x == expected) if exact else _agrees(x, expected):
+        return _right(exercise, note)
+    for mistake, mistake_hint in mistakes:
+        if _matches(x, mistake, exact):
+            return _wrong(exercise, mistake_hint)
+    if not exact and _nearly(x, expected):
+        return _close_verdict(exercise)
+    return _wrong(exercise, hint)
+
+
+def _all_agree(xs: Sequence[float], expected: Sequence[float]) -> bool:
+    scale = max(abs(e) for e in expected)
+    return all(_agrees(x, e, abs(e) or scale) for x, e in zip(xs, expected))
 
 
 def _numbers(
@@ -112,44 +285,27 @@ def _numbers(
     hint: Callable[[list[float]], str],
     note: str,
 ) -> Verdict:
-    """Compare a list of numbers; ``hint`` sees the answer when no known mistake matches."""
+    """Compare a list of numbers; ``hint`` sees the answer when no known mistake matches.
+
+    The right numbers in another order get a hint about the order.
+    """
     if answer is None:
         return _not_answered(exercise, f"your list of {len(expected)} numbers")
     xs = _as_numbers(answer, len(expected))
     if isinstance(xs, str):
         return _wrong(exercise, xs)
-    if all(_close(x, e) for x, e in zip(xs, expected)):
+    if _all_agree(xs, expected):
         return _right(exercise, note)
     for values, mistake_hint in mistakes:
-        if all(_close(x, v) for x, v in zip(xs, values)):
+        if _all_agree(xs, values):
             return _wrong(exercise, mistake_hint)
-    return _wrong(exercise, hint(xs))
-
-
-def _flat_matrix(answer: object, rows: int, cols: int) -> list[float] | str:
-    if isinstance(answer, (str, bytes)) or not isinstance(answer, Sequence):
-        return f"W should be a list of {rows} rows, got {type(answer).__name__}"
-    if len(answer) != rows:
-        return (
-            f"W should have {rows} row(s), one per output, got {len(answer)}: "
-            "its shape is (outputs, inputs)"
+    if _all_agree(sorted(xs), sorted(expected)):
+        return _wrong(
+            exercise,
+            "those are the right numbers, in the wrong order: item i belongs to class i "
+            "(logit z_i), counting from 0.",
         )
-    flat: list[float] = []
-    for j, row in enumerate(answer):
-        xs = _as_numbers(row, cols)
-        if isinstance(xs, str):
-            return f"W[{j}]: {xs} (one per input)"
-        flat.extend(xs)
-    return flat
-
-
-def _mse_and_gradient_norm(model: Any, X: Any, y: Any) -> tuple[float, float]:
-    """The model's mse on (X, y) and the length of its gradient: near 0 once trained."""
-    from micrograd_like.losses import mse
-
-    loss = mse([model(x) for x in X], y)
-    model.zero_grad()
-    loss.backward()
-    norm = math.sqrt(sum(p.grad**2 for p in model.parameters()))
-    model.zero_grad()
-    return loss.data, norm
+    scale = max(abs(e) for e in expected)
+    if all(_nearly(x, e, abs(e) or scale) for x, e in zip(xs, expected)):
+        return _close_verdict(exercise)
+    return _wrong(exercise, hint(xs))
