@@ -370,7 +370,9 @@ def test_retuned_sgd_is_plain_sgd_from_the_same_start(sgd_baseline: History):
     elsewhere = check.retuned_sgd(_moons_run(lambda p: SGD(p, lr=1.0), seed=5), sgd_baseline)
     assert not elsewhere and "start from `initial`" in str(elsewhere)
     other_baseline = _moons_run(lambda p: SGD(p, lr=0.05), seed=5)
-    assert "saved start" in str(check.retuned_sgd(_moons_run(lambda p: SGD(p, lr=1.0)), other_baseline))
+    assert "saved start" in str(
+        check.retuned_sgd(_moons_run(lambda p: SGD(p, lr=1.0)), other_baseline)
+    )
     # too large a rate: lr 3.0 ends at 0.36, above the baseline
     overshoot = check.retuned_sgd(_moons_run(lambda p: SGD(p, lr=3.0)), sgd_baseline)
     assert not overshoot and "overshoot" in str(overshoot) and "0.2" not in str(overshoot)
