@@ -32,6 +32,13 @@ EXPECTED: dict[str, list[str]] = {
         "relative difference",
         "): the same",
     ],
+    "bench_alternatives": [
+        "ratio torch batched/torch per sample: ",
+        "ratio numpy batched, hand-written/torch per sample: ",
+        "ratio jax jit/torch per sample: ",
+        "ratio HIPS autograd/torch per sample: ",
+        "ratio ours (fit)/torch per sample: ",
+    ],
     "bench_growth": [
         "| width 8: MLP(2, [8, 8, 1]) ",
         "live training, width 8 (20 points): ",
@@ -112,6 +119,7 @@ def test_scripts_degrade_gracefully_without_micrograd_and_torch() -> None:
     assert "skipped (torch not installed)" in out
     assert "ratio micrograd/ours [fit]: skipped (micrograd not installed)" in out
     assert "ratio ours/torch [fit]: skipped (torch not installed)" in out
+    assert "ratio jax jit/torch per sample: skipped (jax not installed)" in out
     assert "| ours (fit) " in out  # our own contenders still ran
     for script in EXPECTED:
         assert f"=== {script}" in out
