@@ -57,32 +57,29 @@ dot-check:
 	  fi; \
 	fi
 
-# The browser tests (tests/browser) drive Debian's Chromium; without it they skip, saying why.
-chromium-check:
-	@if [ ! -x /usr/bin/chromium ]; then \
+# $(call optional-package,PROGRAM,PACKAGE,WHAT NEEDS IT,WHAT HAPPENS WITHOUT IT): install
+# Debian's PACKAGE as root when PROGRAM (a name on PATH, or a path) is missing; else say so.
+define optional-package
+	@if ! command -v $(1) >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Chromium not found: installing Debian's chromium package (for the browser tests)"; \
-	    ($(APT_GET) install chromium || ($(APT_GET) update && $(APT_GET) install chromium)) >/dev/null \
-	      || echo "Could not install chromium: the browser tests will be skipped"; \
+	    echo "$(1) not found: installing Debian's $(2) package (for $(3))"; \
+	    ($(APT_GET) install $(2) || ($(APT_GET) update && $(APT_GET) install $(2))) >/dev/null \
+	      || echo "Could not install $(2): $(4)"; \
 	  else \
-	    echo "No /usr/bin/chromium (and not root on Debian): the browser tests will be skipped."; \
-	    echo "  Install it with: sudo apt-get install chromium"; \
+	    echo "No $(1) (and not root on Debian): $(4)."; \
+	    echo "  Install it with: sudo apt-get install $(2)"; \
 	  fi; \
 	fi
+endef
+
+# The browser tests (tests/browser) drive Debian's Chromium; without it they skip, saying why.
+chromium-check:
+	$(call optional-package,/usr/bin/chromium,chromium,the browser tests,the browser tests will be skipped)
 
 # The instruction-count gate (make bench-gate) runs under Debian's valgrind; without it
 # the gate is skipped, saying why.
 valgrind-check:
-	@if ! command -v valgrind >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "valgrind not found: installing Debian's valgrind package (for the instruction-count gate)"; \
-	    ($(APT_GET) install valgrind || ($(APT_GET) update && $(APT_GET) install valgrind)) >/dev/null \
-	      || echo "Could not install valgrind: the instruction-count gate will be skipped"; \
-	  else \
-	    echo "No valgrind (and not root on Debian): the instruction-count gate will be skipped."; \
-	    echo "  Install it with: sudo apt-get install valgrind"; \
-	  fi; \
-	fi
+	$(call optional-package,valgrind,valgrind,the instruction-count gate,the instruction-count gate will be skipped)
 
 test: install dot-check chromium-check
 	$(VENV)/bin/ruff check micrograd_like tests notebooks benchmarks scripts noxfile.py

@@ -395,6 +395,19 @@ def alternate_workers(
         workers.close()
 
 
+def alternate_and_ask(
+    factories: Specs, rounds: int, warmup: int, method: str
+) -> tuple[Timings, dict[str, list[Any]], dict[str, Any]]:
+    """:func:`alternate_workers`, then every contender's ``method()`` (untimed, at the end:
+    a final loss), as a third result."""
+    workers = Workers(factories)
+    try:
+        times, values = run_rounds(workers, rounds, warmup)
+        return times, values, workers.ask_all(method)
+    finally:
+        workers.close()
+
+
 def per_round_ratios(times: dict[str, list[float]], num: str, den: str) -> list[float]:
     """times[num][r] / times[den][r] for every round r both ran (they ran side by side)."""
     return [a / b for a, b in zip(times.get(num, []), times.get(den, [])) if b > 0.0]

@@ -4,11 +4,12 @@ The step of ``bench_moons.py`` (100 samples of make_moons(100, noise=0.1) throug
 MLP(2, [16, 16, 1]), hinge + 1e-4 L2, SGD with the demo's learning-rate schedule), from
 the same weights, written the way each library is meant to be used: the whole batch as
 one matrix. Every contender computes in float64 on one thread, each in a process of
-its own, the contenders alternating step by step over a 100-step run (CPU time, after
-one warm-up step, which is also where jax compiles):
+its own, the contenders alternating step by step over the demo's 100-step run (CPU
+time; step 0 is the warm-up, and where jax compiles):
 
 * torch per sample: ``bench_moons.py``'s reference (one ``net(x)`` per sample);
-* torch batched: ``net(X)`` on the (100, 2) tensor, the same loss, one backward;
+* torch batched: ``net(X)`` on the (100, 2) tensor, the same loss, one backward
+  (``bench_moons.torch_step(..., batched=True)``);
 * numpy, hand-written: the forward as matrix products and the backward written out
   (the formulas of ``floor.py``, a matrix at a time);
 * jax: ``jax.jit`` of one step, ``jax.value_and_grad`` of the loss (``jax_enable_x64``);
@@ -38,7 +39,6 @@ from bench_moons import (
     moons,
     same_loss,
     torch_contender,
-    torch_layers,
 )
 from floor import Layer, layers_of
 
@@ -49,31 +49,6 @@ JAX_ENV = {
     "JAX_ENABLE_X64": "1",
     "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1",
 }
-
-
-def torch_batched_contender(n: int) -> Stepper:
-    """torch eager, float64, one thread: the whole batch through the Sequential at once."""
-    import torch
-
-    torch.set_num_threads(1)
-    X, y, ref = moons(n)
-    net = ref.to_torch()
-    Xt = torch.tensor(X, dtype=torch.float64)
-    yt = torch.tensor(y, dtype=torch.float64)
-    params = list(net.parameters())
-
-    def step(k: int) -> float:
-        scores = net(Xt)[:, 0]
-        total = torch.relu(1.0 - yt * scores).mean() + ALPHA * sum((p * p).sum() for p in params)
-        net.zero_grad()
-        total.backward()
-        lr = learning_rate(k)
-        with torch.no_grad():
-            for p in params:
-                p -= lr * p.grad
-        return float(total.detach())
-
-    return Stepper(step, lambda: torch_layers(torch, net), X, y)
 
 
 def numpy_contender(n: int) -> Stepper:
@@ -169,37 +144,32 @@ def autograd_contender(n: int) -> Stepper:
 
 
 TORCH = "torch per sample"
-CONTENDERS: list[tuple[str, str, h.Factory, dict[str, str]]] = [
-    # name, package it needs, factory, environment
-    (TORCH, "torch", torch_contender, {}),
-    ("torch batched", "torch", torch_batched_contender, {}),
-    ("numpy batched, hand-written", "numpy", numpy_contender, ONE_THREAD),
-    ("jax jit", "jax", jax_contender, JAX_ENV),
-    ("HIPS autograd", "autograd", autograd_contender, ONE_THREAD),
-    ("ours (fit)", "micrograd_like", fit_contender, {}),
+CONTENDERS: list[tuple[str, str, h.Factory, tuple[Any, ...], dict[str, str]]] = [
+    # name, package it needs, factory, its arguments after n, environment
+    (TORCH, "torch", torch_contender, (), {}),
+    ("torch batched", "torch", torch_contender, (True,), {}),
+    ("numpy batched, hand-written", "numpy", numpy_contender, (), ONE_THREAD),
+    ("jax jit", "jax", jax_contender, (), JAX_ENV),
+    ("HIPS autograd", "autograd", autograd_contender, (), ONE_THREAD),
+    ("ours (fit)", "micrograd_like", fit_contender, (), {}),
 ]
 
 
 def main(argv: list[str] | None = None) -> int:
     args = h.parse_args(__doc__.splitlines()[0], argv)
-    n, steps = (20, 3) if args.quick else (100, 100)
+    n, steps = (20, 3) if args.quick else (100, 99)
     report = h.Report("bench_alternatives")
     specs: h.Specs = {
-        name: h.Spec(factory, (n,), env=env) if h.installed(package) else None
-        for name, package, factory, env in CONTENDERS
+        name: h.Spec(factory, (n, *more), env=env) if h.installed(package) else None
+        for name, package, factory, more, env in CONTENDERS
     }
     print(f"moons step, batched: {n} samples, MLP(2, [16, 16, 1]), hinge + {ALPHA:g} L2, SGD;")
-    print(f"{steps} steps (+1 warm-up), alternating, each in a process of its own, float64,")
-    print("one thread; median ms per step, and per-round ratios to torch per sample\n")
-    workers = h.Workers(specs)
-    try:
-        times, values = h.run_rounds(workers, steps, warmup=1)
-        final = workers.ask_all("final_loss")
-    finally:
-        workers.close()
+    print(f"{steps + 1} steps (the first a warm-up), alternating, each in a process of its own,")
+    print("float64, one thread; median ms per step, and per-round ratios to torch per sample\n")
+    times, _, final = h.alternate_and_ask(specs, steps, 1, "final_loss")
     reference = final.get(TORCH)
     rows = []
-    for name, package, _, _ in CONTENDERS:
+    for name, package, *_ in CONTENDERS:
         if name not in times:
             rows.append([name, h.skipped(package), "-", "-", "-"])
             print(h.ratio_line(f"{name}/torch per sample", None, missing=h.skipped(package)))

@@ -214,18 +214,20 @@ def fit_step_by_hand(X: list[list[float]], y: list[int]) -> tuple[Callable[[int]
 
 
 def torch_step(
-    torch: Any, X: list[list[float]], y: list[int], ref: MLP
+    torch: Any, X: list[list[float]], y: list[int], ref: MLP, batched: bool = False
 ) -> tuple[Callable[[int], float], Callable[[], list[Layer]]]:
-    """(e): PyTorch eager, float64, per-sample forward, one backward, SGD under no_grad;
-    and a function giving its weights."""
+    """(e): PyTorch eager, float64, one thread: a per-sample forward (or with ``batched``
+    the whole batch at once), one backward, SGD under no_grad; and a function giving
+    its weights."""
     torch.set_num_threads(1)
     net = ref.to_torch()
     rows = [torch.tensor(r, dtype=torch.float64) for r in X]
+    batch = torch.tensor(X, dtype=torch.float64)
     yt = torch.tensor(y, dtype=torch.float64)
     params = list(net.parameters())
 
     def run(k: int) -> float:
-        scores = torch.cat([net(x) for x in rows])
+        scores = net(batch)[:, 0] if batched else torch.cat([net(x) for x in rows])
         data_loss = torch.relu(1.0 - yt * scores).mean()
         reg_loss = ALPHA * sum((p * p).sum() for p in params)
         total = data_loss + reg_loss
@@ -282,12 +284,12 @@ def by_hand_contender(n: int) -> Stepper:
     return Stepper(step, lambda: layers_of(model), X, y)
 
 
-def torch_contender(n: int) -> Stepper:
-    """(e)."""
+def torch_contender(n: int, batched: bool = False) -> Stepper:
+    """(e), and with ``batched`` the whole batch in one forward (bench_alternatives)."""
     import torch
 
     X, y, ref = moons(n)
-    step, weights = torch_step(torch, X, y, ref)
+    step, weights = torch_step(torch, X, y, ref, batched)
     return Stepper(step, weights, X, y)
 
 
@@ -323,13 +325,7 @@ def main_run(n: int, steps: int, torch: bool) -> tuple[h.Timings, dict[str, list
         TUNED: h.Spec(floor_contender, (n, True)),
         "torch": h.Spec(torch_contender, (n,)) if torch else None,
     }
-    workers = h.Workers(contenders)
-    try:
-        times, values = h.run_rounds(workers, steps, warmup=1)
-        final = workers.ask_all("final_loss")
-    finally:
-        workers.close()
-    return times, values, final
+    return h.alternate_and_ask(contenders, steps, 1, "final_loss")
 
 
 def micrograd_run(n: int, rounds: int) -> h.Timings:
