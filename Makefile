@@ -4,6 +4,8 @@
 # make pictures : every kind of picture, on the README's and notebooks' examples, in build/pictures
 # make lab   : the course notebooks in JupyterLab, from .venv
 # make bench-vs BASE=rev : this checkout against another revision, side by side
+# make bench-gate : instruction counts of fixed workloads (callgrind) against the baseline
+# make bench-baseline : count them anew and write the baseline (on purpose, after a change)
 # make dist  : build the sdist and wheel, check them, and try the wheel in a fresh venv
 # make test-pythons : the fast tests on each of Python 3.10-3.13 that is present (nox)
 # make docs  : the documentation site, notebooks executed, into build/site/
@@ -14,6 +16,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip
 PIP_INSTALL := $(PIP) install --quiet --disable-pip-version-check
+# Debian packages, installed as root; waits up to 10 minutes for another apt/dpkg to finish
+APT_GET := apt-get -o DPkg::Lock::Timeout=600 -y -qq
 # One stamp per install. The dev extra holds the demo's, so installing it stamps both,
 # and `make demo` after `make test` installs nothing.
 DEMO_STAMP := $(VENV)/.installed-demo
@@ -23,8 +27,8 @@ REFERENCE_TESTS := micrograd_like/engine.py micrograd_like/rules.py micrograd_li
 	micrograd_like/viz/steps.py tests/test_engine.py tests/test_nn.py tests/test_steps.py \
 	tests/test_micrograd_lecture.py tests/test_engine_properties.py tests/machinery
 
-.PHONY: test test-slow demo pictures bench bench-vs bench-playground notebooks lab dot-check \
-	chromium-check install dist test-pythons docs clean
+.PHONY: test test-slow demo pictures bench bench-vs bench-gate bench-baseline bench-playground \
+	notebooks lab dot-check chromium-check valgrind-check install dist test-pythons docs clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,7 +50,7 @@ dot-check:
 	@if ! command -v dot >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "Graphviz 'dot' not found: installing Debian's graphviz package"; \
-	    (apt-get install -y -qq graphviz || (apt-get update -qq && apt-get install -y -qq graphviz)) >/dev/null; \
+	    ($(APT_GET) install graphviz || ($(APT_GET) update && $(APT_GET) install graphviz)) >/dev/null; \
 	  else \
 	    echo "The Graphviz 'dot' program is missing. Install it with one of:"; \
 	    echo "  sudo apt-get install graphviz   |   brew install graphviz   |   conda install -c conda-forge graphviz"; \
@@ -54,18 +58,29 @@ dot-check:
 	  fi; \
 	fi
 
-# The browser tests (tests/browser) drive Debian's Chromium; without it they skip, saying why.
-chromium-check:
-	@if [ ! -x /usr/bin/chromium ]; then \
+# $(call optional-package,PROGRAM,PACKAGE,WHAT NEEDS IT,WHAT HAPPENS WITHOUT IT): install
+# Debian's PACKAGE as root when PROGRAM (a name on PATH, or a path) is missing; else say so.
+define optional-package
+	@if ! command -v $(1) >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Chromium not found: installing Debian's chromium package (for the browser tests)"; \
-	    (apt-get install -y -qq chromium || (apt-get update -qq && apt-get install -y -qq chromium)) >/dev/null \
-	      || echo "Could not install chromium: the browser tests will be skipped"; \
+	    echo "$(1) not found: installing Debian's $(2) package (for $(3))"; \
+	    ($(APT_GET) install $(2) || ($(APT_GET) update && $(APT_GET) install $(2))) >/dev/null \
+	      || echo "Could not install $(2): $(4)"; \
 	  else \
-	    echo "No /usr/bin/chromium (and not root on Debian): the browser tests will be skipped."; \
-	    echo "  Install it with: sudo apt-get install chromium"; \
+	    echo "No $(1) (and not root on Debian): $(4)."; \
+	    echo "  Install it with: sudo apt-get install $(2)"; \
 	  fi; \
 	fi
+endef
+
+# The browser tests (tests/browser) drive Debian's Chromium; without it they skip, saying why.
+chromium-check:
+	$(call optional-package,/usr/bin/chromium,chromium,the browser tests,the browser tests will be skipped)
+
+# The instruction-count gate (make bench-gate) runs under Debian's valgrind; without it
+# the gate is skipped, saying why.
+valgrind-check:
+	$(call optional-package,valgrind,valgrind,the instruction-count gate,the instruction-count gate will be skipped)
 
 test: install dot-check chromium-check
 	$(VENV)/bin/ruff check micrograd_like tests notebooks benchmarks scripts noxfile.py
@@ -96,10 +111,20 @@ bench-vs: install
 bench: install
 	$(PIP_INSTALL) micrograd==0.1.0
 	$(PIP_INSTALL) torch==2.13.0 || echo "torch not installable here: torch columns skipped"
+	$(PIP_INSTALL) jax==0.10.2 jaxlib==0.10.2 || echo "jax not installable here: its row skipped"
+	$(PIP_INSTALL) autograd==1.9.1 || echo "autograd not installable here: its row skipped"
 	$(PY) benchmarks/run_all.py
 
 bench-playground: install chromium-check
 	$(PY) benchmarks/bench_playground.py $(BENCH_ARGS)
+
+# Instruction counts under callgrind, against benchmarks/instructions_baseline.json: fails
+# when a workload rose by more than 3% (CI runs it; a few minutes)
+bench-gate: install valgrind-check
+	$(PY) benchmarks/instructions.py
+
+bench-baseline: install valgrind-check
+	$(PY) benchmarks/instructions.py --update
 
 dist: install
 	rm -rf dist

@@ -5,17 +5,23 @@
   median over the rounds. So a burst of noise from other processes hits every contender
   alike, and ratios are fair even on a busy machine.
 * :func:`alternate_workers` does the same with every contender in a process of its own
-  (:class:`Workers`), for workloads where the garbage collector is part of the cost.
+  (:class:`Workers`, built from a :class:`Spec`), for workloads where the garbage
+  collector is part of the cost, or where a contender needs its own environment
+  (``MICROGRAD_LIKE_REFERENCE=1``). :meth:`Workers.ask` asks a contender, untimed, for
+  what it ended with (a final loss, a test accuracy).
 * :func:`optional_import` imports micrograd or torch when installed; otherwise the
   contender is reported as ``skipped (<name> not installed)``.
 * :func:`table`, :func:`ratio_line` print results; :class:`Report` collects the headline
   numbers that ``run_all.py`` puts in its summary table (``--json PATH``).
 
-Timing rules: the heap is collected (``gc.collect()``) before every timed call, outside
-the timing, so no contender pays for another's garbage; and :func:`alternate` freezes
-the objects that exist before it starts (``gc.freeze()``: the imports, torch's ~170k
-objects among them, and the set-up), so a contender that runs with the cyclic GC on
-pays only for scanning its own objects, as in a fresh process.
+Timing rules. In one process (:func:`alternate`) the heap is collected (``gc.collect()``)
+before every timed call, outside the timing, so no contender pays for another's
+garbage, and the objects that exist before it starts are frozen (``gc.freeze()``: the
+imports, torch's ~170k objects among them, and the set-up), so a contender that runs
+with the cyclic GC on pays only for scanning its own objects. In processes of their own
+(:class:`Workers`) each contender has its own heap: with the GC on (``Spec.gc``, the
+default) it pays for its own collections inside its timing; with it off the collection
+runs after the clock stops and is timed apart (``"collect after"``).
 """
 
 from __future__ import annotations
@@ -27,13 +33,14 @@ import importlib
 import importlib.util
 import json
 import math
+import os
 import statistics
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from types import ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
 Contender = Callable[[], "float | dict[str, float] | None"]
 """A zero-argument callable: one timed run. It may return its own measured seconds (a
@@ -42,14 +49,14 @@ float, to leave set-up out of the timing), or a dict of named parts ({"forward":
 whole call is timed."""
 
 
-now: Callable[[], float] = time.perf_counter
-"""The clock every measurement reads: wall time, or with ``--clock cpu`` the process's
-CPU time (``time.process_time``), which leaves out the time the process waits for a CPU
-on a busy machine. Call it as ``h.now()`` (``--clock`` rebinds it)."""
+now: Callable[[], float] = time.process_time
+"""The clock every measurement reads: the process's CPU time (``time.process_time``, the
+default), which leaves out the time the process waits for a CPU on a busy machine, or
+with ``--clock wall`` wall time. Call it as ``h.now()`` (``--clock`` rebinds it)."""
 
 
 def set_clock(name: str) -> None:
-    """``"wall"`` (time.perf_counter, the default) or ``"cpu"`` (time.process_time)."""
+    """``"cpu"`` (time.process_time, the default) or ``"wall"`` (time.perf_counter)."""
     global now
     now = time.process_time if name == "cpu" else time.perf_counter
 
@@ -76,18 +83,18 @@ def installed(name: str) -> bool:
 
 
 def add_clock_option(parser: argparse.ArgumentParser) -> None:
-    """``--clock wall|cpu``, which every script and run_all.py take."""
+    """``--clock cpu|wall``, which every script and run_all.py take."""
     parser.add_argument(
         "--clock",
-        choices=["wall", "cpu"],
-        default="wall",
-        help="wall time (default) or process CPU time (steadier on a busy machine)",
+        choices=["cpu", "wall"],
+        default="cpu",
+        help="process CPU time (default: steady on a busy machine) or wall time",
     )
 
 
 def parse_args(description: str, argv: Sequence[str] | None = None) -> argparse.Namespace:
     """The options every script takes: ``--quick``, ``--json PATH``, ``--profile``,
-    ``--clock wall|cpu``."""
+    ``--clock cpu|wall``."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--quick", action="store_true", help="tiny sizes, for the smoke test")
     parser.add_argument("--json", metavar="PATH", help="write the headline numbers here")
@@ -177,31 +184,83 @@ def _schedule(names: list[str], rounds: int, warmup: int) -> Iterator[tuple[str,
 # Contenders in processes of their own
 # --------------------------------------------------------------------------------------
 
-Factory = Callable[..., Callable[[], Any]]
+Factory = Callable[..., Callable[..., Any]]
 """A module-level function that builds a contender in its worker process (so it can be
-named across processes): ``factory(*args)`` returns the zero-argument call to time."""
+named across processes): ``factory(*args)`` returns the call to time."""
 
 
-def _worker(conn: Any, factory: Factory, args: tuple[Any, ...], clock: str) -> None:
-    """A contender's process: build it, then time one call per request, until None.
+class Spec(NamedTuple):
+    """How to build one contender in its own process, and how to run it there.
 
-    A request is ``"run"`` (call ``fn()``) or a tuple ``(skip, arg)``: run ``fn(arg)``
-    ``skip`` times untimed, then once timed (``arg`` None: ``fn()``).
+    * ``gc``: ``"on"`` (the default) leaves the cyclic garbage collector to its natural
+      schedule, inside the timing, as in a training loop; ``"off"`` disables it for the
+      timed call and, after the clock has stopped, runs the collection that the call
+      put off (``gc.collect(0)``: the youngest generation, every object the call
+      allocated that is still there), timed apart as the part ``"collect after"``.
+    * ``env``: environment variables the process starts with (read at import time,
+      such as ``MICROGRAD_LIKE_REFERENCE=1`` or a thread count).
+
+    A plain ``(factory, args)`` pair is a Spec with the defaults.
+    """
+
+    factory: Factory
+    args: tuple[Any, ...] = ()
+    gc: str = "on"
+    env: dict[str, str] | None = None
+
+
+Specs = dict[str, "Spec | tuple[Factory, tuple[Any, ...]] | None"]
+"""{contender: how to build it}; None means not installed (left out)."""
+
+
+def _timed(call: Callable[[], Any], gc_mode: str) -> tuple[float, Any, dict[str, float]]:
+    """Seconds of one call, its value, and (GC off) the collection after it, timed apart.
+
+    With ``gc_mode == "off"`` the clock is read before the collector is enabled again:
+    once re-enabled, the first object allocated would start a collection of everything
+    allocated meanwhile, which the timing must not include.
+    """
+    if gc_mode == "on":
+        t0 = now()
+        value = call()
+        return now() - t0, value, {}
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        t0 = now()
+        value = call()
+        t1 = now()
+    finally:
+        if was:
+            gc.enable()
+    t2 = now()
+    gc.collect(0)
+    return t1 - t0, value, {"collect after": now() - t2}
+
+
+def _worker(conn: Any, spec: Spec, clock: str) -> None:
+    """A contender's process: build it, then answer requests until None.
+
+    ``("time", arg, skip)``: run ``fn(arg)`` ``skip`` times untimed, then once timed
+    (``arg`` None: ``fn()``). ``("ask", method, args)``: ``getattr(fn, method)(*args)``,
+    untimed (a final loss, a test accuracy).
     """
     import traceback
 
     set_clock(clock)
     try:
-        fn = factory(*args)
+        fn = spec.factory(*spec.args)
         conn.send(("ready", None))
         while (request := conn.recv()) is not None:
-            skip, arg = (0, None) if request == "run" else request
+            if request[0] == "ask":
+                _, method, args = request
+                conn.send(("answer", getattr(fn, method)(*args)))
+                continue
+            _, arg, skip = request
             call = fn if arg is None else functools.partial(fn, arg)
             for _ in range(skip):
                 call()
-            t0 = now()
-            value = call()
-            conn.send(("timed", (now() - t0, value)))
+            conn.send(("timed", _timed(call, spec.gc)))
     except Exception:
         conn.send(("failed", traceback.format_exc()))  # the parent raises it, named
     conn.close()
@@ -212,26 +271,34 @@ class Workers:
 
     Every contender's process imports only what it needs (torch's ~170k objects live in
     the torch contender's heap alone), and its garbage collector sees only its own
-    objects, on their natural schedule: nothing is collected for it between calls. So a
-    contender whose graphs are reference cycles (micrograd) pays for collecting them,
-    as it does in a training loop, and no contender pays for another's garbage.
+    objects. With ``Spec.gc == "on"`` nothing is collected for it between calls: a
+    contender whose graphs are reference cycles (micrograd) pays for collecting them
+    inside its timing, as it does in a training loop. With ``"off"`` its collection
+    runs after the clock stops and is reported apart. Either way no contender pays for
+    another's garbage.
     """
 
-    def __init__(self, factories: dict[str, tuple[Factory, tuple[Any, ...]] | None]) -> None:
+    def __init__(self, factories: Specs) -> None:
         import multiprocessing
 
         ctx = multiprocessing.get_context("spawn")  # a fresh interpreter, not a fork
         clock = "cpu" if now is time.process_time else "wall"
         self.conns: dict[str, Any] = {}
         self.procs: list[Any] = []
-        for name, spec in factories.items():
-            if spec is None:
+        self.specs: dict[str, Spec] = {}
+        for name, given in factories.items():
+            if given is None:
                 continue
+            spec = Spec(*given)
+            if spec.gc not in ("on", "off"):
+                raise ValueError(f"contender {name!r}: gc must be 'on' or 'off', got {spec.gc!r}")
             parent, child = ctx.Pipe()
-            proc = ctx.Process(target=_worker, args=(child, spec[0], spec[1], clock), daemon=True)
-            proc.start()
+            proc = ctx.Process(target=_worker, args=(child, spec, clock), daemon=True)
+            with environment(spec.env or {}):  # a spawned process copies os.environ
+                proc.start()
             self.conns[name] = parent
             self.procs.append(proc)
+            self.specs[name] = spec
         for name in self.conns:
             self._receive(name)  # ("ready", None)
 
@@ -243,12 +310,23 @@ class Workers:
             raise RuntimeError(f"benchmark contender {name!r} failed in its process:\n{payload}")
         return payload
 
-    def call(self, name: str, arg: Any = None, skip: int = 0) -> tuple[float, Any]:
+    def call(
+        self, name: str, arg: Any = None, skip: int = 0
+    ) -> tuple[float, Any, dict[str, float]]:
         """Seconds one call of ``name`` (with ``arg``, after ``skip`` untimed calls) took
-        in its process, and what it returned."""
-        self.conns[name].send((skip, arg))
-        seconds, value = self._receive(name)
-        return seconds, value
+        in its process, what it returned, and its untimed parts (``"collect after"``)."""
+        self.conns[name].send(("time", arg, skip))
+        seconds, value, parts = self._receive(name)
+        return seconds, value, parts
+
+    def ask(self, name: str, method: str, *args: Any) -> Any:
+        """``contender.method(*args)`` in its process, untimed."""
+        self.conns[name].send(("ask", method, args))
+        return self._receive(name)
+
+    def ask_all(self, method: str, *args: Any) -> dict[str, Any]:
+        """{contender: ``contender.method(*args)``}, each in its process, untimed."""
+        return {name: self.ask(name, method, *args) for name in self.conns}
 
     def close(self) -> None:
         """Stop every worker (again is harmless)."""
@@ -262,25 +340,72 @@ class Workers:
         self.conns, self.procs = {}, []
 
 
+@contextmanager
+def environment(env: dict[str, str]) -> Iterator[None]:
+    """``os.environ`` updated with ``env`` inside the block (restored after)."""
+    old = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for key, value in old.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def run_rounds(
+    workers: Workers,
+    rounds: int,
+    warmup: int = 1,
+    arg: Any = None,
+    after_round: Callable[[], None] | None = None,
+) -> tuple[Timings, dict[str, list[Any]]]:
+    """Alternate ``workers``' contenders for ``warmup + rounds`` rounds (order rotated each
+    round, as :func:`alternate`); the timings of the recorded rounds and, per contender,
+    the value of every call (warm-up included). ``after_round()`` runs after every
+    round, untimed (to ask the contenders how far they have got)."""
+    times = Timings(workers.conns)
+    values: dict[str, list[Any]] = {name: [] for name in workers.conns}
+    names = list(workers.conns)
+    for i, (name, recorded) in enumerate(_schedule(names, rounds, warmup), start=1):
+        seconds, value, parts = workers.call(name, arg)
+        if after_round is not None and i % len(names) == 0:
+            after_round()
+        values[name].append(value)
+        if recorded:
+            times[name].append(seconds)
+            for part, t in parts.items():
+                times.parts[name].setdefault(part, []).append(t)
+    return times, values
+
+
 def alternate_workers(
-    factories: dict[str, tuple[Factory, tuple[Any, ...]] | None], rounds: int, warmup: int = 1
-) -> tuple[Timings, dict[str, Any]]:
+    factories: Specs, rounds: int, warmup: int = 1
+) -> tuple[Timings, dict[str, list[Any]]]:
     """:func:`alternate` with every contender in its own process (see :class:`Workers`).
 
-    Returns the timings and, per contender, the value its first call returned.
+    Returns the timings and, per contender, the value of every call (warm-up included).
     """
     workers = Workers(factories)
-    times = Timings(workers.conns)
-    first: dict[str, Any] = {}
     try:
-        for name, recorded in _schedule(list(workers.conns), rounds, warmup):
-            seconds, value = workers.call(name)
-            first.setdefault(name, value)
-            if recorded:
-                times[name].append(seconds)
+        return run_rounds(workers, rounds, warmup)
     finally:
         workers.close()
-    return times, first
+
+
+def alternate_and_ask(
+    factories: Specs, rounds: int, warmup: int, method: str
+) -> tuple[Timings, dict[str, list[Any]], dict[str, Any]]:
+    """:func:`alternate_workers`, then every contender's ``method()`` (untimed, at the end:
+    a final loss), as a third result."""
+    workers = Workers(factories)
+    try:
+        times, values = run_rounds(workers, rounds, warmup)
+        return times, values, workers.ask_all(method)
+    finally:
+        workers.close()
 
 
 def per_round_ratios(times: dict[str, list[float]], num: str, den: str) -> list[float]:
@@ -300,6 +425,20 @@ def rounds_line(label: str, ratios: Sequence[float], bound: float, share: float)
     )
 
 
+def goal_line(label: str, ratios: Sequence[float], bound: float, missing: str = "") -> str:
+    """A target on the median of per-round ratios, with how many rounds met it:
+    ``fit/floor: 2.05x (median of 100 rounds; <= 2.2 in 81)   (target <= 2.2: PASS)``;
+    ``missing`` says why there are no ratios."""
+    if not ratios:
+        return f"{label}: {missing or 'n/a'}"
+    m = median(ratios)
+    met = sum(r <= bound for r in ratios)
+    return (
+        f"{label}: {m:.3g}x (median of {len(ratios)} rounds; <= {bound:g} in {met})   "
+        f"(target <= {bound:g}: {verdict(m, bound, False)})"
+    )
+
+
 def median(xs: Sequence[float]) -> float:
     """The median, or NaN for an empty list."""
     return statistics.median(xs) if xs else math.nan
@@ -312,7 +451,13 @@ def medians(times: dict[str, list[float]]) -> dict[str, float]:
 
 @contextmanager
 def gc_disabled() -> Iterator[None]:
-    """Turn the cyclic garbage collector off inside the block (restored after)."""
+    """Turn the cyclic garbage collector off inside the block (restored after).
+
+    Re-enabling it lets the next object allocated (already the block's own exit makes
+    one) start a collection of everything allocated inside the block. So a timing that
+    must leave that collection out reads its clock inside the block; a contender in a
+    process of its own takes ``Spec(..., gc="off")`` instead.
+    """
     was = gc.isenabled()
     gc.disable()
     try:
@@ -416,9 +561,23 @@ class Report:
         self.script = script
         self.headlines: list[dict[str, Any]] = []
 
-    def add(self, key: str, value: float | str | None, text: str, target: str = "") -> None:
-        """One summary-table row: a key, its value, how to show it, and the target."""
-        self.headlines.append({"key": key, "value": value, "text": text, "target": target})
+    def add(
+        self, key: str, value: float | str | None, text: str, target: str = "", goal: bool = False
+    ) -> None:
+        """One summary-table row: a key, its value, how to show it, and the target;
+        ``goal``: one of the issue's "Done when" targets (run_all.py lists them apart)."""
+        row = {"key": key, "value": value, "text": text, "target": target, "goal": goal}
+        self.headlines.append(row)
+
+    def add_goal(self, key: str, ratios: Sequence[float], bound: float, missing: str) -> None:
+        """A "Done when" row for :func:`goal_line`'s target (``missing``: why no ratios)."""
+        if not ratios:
+            self.add(key, None, missing, f"<= {bound:g}: n/a", goal=True)
+            return
+        m = median(ratios)
+        met = sum(r <= bound for r in ratios)
+        text = f"{m:.3g}x (<= {bound:g} in {met} of {len(ratios)} rounds)"
+        self.add(key, m, text, f"median <= {bound:g}: {verdict(m, bound, False)}", goal=True)
 
     def save(self, path: str | None) -> None:
         if path:

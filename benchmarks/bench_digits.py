@@ -1,78 +1,164 @@
-"""Digits: seconds per epoch and test accuracy of per-sample SGD, and the same side by side.
+"""Digits, one sample per step: ours against a plain floor and PyTorch, epoch by epoch.
 
 scikit-learn's 8x8 digits (``data.load_digits()``), split 1437 train / 360 test (80/20),
 ``MLP(64, [32, 10])`` with relu hidden units and 10 logits, cross-entropy, SGD on one
-sample at a time (``fit(..., loss="cross_entropy", batch_size=1)``).
+sample at a time, lr 0.05, every contender visiting the samples in the same order
+(``fit``'s: shuffled by ``random.Random(0)``, as each ``fit(..., epochs=1)`` call does).
 
-1. Ours, 10 epochs: seconds per epoch (test evaluation not timed) and test accuracy after
-   each epoch. Targets: <= 2 s per epoch; >= 95% test accuracy within 10 epochs.
-2. Side by side, alternating rounds: 100 per-sample SGD steps of ours, of micrograd 0.1.0
-   and of PyTorch (eager, float64, one thread), each EXTRAPOLATED to a full 1437-sample
-   epoch. micrograd 0.1.0 has no exp or log, so it cannot compute a cross-entropy: its
-   steps use the multiclass hinge loss, and ours is also timed with that loss.
+1. Ten epochs, the contenders alternating epoch by epoch, each in a process of its own
+   (CPU time), all from the same weights:
+
+   * ours: ``fit(model, X, y, loss="cross_entropy", lr=0.05, epochs=1, batch_size=1)``
+     per epoch;
+   * the floor, written plainly (``floor.py``'s ``sgd_cross_entropy_plain``): the same
+     steps in pure Python with hand-written gradients, a loop per index, as the moons
+     floor is written;
+   * PyTorch eager, float64, one thread: per-sample cross-entropy and torch.optim.SGD.
+
+   After each epoch every contender reports its test accuracy (untimed). Targets: ours
+   <= 1.5x the plain floor (median of the per-epoch ratios, issue 29) with the same test
+   accuracy; <= 2 s per epoch; >= 95% test accuracy within 10 epochs.
+2. micrograd 0.1.0 has no exp or log, so it cannot compute a cross-entropy: it runs the
+   multiclass hinge loss beside ours on the same loss, 100 per-sample steps a round,
+   EXTRAPOLATED to a full epoch (a micrograd epoch takes about a minute).
 """
 
 from __future__ import annotations
 
+import random
 import sys
 from collections.abc import Callable
 from typing import Any
 
 import _harness as h
+from floor import Floor
 
 from micrograd_like.data import load_digits, train_test_split
 from micrograd_like.nn import MLP
-from micrograd_like.train import History, accuracy, fit
+from micrograd_like.train import fit
 
 LR = 0.05
 SEED = 0
 EPOCHS = 10
+CHUNK = 100
+ONE_EPOCH: dict[str, Any] = {"epochs": 1, "batch_size": 1, "progress": False}
+OURS, FLOOR, TORCH = "ours (fit)", "floor, written plainly", "torch"
+SHORT = {OURS: "ours", FLOOR: "floor", TORCH: "torch"}
+Split = tuple[list[list[float]], list[int], list[list[float]], list[int]]
 
 
 def make_model() -> MLP:
     return MLP(64, [32, 10], init="kaiming", seed=SEED)
 
 
-def train_ours(
-    Xtr: list[list[float]], ytr: list[int], Xte: list[list[float]], yte: list[int], epochs: int
-) -> list[tuple[float, float, float]]:
-    """fit for ``epochs`` epochs; per epoch: (seconds, train accuracy, test accuracy)."""
+def digits(quick: bool) -> Split:
+    """(X_train, y_train, X_test, y_test); --quick: 150 train and 50 test samples."""
+    X, y = load_digits()
+    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.2, seed=0)
+    if quick:
+        return Xtr[:150], ytr[:150], Xte[:50], yte[:50]
+    return Xtr, ytr, Xte, yte
+
+
+def epoch_order(n: int) -> list[int]:
+    """The order ``fit(..., batch_size=1, epochs=1)`` visits n samples in (seed 0)."""
+    order = list(range(n))
+    random.Random(SEED).shuffle(order)
+    return order
+
+
+class Epochs:
+    """A contender: each call trains one epoch, one sample per step, and returns the mean
+    loss; :meth:`test_accuracy` (asked untimed) scores the test set."""
+
+    def __init__(self, train: Callable[[], float], predict: Callable[[Any], int], test: Any):
+        self.train, self.predict = train, predict
+        self.X_test, self.y_test = test
+
+    def __call__(self) -> float:
+        return self.train()
+
+    def test_accuracy(self) -> float:
+        hits = sum(self.predict(x) == t for x, t in zip(self.X_test, self.y_test))
+        return hits / len(self.y_test)
+
+
+def ours_contender(quick: bool) -> Epochs:
+    Xtr, ytr, Xte, yte = digits(quick)
     model = make_model()
-    rows: list[tuple[float, float, float]] = []
-    mark = [h.now()]
 
-    def after_epoch(hist: History) -> None:
-        seconds = h.now() - mark[0]
-        test = accuracy(model, Xte, yte)  # untimed
-        rows.append((seconds, hist.accuracy[-1], test if test is not None else float("nan")))
-        mark[0] = h.now()
+    def train() -> float:
+        return fit(model, Xtr, ytr, "cross_entropy", lr=LR, **ONE_EPOCH).loss[-1]
 
-    fit(
-        model,
-        Xtr,
-        ytr,
-        loss="cross_entropy",
-        lr=LR,
-        epochs=epochs,
-        batch_size=1,
-        progress=False,
-        callback=after_epoch,
-    )
-    return rows
+    def predict(x: Any) -> int:
+        out = model(x)  # ten logits
+        scores = [s.data for s in out] if isinstance(out, list) else [out.data]
+        return max(range(len(scores)), key=scores.__getitem__)
+
+    return Epochs(train, predict, (Xte, yte))
 
 
-def ours_chunk(X: list[list[float]], y: list[int], loss: str) -> Callable[[], None]:
-    """One call = one epoch of fit over the chunk, one sample per step."""
+def floor_contender(quick: bool) -> Epochs:
+    Xtr, ytr, Xte, yte = digits(quick)
+    net = Floor.like(make_model())
+    order = epoch_order(len(Xtr))
+    return Epochs(lambda: net.sgd_cross_entropy_plain(Xtr, ytr, order, LR), net.predict, (Xte, yte))
+
+
+def torch_contender(quick: bool) -> Epochs:
+    """PyTorch eager, float64, one thread: per-sample cross-entropy and torch.optim.SGD."""
+    import torch
+
+    torch.set_num_threads(1)
+    Xtr, ytr, Xte, yte = digits(quick)
+    net = make_model().to_torch()
+    opt = torch.optim.SGD(net.parameters(), lr=LR)
+    xs = [torch.tensor([row], dtype=torch.float64) for row in Xtr]
+    ts = [torch.tensor([t]) for t in ytr]
+    cross_entropy = torch.nn.functional.cross_entropy
+    order = epoch_order(len(Xtr))
+
+    def train() -> float:
+        total = 0.0
+        for i in order:
+            loss = cross_entropy(net(xs[i]), ts[i])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += loss.item()
+        return total / len(order)
+
+    def predict(x: Any) -> int:
+        with torch.no_grad():
+            return int(net(torch.tensor([x], dtype=torch.float64)).argmax())
+
+    return Epochs(train, predict, (Xte, yte))
+
+
+def chunk_size(quick: bool) -> int:
+    """Samples per round in part 2: 100 (--quick: 20)."""
+    return 20 if quick else CHUNK
+
+
+def ours_hinge_chunk(quick: bool) -> Callable[[], None]:
+    """One call = ``fit`` over the first 100 training samples with the multiclass hinge."""
+    Xtr, ytr, _, _ = digits(quick)
+    X, y = Xtr[: chunk_size(quick)], ytr[: chunk_size(quick)]
     model = make_model()
 
     def run() -> None:
-        fit(model, X, y, loss=loss, lr=LR, epochs=1, batch_size=1, progress=False)
+        fit(model, X, y, loss="multiclass_hinge", lr=LR, **ONE_EPOCH)
 
     return run
 
 
-def micrograd_chunk(mg_nn: Any, X: list[list[float]], y: list[int]) -> Callable[[], None]:
-    """micrograd 0.1.0, per-sample SGD with the multiclass hinge loss (it has no exp/log)."""
+def micrograd_hinge_chunk(quick: bool) -> Callable[[], None]:
+    """micrograd 0.1.0, per-sample SGD with the multiclass hinge loss (it has no exp/log),
+    as its own code would write it, on the first 100 training samples."""
+    from micrograd import nn as mg_nn
+
+    Xtr, ytr, _, _ = digits(quick)
+    X, y = Xtr[: chunk_size(quick)], ytr[: chunk_size(quick)]
     model = mg_nn.MLP(64, [32, 10])
     ref = make_model()
     for ls, ld in zip(ref.layers, model.layers):
@@ -95,58 +181,86 @@ def micrograd_chunk(mg_nn: Any, X: list[list[float]], y: list[int]) -> Callable[
     return run
 
 
-def torch_chunk(torch: Any, X: list[list[float]], y: list[int]) -> Callable[[], None]:
-    """PyTorch eager, float64, one thread: per-sample cross-entropy and torch.optim.SGD."""
-    torch.set_num_threads(1)
-    net = make_model().to_torch()
-    opt = torch.optim.SGD(net.parameters(), lr=LR)
-    xs = [torch.tensor([row], dtype=torch.float64) for row in X]
-    ts = [torch.tensor([t]) for t in y]
-    cross_entropy = torch.nn.functional.cross_entropy
+def epochs_run(quick: bool, epochs: int) -> tuple[h.Timings, dict[str, list[float]]]:
+    """Part 1: the timings per epoch, and every contender's test accuracy after each."""
+    specs: h.Specs = {
+        OURS: h.Spec(ours_contender, (quick,)),
+        FLOOR: h.Spec(floor_contender, (quick,)),
+        TORCH: h.Spec(torch_contender, (quick,)) if h.installed("torch") else None,
+    }
+    workers = h.Workers(specs)
+    tests: dict[str, list[float]] = {name: [] for name in workers.conns}
 
-    def run() -> None:
-        for x, t in zip(xs, ts):
-            loss = cross_entropy(net(x), t)
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
+    def after_round() -> None:
+        for name, acc in workers.ask_all("test_accuracy").items():
+            tests[name].append(acc)
 
-    return run
+    try:
+        times, _ = h.run_rounds(workers, epochs, warmup=0, after_round=after_round)
+    finally:
+        workers.close()
+    return times, tests
 
 
 def main(argv: list[str] | None = None) -> int:
     args = h.parse_args(__doc__.splitlines()[0], argv)
-    quick = args.quick
     report = h.Report("bench_digits")
-    try:
-        X, y = load_digits()
-    except ImportError:
+    if not h.installed("sklearn"):
         why = h.skipped("scikit-learn")
         print(f"digits: {why}")
-        for label in ("micrograd/ours", "ours/torch"):
+        for label in ("ours/floor", "micrograd/ours", "ours/torch"):
             print(h.ratio_line(f"{label} [epoch]", None, missing=why))
         report.add("digits", None, why)
         report.save(args.json)
         return 0
-    Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.2, seed=0)
-    epochs, chunk, rounds, warmup = EPOCHS, 100, 3, 1
-    if quick:
-        Xtr, ytr, Xte, yte = Xtr[:150], ytr[:150], Xte[:50], yte[:50]
-        epochs, chunk, rounds, warmup = 2, 5, 1, 0
-    n_train = len(Xtr)
+    quick = args.quick
+    epochs, rounds = (2, 1) if quick else (EPOCHS, 3)
+    n_train = len(digits(quick)[0])
 
-    # ---- 1. ours, full training ---------------------------------------------------------
-    print(f"digits: {n_train} train / {len(Xte)} test, MLP(64, [32, 10]), cross-entropy,")
-    print(f"SGD lr={LR}, batch_size=1 (one sample per step), {epochs} epochs\n")
-    per_epoch = train_ours(Xtr, ytr, Xte, yte, epochs)
-    rows = [
-        [i + 1, f"{s:.2f}", f"{100 * tr:.1f}%", f"{100 * te:.1f}%"]
-        for i, (s, tr, te) in enumerate(per_epoch)
-    ]
-    print(h.table(["epoch", "seconds", "train accuracy", "test accuracy"], rows))
-    secs = h.median([s for s, _, _ in per_epoch])
-    best = max(te for _, _, te in per_epoch)
-    reached = next((i + 1 for i, (_, _, te) in enumerate(per_epoch) if te >= 0.95), None)
+    # ---- 1. epoch by epoch ------------------------------------------------------------
+    print(f"digits: {n_train} train samples, MLP(64, [32, 10]), cross-entropy, SGD lr={LR},")
+    print(f"one sample per step; {epochs} epochs, the contenders alternating epoch by epoch,")
+    print("each in a process of its own; test accuracy after each epoch (untimed)\n")
+    times, tests = epochs_run(quick, epochs)
+    names = list(times)
+    rows = []
+    for e in range(epochs):
+        row: list[Any] = [e + 1]
+        for name in names:
+            row += [f"{times[name][e]:.2f}", f"{100 * tests[name][e]:.1f}%"]
+        rows.append(row)
+    headers = ["epoch"] + [f"{SHORT[name]} {what}" for name in names for what in ("s", "test")]
+    print(h.table(headers, rows))
+    print()
+    ratios = h.per_round_ratios(times, OURS, FLOOR)
+    print(h.goal_line("ratio ours/floor [digits epoch, floor written plainly]", ratios, 1.5))
+    report.add_goal("digits ours/floor [epoch, plain floor]", ratios, 1.5, "n/a")
+    same = tests[OURS] == tests[FLOOR]
+    print(
+        f"test accuracy after each epoch, ours and the floor: "
+        f"{'the same' if same else 'NOT the same'} (last: {100 * tests[OURS][-1]:.1f}% and "
+        f"{100 * tests[FLOOR][-1]:.1f}%)"
+    )
+    report.add(
+        "digits test accuracy, ours vs plain floor",
+        tests[OURS][-1],
+        f"{100 * tests[OURS][-1]:.1f}% and {100 * tests[FLOOR][-1]:.1f}%",
+        f"the same after every epoch: {'PASS' if same else 'FAIL'}",
+        goal=True,
+    )
+    r_torch = h.per_round_ratios(times, OURS, TORCH)
+    r_torch_value = h.median(r_torch) if r_torch else None
+    print(
+        h.ratio_line("ours/torch [epoch, cross-entropy]", r_torch_value, missing=h.skipped("torch"))
+    )
+    report.add(
+        "digits ours/torch epoch",
+        r_torch_value,
+        h.fmt(r_torch_value, "x") if r_torch_value else h.skipped("torch"),
+    )
+    secs = h.median(times[OURS])
+    best = max(tests[OURS])
+    reached = next((i + 1 for i, acc in enumerate(tests[OURS]) if acc >= 0.95), None)
     print(h.target_line("ours seconds per epoch (median)", secs, 2.0, False, unit=" s"))
     print(h.target_line(f"ours best test accuracy in {epochs} epochs", 100 * best, 95.0, unit="%"))
     print(f"first epoch with test accuracy >= 95%: {reached if reached else 'none'}")
@@ -160,52 +274,40 @@ def main(argv: list[str] | None = None) -> int:
         f">= 95%: {h.verdict(best, 0.95, True)}",
     )
 
-    # ---- 2. side by side ------------------------------------------------------------
-    mg_nn = h.optional_import("micrograd.nn")
-    torch = h.optional_import("torch")
-    Xc, yc = Xtr[:chunk], ytr[:chunk]
-    contenders: dict[str, Any] = {
-        "ours, cross-entropy": ours_chunk(Xc, yc, "cross_entropy"),
-        "ours, multiclass hinge": ours_chunk(Xc, yc, "multiclass_hinge"),
-        "micrograd, multiclass hinge": micrograd_chunk(mg_nn, Xc, yc) if mg_nn else None,
-        "torch, cross-entropy": torch_chunk(torch, Xc, yc) if torch else None,
+    # ---- 2. micrograd, on the multiclass hinge -------------------------------------------
+    no_mg = h.skipped("micrograd")
+    hinge: h.Specs = {
+        "ours, multiclass hinge": h.Spec(ours_hinge_chunk, (quick,)),
+        "micrograd, multiclass hinge": (
+            h.Spec(micrograd_hinge_chunk, (quick,)) if h.installed("micrograd") else None
+        ),
     }
+    chunk = chunk_size(quick)
     scale = n_train / chunk
-    print(f"\nside by side: {chunk} per-sample SGD steps, median of {rounds} alternating rounds,")
-    print(f"EXTRAPOLATED x{scale:.2f} to one {n_train}-sample epoch")
-    t = h.alternate(contenders, rounds=rounds, warmup=warmup)
-    epoch_s = {name: t.median(name) for name in contenders}
-    for name in epoch_s:
-        if epoch_s[name] is not None:
-            epoch_s[name] = epoch_s[name] * scale
+    print(f"\nmicrograd beside ours, multiclass hinge: {chunk} per-sample SGD steps a round,")
+    print(f"median of {rounds} alternating rounds, EXTRAPOLATED x{scale:.2f} to one epoch")
+    t, _ = h.alternate_workers(hinge, rounds=rounds, warmup=1)
     rows = []
-    for name, fn in contenders.items():
-        if fn is None:
-            missing = "micrograd" if name.startswith("micrograd") else "torch"
-            rows.append([name, h.skipped(missing)])
-        else:
-            rows.append([name, h.fmt(epoch_s[name], " s (extrapolated)")])
+    for name in hinge:
+        s = t.median(name)
+        rows.append([name, no_mg if s is None else h.fmt(s * scale, " s (extrapolated)")])
     print(h.table(["contender", "seconds per epoch"], rows))
-    no_mg, no_torch = h.skipped("micrograd"), h.skipped("torch")
-    r_same = h.ratio(epoch_s["micrograd, multiclass hinge"], epoch_s["ours, multiclass hinge"])
-    r_ce = h.ratio(epoch_s["micrograd, multiclass hinge"], epoch_s["ours, cross-entropy"])
-    r_torch = h.ratio(epoch_s["ours, cross-entropy"], epoch_s["torch, cross-entropy"])
+    rs = h.per_round_ratios(t, "micrograd, multiclass hinge", "ours, multiclass hinge")
+    r_same = h.median(rs) if rs else None
     print(h.ratio_line("micrograd/ours [epoch, both multiclass hinge]", r_same, missing=no_mg))
-    print(h.ratio_line("micrograd/ours [epoch, ours cross-entropy]", r_ce, missing=no_mg))
-    print(h.ratio_line("ours/torch [epoch, cross-entropy]", r_torch, missing=no_torch))
-    mg_s = epoch_s["micrograd, multiclass hinge"]
+    mg_s = t.median("micrograd, multiclass hinge")
     report.add(
-        "digits micrograd s/epoch (extrapolated)", mg_s, h.fmt(mg_s, " s") if mg_s else no_mg
+        "digits micrograd s/epoch (extrapolated)",
+        mg_s and mg_s * scale,
+        h.fmt(mg_s * scale, " s") if mg_s else no_mg,
     )
     report.add("digits micrograd/ours epoch", r_same, h.fmt(r_same, "x") if r_same else no_mg)
-    report.add("digits ours/torch epoch", r_torch, h.fmt(r_torch, "x") if r_torch else no_torch)
 
     if args.profile:
+        Xtr, ytr, _, _ = digits(quick)
         model = make_model()
         h.print_profile(
-            lambda: fit(
-                model, Xtr, ytr, loss="cross_entropy", lr=LR, epochs=1, batch_size=1, progress=False
-            ),
+            lambda: fit(model, Xtr, ytr, loss="cross_entropy", lr=LR, **ONE_EPOCH),
             f"one digits epoch ({n_train} per-sample steps), fit",
         )
     report.save(args.json)

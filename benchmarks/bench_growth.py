@@ -84,7 +84,7 @@ class Models:
         if self.kind == "torch":
             import torch
 
-            return counted(torch_step(torch, X, y, ref))
+            return counted(torch_step(torch, X, y, ref)[0])
         net = Floor.like(ref)
         step = net.step if self.kind == "floor, tuned" else net.step_plain
         return counted(lambda i: step(X, y, learning_rate(i), ALPHA))
@@ -110,8 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     report = h.Report("bench_growth")
     torch = h.installed("torch")
     names = ["ours", "torch", "floor, written plainly", "floor, tuned"]
-    factories: dict[str, tuple[h.Factory, tuple[Any, ...]] | None] = {
-        name: (Models, (n, name)) for name in names if name != "torch" or torch
+    factories: h.Specs = {
+        name: h.Spec(Models, (n, name)) for name in names if name != "torch" or torch
     }
     rows_spec = configs(args.quick)
     print(f"moons step vs size: {n} samples; {rounds} steps per row (+1 warm-up), contenders")
@@ -120,12 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict[str, list[float]]] = {}
     try:
         for row, hidden in rows_spec:
-            times: dict[str, list[float]] = {name: [] for name in workers.conns}
-            for name, recorded in h._schedule(list(workers.conns), rounds, 1):
-                seconds, _ = workers.call(name, hidden)
-                if recorded:
-                    times[name].append(seconds)
-            results[row] = times
+            results[row], _ = h.run_rounds(workers, rounds, warmup=1, arg=hidden)
     finally:
         workers.close()
 

@@ -168,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
             ours["forward"],
             f"{ours['forward']:.0f} B",
             f"<= 216 B: {h.verdict(whole, TARGET, False)}",
+            goal=True,
         )
         theirs = results.get(("micrograd", op_name))
         r = h.ratio(theirs["forward"], ours["forward"]) if theirs else None
@@ -178,8 +179,18 @@ def main(argv: list[str] | None = None) -> int:
                 theirs["forward"],
                 f"{theirs['forward']:.0f} B",
             )
-    print(f"ours bytes per node [moons step, demo code]: {per_node:.0f} B ({nodes:,} nodes)")
-    report.add("memory ours B/node moons step", per_node, f"{per_node:.0f} B")
+    whole = float(round(per_node))
+    line = h.target_line(
+        "ours bytes per node [moons step, demo code]", whole, TARGET, False, unit=" B"
+    )
+    print(f"{line}   ({nodes:,} nodes)")
+    report.add(
+        "memory ours B/node moons step",
+        per_node,
+        f"{per_node:.0f} B",
+        f"<= 216 B: {h.verdict(whole, TARGET, False)}",
+        goal=True,
+    )
     freed = results["ours", "+"]["kept"] == 0 and results["ours", "*"]["kept"] == 0
     print(f"ours freed by reference counting alone (gc.disable(), del): {'yes' if freed else 'NO'}")
     answer = "yes" if freed else "NO"

@@ -29,13 +29,14 @@ import _harness as h
 HERE = Path(__file__).resolve().parent
 SCRIPTS = [
     "bench_moons",
+    "bench_alternatives",
     "bench_growth",
     "bench_engine",
     "bench_memory",
     "bench_depth",
     "bench_digits",
 ]
-PACKAGES = ["micrograd-like", "micrograd", "torch", "scikit-learn"]
+PACKAGES = ["micrograd-like", "micrograd", "torch", "scikit-learn", "numpy", "jax", "autograd"]
 
 
 def cpu_name() -> str:
@@ -138,16 +139,28 @@ def main(argv: list[str] | None = None) -> int:
         share = f" ({100 * cpu / seconds:.0f}% of one CPU)" if cpu and seconds else ""
         rows.append([name, "(script: wall, CPU time)", f"{seconds:.1f} s, {cpu:.1f} s{share}", ""])
     print(h.table(["script", "measure", "value", "target"], rows))
+    goals = [
+        [name, item["key"], item["text"], item["target"]]
+        for name, _, data, _, _ in results
+        if data is not None
+        for item in data["headlines"]
+        if item.get("goal")
+    ]
+    if goals:
+        print(
+            '\nThe issue\'s targets ("Done when"): medians of per-round ratios, side by side, CPU time\n'
+        )
+        print(h.table(["script", "measure", "value", "target"], goals))
     info = machine_info()
     info.append(("load average (1/5/15 min)", f"before: {load_before}; after: {load()}"))
     print()
     print(h.table(["machine", ""], info))
     print(
         "\nRatios are measured side by side in one run, alternating the contenders "
-        "round by round\n(medians; bench_moons gives each contender a process of its "
-        "own); absolute times depend on the machine and its load "
-        f"(clock: {args.clock} time).\nA script's CPU share well under 100% means it "
-        "waited for a CPU: the machine was busy."
+        "round by round\n(medians; bench_moons, bench_alternatives, bench_growth and "
+        "bench_digits give each contender a\nprocess of its own); absolute times depend "
+        f"on the machine and its load (clock: {args.clock} time).\nA script's CPU share "
+        "well under 100% means it waited for a CPU: the machine was busy."
     )
     failed = [name for name, rc, *_ in results if rc != 0]
     if failed:
