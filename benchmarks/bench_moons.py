@@ -9,9 +9,13 @@ Contenders, all starting from the same weights and taking the same steps:
     after the clock stops (timed apart, "collect after");
 (c) micrograd's demo code UNCHANGED except the import, on micrograd_like; also with the
     GC off as in (b), to set beside it;
-(d) the idiomatic micrograd_like way: ``fit(model, X, y, loss="hinge", l2=1e-4,
-    epochs=1, progress=False)`` (one full-batch step per call, data checks included,
-    and the loss after the step, which ``fit`` measures for its History);
+(d) the idiomatic micrograd_like way, as a user trains: ONE call of ``fit(model, X, y,
+    loss="hinge", l2=1e-4, schedule=..., epochs=101)`` for the whole run, each of its
+    epochs one step of the contender (its callback waits between epochs); the data
+    checks and the loss after the last epoch, which ``fit`` measures for its History,
+    fall on the run's first and last steps;
+(d1) ``fit(..., epochs=1, progress=False)`` called once a step: the set-up, the data
+    checks and the loss after the step paid every step;
 (d*) the same step that ``fit`` runs, written out: inputs lifted once,
     ``model.forward_batch``, library losses, optim.SGD, one ``backward()``, the GC
     paused and the graph freed inside the pause, as in ``fit`` (so d - d* is fit's
@@ -46,6 +50,7 @@ from __future__ import annotations
 
 import gc
 import sys
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -173,8 +178,38 @@ def demo_step(imports: str, X: list[list[float]], y: list[int], ref: MLP) -> tup
     return ns["step"], ns["model"]
 
 
+def fit_run(X: list[list[float]], y: list[int], epochs: int) -> tuple[Callable[[int], float], MLP]:
+    """(d): ``fit(..., epochs=epochs)``, ONE call for the whole run, as a user trains; each
+    step of the contender lets it run one epoch (its callback waits between epochs, in
+    the thread fit runs in); and the model."""
+    model = MLP(2, [16, 16, 1], seed=SEED)
+    go, done = threading.Semaphore(0), threading.Semaphore(0)
+    losses: list[float] = []
+
+    def callback(hist: Any) -> None:
+        losses.append(hist.loss[-1])
+        done.release()
+        go.acquire()
+
+    def train() -> None:
+        fit(model, X, y, loss="hinge", l2=ALPHA, schedule=learning_rate, epochs=epochs,
+            progress=False, callback=callback)  # fmt: skip
+
+    thread = threading.Thread(target=train, daemon=True)
+
+    def run(k: int) -> float:
+        if k == 0:
+            thread.start()
+        else:
+            go.release()
+        done.acquire()
+        return losses[-1]
+
+    return run, model
+
+
 def fit_step(X: list[list[float]], y: list[int]) -> tuple[Callable[[int], float], MLP]:
-    """(d): one full-batch step per call of ``fit(..., epochs=1)``; and the model."""
+    """(d1): one full-batch step per call of ``fit(..., epochs=1)``; and the model."""
     model = MLP(2, [16, 16, 1], seed=SEED)
 
     params = model.parameters()
@@ -272,8 +307,15 @@ def demo_contender(n: int) -> Stepper:
     return Stepper(step, lambda: layers_of(model), X, y)
 
 
-def fit_contender(n: int) -> Stepper:
+def fit_contender(n: int, epochs: int) -> Stepper:
     """(d), and (d') on the plain path."""
+    X, y, _ = moons(n)
+    step, model = fit_run(X, y, epochs)
+    return Stepper(step, lambda: layers_of(model), X, y)
+
+
+def fit_calls_contender(n: int) -> Stepper:
+    """(d1)."""
     X, y, _ = moons(n)
     step, model = fit_step(X, y)
     return Stepper(step, lambda: layers_of(model), X, y)
@@ -309,6 +351,7 @@ def same_loss(a: float, b: float) -> bool:
 
 
 DEMO, FIT, BY_HAND = "ours (demo code)", "ours (fit)", "ours (fit step by hand)"
+FIT_CALLS = "ours (fit, epochs=1 a call)"
 DEMO_PLAIN, FIT_PLAIN = "ours (demo code), plain path", "ours (fit), plain path"
 DEMO_GC_OFF = "ours (demo code), GC off"
 FLOOR, TUNED = "floor, written plainly", "floor, tuned"
@@ -319,10 +362,11 @@ def main_run(n: int, steps: int, torch: bool) -> tuple[h.Timings, dict[str, list
     """Every step of a training run, the contenders alternating; and their final losses."""
     contenders: h.Specs = {
         DEMO: h.Spec(demo_contender, (n,)),
-        FIT: h.Spec(fit_contender, (n,)),
+        FIT: h.Spec(fit_contender, (n, steps + 1)),
+        FIT_CALLS: h.Spec(fit_calls_contender, (n,)),
         BY_HAND: h.Spec(by_hand_contender, (n,)),
         DEMO_PLAIN: h.Spec(demo_contender, (n,), env=PLAIN),
-        FIT_PLAIN: h.Spec(fit_contender, (n,), env=PLAIN),
+        FIT_PLAIN: h.Spec(fit_contender, (n, steps + 1), env=PLAIN),
         FLOOR: h.Spec(floor_contender, (n, False)),
         TUNED: h.Spec(floor_contender, (n, True)),
         "torch": h.Spec(torch_contender, (n,)) if torch else None,
@@ -337,7 +381,7 @@ def micrograd_run(n: int, rounds: int) -> h.Timings:
         MICROGRAD_GC_OFF: h.Spec(micrograd_contender, (n,), gc="off"),
         DEMO: h.Spec(demo_contender, (n,)),
         DEMO_GC_OFF: h.Spec(demo_contender, (n,), gc="off"),
-        FIT: h.Spec(fit_contender, (n,)),
+        FIT: h.Spec(fit_calls_contender, (n,)),
     }
     times, _ = h.alternate_workers(contenders, rounds=rounds, warmup=1)
     return times
@@ -357,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     times, values, final = main_run(n, steps, torch)
     rows = []
-    for name in (DEMO, FIT, BY_HAND, DEMO_PLAIN, FIT_PLAIN, FLOOR, TUNED, "torch"):
+    for name in (DEMO, FIT, FIT_CALLS, BY_HAND, DEMO_PLAIN, FIT_PLAIN, FLOOR, TUNED, "torch"):
         if name not in times:
             rows.append([name, no_torch, "-", "-"])
             continue

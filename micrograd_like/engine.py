@@ -21,7 +21,6 @@ the same nodes faster.
 
 from __future__ import annotations
 
-import math
 import numbers
 import warnings
 from collections.abc import Callable, Iterable, Sequence
@@ -31,7 +30,7 @@ from typing import Any, Union
 from micrograd_like import modes
 from micrograd_like.checks import boolean, children, names, real
 from micrograd_like.modes import AnomalyError, detect_anomaly, is_grad_enabled, no_grad
-from micrograd_like.rules import RULES, Rule, number
+from micrograd_like.rules import RULES, Rule, partials_as_values
 
 __all__ = [
     "RULES",
@@ -136,7 +135,7 @@ class Value:
         anomaly = modes.current().anomaly
         for v in reversed(order):  # children before parents
             if create_graph:
-                v._step(_local_grads_as_values(v))
+                v._step(partials_as_values(v))
             else:
                 v._backward()
             if anomaly is not None:
@@ -251,19 +250,19 @@ class Value:
     # -- comparisons (by data; == and hash() by identity, as in micrograd), printing -----
 
     def __lt__(self, other: Operand) -> bool:
-        return self.data < _data(other)
+        return self._data < _data(other)
 
     def __le__(self, other: Operand) -> bool:
-        return self.data <= _data(other)
+        return self._data <= _data(other)
 
     def __gt__(self, other: Operand) -> bool:
-        return self.data > _data(other)
+        return self._data > _data(other)
 
     def __ge__(self, other: Operand) -> bool:
-        return self.data >= _data(other)
+        return self._data >= _data(other)
 
     def __float__(self) -> float:
-        return float(self.data)
+        return float(self._data)
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -345,9 +344,9 @@ def data_writes() -> int:
     return _writes[0]
 
 
-def assign(values: Iterable[Value], numbers: Iterable[float]) -> None:
+def assign(values: Iterable[Value], xs: Iterable[float]) -> None:
     """Write each number into its Value's ``.data``: one write in :func:`data_writes`."""
-    for v, x in zip(values, numbers):
+    for v, x in zip(values, xs):
         v._data = x
     _writes[0] += 1
 
@@ -376,27 +375,7 @@ def _binary(op: str, a: object, b: object) -> Value:
 def _data(other: object) -> float:
     """The number a Value is compared with."""
     if isinstance(other, Value):
-        return other.data
+        return other._data
     if isinstance(other, bool) or not isinstance(other, (int, float)):
         raise TypeError(f"cannot compare a Value with {type(other).__name__}: {other!r}")
     return float(other)
-
-
-def _local_grads_as_values(v: Value) -> Sequence[Any]:
-    """``v``'s local derivatives as Values, from its rule, for ``create_graph=True``; where
-    the gradient arriving at ``v`` is 0, an infinite one gives 0, as in ``backward()``."""
-    if v._local_grads is None:
-        if "_backward" in vars(v):
-            raise ValueError(
-                f"create_graph=True cannot differentiate the op {v.op!r}: its node's own "
-                "_backward is a function the engine cannot see inside; add the op with "
-                "micrograd_like.ops.add_op(name, forward, partials) so its derivative is a rule"
-            )
-        return ()  # made by user code with no _backward: it passes nothing on
-    rule = RULES.get(v.op)
-    if rule is None:  # its op was removed since the node was made
-        raise ValueError(f"create_graph=True needs the rule of the op {v.op!r}, which is gone")
-    local = rule.local(v, v._parents)
-    if number(v.grad) == 0.0:
-        local = [d if math.isfinite(number(d)) else 0.0 for d in local]
-    return local

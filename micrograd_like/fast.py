@@ -40,7 +40,7 @@ What it replaces, and why that is faster
   no ``make_node``, ``Rule.run`` or lambda in between. Each keeps the engine method's
   name and docstring; tracebacks and debuggers show its generated source.
 * **Fresh nodes.** A node is made with ``.grad`` set to the current era's own 0.0
-  (:data:`_fresh`, a float told apart by identity) when every parent that is not a leaf
+  (``_era[0]``, a float told apart by identity) when every parent that is not a leaf
   is fresh too, and with a plain 0.0 otherwise. The era changes when a walk begins and
   at every chain-rule step of the plain path (``Value._step``), so a fresh node and all
   that lies behind it have been neither walked nor written since they were made.
@@ -93,14 +93,15 @@ _walk_lock = threading.RLock()
 _data = attrgetter("_data")
 _LEAF = ()  # a leaf's _local_grads: it has no local derivatives (the empty tuple is one object)
 
-_fresh = float(0)
-"""The 0.0 that nodes made in this era start with (see the module's docstring)."""
+_era = [float(0)]
+"""``_era[0]`` is the 0.0 that nodes made in this era start with (see the module's
+docstring). It is a list's item, not a global of its own, so that a new era does not
+change this module's globals: their lookups stay cached."""
 
 
 def _new_era() -> None:
     """Start a new era: no node made so far is fresh any more."""
-    global _fresh
-    _fresh = float(0)
+    _era[0] = float(0)
 
 
 # --------------------------------------------------------------------------------------
@@ -122,7 +123,7 @@ def maker(forward, partials):
         out = {forward}
         node = _new(Value)
         node._data = out
-        s = _fresh
+        s = _era[0]
         if (x.grad is not s and x._local_grads is not _LEAF) or (
             y.grad is not s and y._local_grads is not _LEAF
         ):
@@ -144,7 +145,7 @@ def maker(forward, partials):
         out = {forward}
         node = _new(Value)
         node._data = out
-        s = _fresh
+        s = _era[0]
         if self.grad is not s and self._local_grads is not _LEAF:
             s = 0.0
         node.grad = s
@@ -215,7 +216,7 @@ def make_node(op: str, parents: tuple[Value, ...]) -> Value:
         local = rule.partials(out, *args)
     node = _new(Value)
     node._data = out
-    s = _fresh
+    s = _era[0]
     for p in parents:
         if p.grad is not s and p._local_grads is not _LEAF:
             s = 0.0
@@ -308,7 +309,7 @@ def maker(act_relu):
     def affine_nodes(neurons, xs):
         x = list(map(_data, xs))
         inputs = (xs, x)
-        s = _fresh
+        s = _era[0]
         for p in xs:
             if p.grad is not s and p._local_grads is not _LEAF:
                 s = 0.0
@@ -588,7 +589,7 @@ def _walk(root: Value) -> list[Value]:
     is ``era``, the era this walk began in). If the walk is interrupted, no node is left
     busy: its grad becomes 0.0.
     """
-    era: Any = _fresh if PRUNE else _NEVER
+    era: Any = _era[0] if PRUNE else _NEVER
     _new_era()  # nodes walked now are not fresh for the next walk
     order: list[Value] = []
     if root._local_grads is _LEAF:

@@ -246,17 +246,17 @@ class SGD(Optimizer):
         lr, mu, wd = self._lr, self.momentum, self.weight_decay
         params = self.params
         if mu == 0.0 and wd == 0.0:  # plain gradient descent: p = p - lr * grad
-            _commit(self, [p.data - lr * p.grad for p in params])
+            _commit(self, [p._data - lr * p.grad for p in params])  # _data: .data's slot
             self.steps += 1
             return
         g = _grads(params)
         if wd != 0.0:
-            g = [gi + wd * p.data for p, gi in zip(params, g)]
+            g = [gi + wd * p._data for p, gi in zip(params, g)]
         buf = None
         if mu != 0.0:
             buf = g if self._buf is None else [mu * b + gi for b, gi in zip(self._buf, g)]
             g = [gi + mu * b for gi, b in zip(g, buf)] if self.nesterov else buf
-        _commit(self, [p.data - lr * gi for p, gi in zip(params, g)])
+        _commit(self, [p._data - lr * gi for p, gi in zip(params, g)])
         if buf is not None:
             self._buf = buf
         self.steps += 1
@@ -342,12 +342,13 @@ class Adam(Optimizer):
         params = self.params
         g = _grads(params)
         if wd != 0.0:
-            g = [gi + wd * p.data for p, gi in zip(params, g)]
+            g = [gi + wd * p._data for p, gi in zip(params, g)]
         m = [b1 * mi + (1.0 - b1) * gi for mi, gi in zip(self._m, g)]
         v = [b2 * vi + (1.0 - b2) * gi * gi for vi, gi in zip(self._v, g)]
         sqrt = math.sqrt
         new = [
-            p.data - step_size * mi / (sqrt(vi) / bc2_sqrt + eps) for p, mi, vi in zip(params, m, v)
+            p._data - step_size * mi / (sqrt(vi) / bc2_sqrt + eps)
+            for p, mi, vi in zip(params, m, v)
         ]
         _commit(self, new)
         self._m, self._v = m, v

@@ -31,7 +31,16 @@ from functools import partial, reduce
 from operator import add, mul
 from typing import Any, NamedTuple
 
-__all__ = ["BUILT_IN", "RULES", "Inline", "Rule", "RuleTable", "add_in_order", "number"]
+__all__ = [
+    "BUILT_IN",
+    "RULES",
+    "Inline",
+    "Rule",
+    "RuleTable",
+    "add_in_order",
+    "number",
+    "partials_as_values",
+]
 
 
 class Inline(NamedTuple):
@@ -404,3 +413,28 @@ RULES: RuleTable = RuleTable({
 
 BUILT_IN = frozenset(RULES)
 """The rows this module defines; :func:`micrograd_like.ops.add_op` adds others beside them."""
+
+
+def partials_as_values(node: Any) -> Sequence[Any]:
+    """A node's local derivatives as Values, from its rule, for ``create_graph=True``: the
+    rule's partials run on the parents themselves, so they can be differentiated again.
+
+    Where the gradient arriving at the node is 0, an infinite derivative gives 0, as in
+    ``backward()`` (0 * inf passes nothing on). A node made by user code with its own
+    ``_backward`` has no rule to run: that is a ValueError that says what to do.
+    """
+    if node._local_grads is None:
+        if "_backward" in vars(node):
+            raise ValueError(
+                f"create_graph=True cannot differentiate the op {node.op!r}: its node's own "
+                "_backward is a function the engine cannot see inside; add the op with "
+                "micrograd_like.ops.add_op(name, forward, partials) so its derivative is a rule"
+            )
+        return ()  # made by user code with no _backward: it passes nothing on
+    rule = RULES.get(node.op)
+    if rule is None:  # its op was removed since the node was made
+        raise ValueError(f"create_graph=True needs the rule of the op {node.op!r}, which is gone")
+    local = rule.local(node, node._parents)
+    if number(node.grad) == 0.0:
+        local = [d if math.isfinite(number(d)) else 0.0 for d in local]
+    return local
