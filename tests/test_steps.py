@@ -287,3 +287,29 @@ def test_zero_grad_true_starts_from_zero_after_an_earlier_backward():
     assert x.grad == 6.0
     assert str(steps[0]).startswith("step 1/1: ")
     assert "dy/dx1 += dy/dy * dy/dx1 (local) = 1.0 * 3.0 = 3.0" in str(steps[0])
+
+
+def test_a_label_that_spells_out_its_expression_is_not_repeated_as_one(capsys):
+    # the lecture labels x1*w1 = x1 * w1 and the sum "x1*w1 + x2*w2": each is its own
+    # equation, so a step names it once, not "x1*w1 + x2*w2 = x1*w1 + x2*w2"
+    x1, w1 = Value(2.0, label="x1"), Value(-3.0, label="w1")
+    x2, w2 = Value(0.0, label="x2"), Value(1.0, label="w2")
+    x1w1 = x1 * w1
+    x1w1.label = "x1*w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2*w2"
+    s = x1w1 + x2w2
+    s.label = "x1*w1 + x2*w2"
+    n = s * 2.0
+    n.label = "n"
+    explain(n)
+    heads = [line for line in capsys.readouterr().out.splitlines() if line.startswith("step")]
+    assert heads == [
+        "step 1/4: n = (x1*w1 + x2*w2) * 2, with dn/dn = 1.0",
+        "step 2/4: x1*w1 + x2*w2, with dn/d(x1*w1 + x2*w2) = 2.0",
+        "step 3/4: x2*w2, with dn/d(x2*w2) = 2.0",
+        "step 4/4: x1*w1, with dn/d(x1*w1) = 2.0",
+    ]
+    steps = list(backward_steps(n))
+    source = draw_dot(n, step=steps[1]).source
+    assert 'label="backward step 2/4: x1*w1 + x2*w2, grad 2"' in source
