@@ -42,19 +42,34 @@ WIDTH, HEIGHT = 1280, 900
 """The window the pages are opened in."""
 
 # Graph text on screen: each <text> of a Graphviz SVG (an <svg> with a g.graph), its
-# font size times the scale from the SVG's units to the screen. Hidden SVGs are skipped.
+# font size times the scale from the SVG's units to the screen; for a Graphviz SVG shown
+# as an <img> (how nbconvert shows an SVG output), its font sizes times the image's width
+# on screen over the width of its drawing. Hidden pictures are skipped.
 GRAPH_TEXT = """() => {
   const sizes = [];
+  const shown = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
   for (const svg of document.querySelectorAll("svg")) {
-    if (!svg.querySelector(":scope > g.graph")) continue;
-    const box = svg.getBoundingClientRect();
-    if (box.width === 0 || box.height === 0) continue;
+    if (!svg.querySelector(":scope > g.graph") || !shown(svg)) continue;
     for (const text of svg.querySelectorAll("text")) {
       const matrix = text.getScreenCTM();
       const words = text.textContent.trim();
       if (!matrix || !words) continue;
       const size = parseFloat(text.getAttribute("font-size") || getComputedStyle(text).fontSize);
       sizes.push([words.slice(0, 40), size * Math.hypot(matrix.a, matrix.b)]);
+    }
+  }
+  for (const img of document.querySelectorAll('img[src^="data:image/svg+xml"]')) {
+    if (!shown(img)) continue;
+    const data = img.src.slice(img.src.indexOf(",") + 1);
+    const svg = img.src.slice(0, img.src.indexOf(",")).endsWith(";base64")
+      ? new TextDecoder().decode(Uint8Array.from(atob(data), (c) => c.charCodeAt(0)))
+      : decodeURIComponent(data);
+    const drawing = new DOMParser().parseFromString(svg, "image/svg+xml");
+    if (!drawing.querySelector("svg > g.graph")) continue;
+    const scale = img.getBoundingClientRect().width / drawing.documentElement.viewBox.baseVal.width;
+    for (const text of drawing.querySelectorAll("text")) {
+      const words = text.textContent.trim();
+      if (words) sizes.push([words.slice(0, 40), parseFloat(text.getAttribute("font-size")) * scale]);
     }
   }
   return sizes;
@@ -203,6 +218,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("site", type=Path, nargs="?", default=Path("build/site"))
     parser.add_argument("--screenshots", type=Path, help="write a picture of each page here")
+    parser.add_argument("--page", action="append", help="check only this page (repeatable)")
     args = parser.parse_args(argv)
 
     site = args.site.resolve()
@@ -222,7 +238,8 @@ def main(argv: list[str]) -> int:
                 r.continue_()
 
         context.route("**/*", route)
-        for name in pages_of(site):
+        checked = args.page or pages_of(site)
+        for name in checked:
             before = len(outside)
             problems = visit(context, f"{base}/{name}", args.screenshots, name)
             problems += [f"a request to another host, blocked: {u}" for u in outside[before:]]
@@ -236,7 +253,7 @@ def main(argv: list[str]) -> int:
                 print(f"  - {name}: {problem}")
         return 1
     print(
-        f"make docs: {len(pages_of(site))} pages opened offline in Chromium: no request to "
+        f"make docs: {len(checked)} pages opened offline in Chromium: no request to "
         "another host, every formula typeset, every widget shows and steps, graph text "
         f"{SMALLEST_TEXT:g} px or more"
     )

@@ -206,7 +206,7 @@ function mglPlayer(el, src) {
   };
   const fitInBox = (svg) => {
     svg.style.maxWidth = "100%";
-    svg.style.maxHeight = `${Math.max(graph.clientHeight, 200)}px`;
+    svg.style.maxHeight = `${graph.clientHeight}px`;
     svg.style.width = "auto";
     svg.style.height = "auto";
   };
@@ -275,7 +275,10 @@ PLAYER_CSS = """
 .mgl-steps:focus-within { box-shadow: 0 0 0 2px var(--jp-brand-color2, #9ecaed); }
 .mgl-steps .mgl-bar { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
 .mgl-steps .mgl-bar button { min-width: 5.5em; font: inherit; padding: 1px 8px;
-  cursor: pointer; }
+  cursor: pointer; color: #222; background: #f3f3f3; border: 1px solid #aaa;
+  border-radius: 3px; }
+.mgl-steps .mgl-bar button:hover:enabled { background: #e6e6e6; }
+.mgl-steps .mgl-bar button:disabled { color: #999; cursor: default; }
 .mgl-steps .mgl-slider { flex: 1 1 120px; min-width: 80px; }
 .mgl-steps .mgl-count { font-variant-numeric: tabular-nums; white-space: nowrap; }
 .mgl-steps .mgl-keys { color: #666; font-size: 12px; margin: 2px 0 0; }
@@ -284,7 +287,8 @@ PLAYER_CSS = """
   line-height: 1.35; background: none; color: #222; padding: 0; overflow: visible; }
 .mgl-steps .mgl-graph { max-height: 70vh; overflow: auto; background: white;
   border: 1px solid #e0e0e0; border-radius: 3px; }
-.mgl-steps .mgl-graph svg, .mgl-player .mgl-picture svg { max-width: none; height: auto; }
+.mgl-steps .mgl-graph svg, .mgl-player .mgl-picture svg { max-width: none; height: auto;
+  display: block; }
 .mgl-player .mgl-picture { overflow: auto; background: white; }
 .mgl-steps .mgl-graph.mgl-waiting { opacity: 0.4; }
 """
