@@ -22,6 +22,7 @@ from hypothesis import given, settings
 
 from micrograd_like import fast
 from micrograd_like.engine import AnomalyError, Value, detect_anomaly, topological_order
+from micrograd_like.examples import lecture_neuron
 from micrograd_like.nn import MLP
 from micrograd_like.testing import programs
 from micrograd_like.viz import draw_dot, graph_nodes
@@ -292,24 +293,16 @@ def test_zero_grad_true_starts_from_zero_after_an_earlier_backward():
 def test_a_label_that_spells_out_its_expression_is_not_repeated_as_one(capsys):
     # the lecture labels x1*w1 = x1 * w1 and the sum "x1*w1 + x2*w2": each is its own
     # equation, so a step names it once, not "x1*w1 + x2*w2 = x1*w1 + x2*w2"
-    x1, w1 = Value(2.0, label="x1"), Value(-3.0, label="w1")
-    x2, w2 = Value(0.0, label="x2"), Value(1.0, label="w2")
-    x1w1 = x1 * w1
-    x1w1.label = "x1*w1"
-    x2w2 = x2 * w2
-    x2w2.label = "x2*w2"
-    s = x1w1 + x2w2
-    s.label = "x1*w1 + x2*w2"
-    n = s * 2.0
-    n.label = "n"
-    explain(n)
+    nodes = lecture_neuron()
+    explain(nodes["o"])
     heads = [line for line in capsys.readouterr().out.splitlines() if line.startswith("step")]
     assert heads == [
-        "step 1/4: n = (x1*w1 + x2*w2) * 2, with dn/dn = 1.0",
-        "step 2/4: x1*w1 + x2*w2, with dn/d(x1*w1 + x2*w2) = 2.0",
-        "step 3/4: x2*w2, with dn/d(x2*w2) = 2.0",
-        "step 4/4: x1*w1, with dn/d(x1*w1) = 2.0",
+        "step 1/5: o = tanh(n), with do/do = 1.0",
+        "step 2/5: n = (x1*w1 + x2*w2) + b, with do/dn = 0.5",
+        "step 3/5: x1*w1 + x2*w2, with do/d(x1*w1 + x2*w2) = 0.5",
+        "step 4/5: x2*w2, with do/d(x2*w2) = 0.5",
+        "step 5/5: x1*w1, with do/d(x1*w1) = 0.5",
     ]
-    steps = list(backward_steps(n))
-    source = draw_dot(n, step=steps[1]).source
-    assert 'label="backward step 2/4: x1*w1 + x2*w2, grad 2"' in source
+    steps = list(backward_steps(nodes["o"]))
+    source = draw_dot(nodes["o"], step=steps[2]).source
+    assert 'label="backward step 3/5: x1*w1 + x2*w2, grad 0.5"' in source

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import os
-from pathlib import Path
 from typing import Any
 
 import graphviz
@@ -22,7 +21,7 @@ import graphviz
 from micrograd_like.checks import integer
 from micrograd_like.engine import Value
 from micrograd_like.viz.graph import render
-from micrograd_like.viz.player import step_frames
+from micrograd_like.viz.player import checked_path, step_frames
 
 __all__ = ["save_steps_animation"]
 
@@ -60,12 +59,8 @@ def save_steps_animation(
     three times as long; the animation loops. Runs the backward pass (``.grad`` ends as
     ``root.backward()`` leaves it). Returns the path.
     """
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a str or a path, got {type(path).__name__}")
-    target = Path(path)
-    fmt = FORMATS.get(target.suffix.lower())
-    if fmt is None:
-        raise ValueError(f"path must end in .gif, .png or .webp, got {os.fspath(path)!r}")
+    target = checked_path(path, tuple(FORMATS))
+    fmt = FORMATS[target.suffix.lower()]
     integer(interval_ms, "interval_ms", minimum=20)
     try:
         from PIL import Image, features

@@ -348,6 +348,21 @@ def player_html(texts: list[str], svgs: list[str], interval_ms: int = 900) -> st
     )
 
 
+def checked_path(path: Any, endings: tuple[str, ...]) -> Path:
+    """``path`` as a ``Path``, if it is a str or a path that ends in one of ``endings``.
+
+    >>> checked_path("b.GIF", (".gif", ".png"))
+    PosixPath('b.GIF')
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or a path, got {type(path).__name__}")
+    target = Path(path)
+    if target.suffix.lower() not in endings:
+        ends = f"{', '.join(endings[:-1])} or {endings[-1]}"
+        raise ValueError(f"path must end in {ends}, got {os.fspath(path)!r}")
+    return target
+
+
 _DOCUMENT = """<!doctype html>
 <html lang="en">
 <head>
@@ -380,11 +395,7 @@ def save_steps_html(
     it in a browser, put it on a slide or a web page. Runs the backward pass (``.grad``
     ends as ``root.backward()`` leaves it). Returns the path.
     """
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"path must be a str or a path, got {type(path).__name__}")
-    target = Path(path)
-    if target.suffix.lower() not in (".html", ".htm"):
-        raise ValueError(f"path must end in .html or .htm, got {os.fspath(path)!r}")
+    target = checked_path(path, (".html", ".htm"))
     frames = step_frames(root, model, zero_grad, caller="save_steps_html", **draw_kwargs)
     player = player_html(frames.texts, [page_svg(g) for g in frames.graphs], interval_ms)
     name = frames.steps[0].node.label or "the output"
