@@ -19,18 +19,21 @@ The site works offline: it loads nothing from another host.
 * Formulas: MathJax comes from the ``jupyter-server-mathjax`` package (the ``docs``
   extra) and is copied into the site as ``assets/mathjax``, with a configuration
   (``config/local.js``) for the web fonts that package has.
-* Widgets: nbconvert runs with ``scripts/nbconvert/jupyter_nbconvert_config.json``, which
-  leaves the executed notebooks without widget state, so no widget manager is fetched and
-  a widget's output shows its own HTML (the step widget's player of its steps).
+* Widgets: nbconvert runs one more preprocessor after the notebook has run
+  (``scripts/nbconvert/site_widgets.py``): it drops the widgets' state, so no widget
+  manager is fetched and a widget's output shows its own HTML (the step widget's player
+  of its steps), or a note that it needs a kernel.
 * Fonts: Material's fonts from Google are off (``font: false`` in mkdocs.yml).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import sys
+import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
@@ -40,7 +43,9 @@ from mkdocs.structure.files import File
 
 HERE = Path(__file__).resolve().parent
 README = HERE.parent / "README.md"
-NBCONVERT_CONFIG = HERE / "nbconvert"
+NBCONVERT = HERE / "nbconvert"
+SITE_WIDGETS = "site_widgets.WidgetsWithoutKernel"
+"""The preprocessor nbconvert runs last (from ``scripts/nbconvert/``)."""
 MATHJAX = "assets/mathjax"
 """Where MathJax goes in the site (mkdocs.yml's ``custom_mathjax_url`` points there)."""
 MATHJAX_CONFIG = """\
@@ -154,9 +159,18 @@ def api_pages(nav: Any) -> list[str]:
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    """nbconvert (which mkdocs-jupyter runs) reads the site's nbconvert configuration."""
-    paths = [str(NBCONVERT_CONFIG), os.environ.get("JUPYTER_CONFIG_PATH", "")]
+    """nbconvert (which mkdocs-jupyter runs) runs ``site_widgets.WidgetsWithoutKernel``
+    after its own preprocessors: a configuration file in a folder of its own says so."""
+    from nbconvert.exporters import HTMLExporter
+
+    defaults = list(HTMLExporter.class_traits()["default_preprocessors"].default() or [])
+    config = {"HTMLExporter": {"default_preprocessors": [*defaults, SITE_WIDGETS]}}
+    folder = Path(tempfile.mkdtemp(prefix="micrograd-like-nbconvert-"))
+    (folder / "jupyter_nbconvert_config.json").write_text(json.dumps(config), encoding="utf-8")
+    paths = [str(folder), os.environ.get("JUPYTER_CONFIG_PATH", "")]
     os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join(p for p in paths if p)
+    if str(NBCONVERT) not in sys.path:
+        sys.path.insert(0, str(NBCONVERT))  # where nbconvert imports site_widgets from
 
 
 def on_files(files: Any, config: Any) -> Any:

@@ -254,3 +254,35 @@ def test_long_values_are_left_out_of_the_api_pages():
     nn = griffe.load("micrograd_like.nn", search_paths=[str(ROOT)],
                      extensions=griffe.load_extensions(extension.DocstringsAsMarkdown))  # fmt: skip
     assert str(nn["MAX_PARAMETERS"].value) == "10000000"  # a short value stays
+
+
+def test_on_the_site_a_widget_shows_its_own_html_or_says_it_needs_a_kernel(monkeypatch):
+    pytest.importorskip("nbconvert")
+    nbformat = pytest.importorskip("nbformat")
+    monkeypatch.syspath_prepend(str(ROOT / "scripts" / "nbconvert"))
+    site_widgets = importlib.import_module("site_widgets")
+    view = {"application/vnd.jupyter.widget-view+json": {"model_id": "m1"}}
+    player = {**view, "text/plain": "step_widget: 5 steps", "text/html": "<div>player</div>"}
+    live = {**view, "text/plain": "Playground(dataset='moons')"}
+    nb = nbformat.v4.new_notebook(metadata={"widgets": {"state": {}}})
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [nbformat.v4.new_output("display_data", data=d) for d in (player, live)]
+    nb.cells = [cell]
+    nb, _ = site_widgets.WidgetsWithoutKernel().preprocess(nb, {})
+    assert "widgets" not in nb.metadata  # nbconvert fetches no widget manager
+    assert nb.cells[0].outputs[0].data["text/html"] == "<div>player</div>"
+    note = nb.cells[0].outputs[1].data["text/html"]
+    assert "<b>Playground</b> is a live widget" in note and "make lab" in note
+
+
+def test_the_hooks_add_the_widget_preprocessor_after_nbconverts_own(monkeypatch):
+    pytest.importorskip("mkdocs")
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", "")
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    hooks = load_script("mkdocs_hooks")
+    hooks.on_startup("build", False)
+    folder = Path(os.environ["JUPYTER_CONFIG_PATH"].split(os.pathsep)[0])
+    config = json.loads((folder / "jupyter_nbconvert_config.json").read_text())
+    preprocessors = config["HTMLExporter"]["default_preprocessors"]
+    assert preprocessors[-1] == "site_widgets.WidgetsWithoutKernel"
+    assert "nbconvert.preprocessors.ExecutePreprocessor" in preprocessors[:-1]

@@ -271,20 +271,23 @@ function mglPlayer(el, src) {
 
 PLAYER_CSS = """
 .mgl-steps { font-family: var(--jp-ui-font-family, system-ui, sans-serif); font-size: 14px;
-  line-height: 1.4; color: #222; outline: none; border-radius: 4px; padding: 2px; }
+  line-height: 1.4; color: var(--jp-ui-font-color1, #222); outline: none; border-radius: 4px;
+  padding: 2px; }
 .mgl-steps:focus-within { box-shadow: 0 0 0 2px var(--jp-brand-color2, #9ecaed); }
 .mgl-steps .mgl-bar { display: flex; gap: 6px; align-items: center; flex-wrap: wrap; }
 .mgl-steps .mgl-bar button { min-width: 5.5em; font: inherit; padding: 1px 8px;
-  cursor: pointer; color: #222; background: #f3f3f3; border: 1px solid #aaa;
+  cursor: pointer; color: var(--jp-ui-font-color1, #222);
+  background: var(--jp-layout-color2, #f3f3f3); border: 1px solid var(--jp-border-color1, #aaa);
   border-radius: 3px; }
-.mgl-steps .mgl-bar button:hover:enabled { background: #e6e6e6; }
-.mgl-steps .mgl-bar button:disabled { color: #999; cursor: default; }
+.mgl-steps .mgl-bar button:hover:enabled { background: var(--jp-layout-color3, #e6e6e6); }
+.mgl-steps .mgl-bar button:disabled { color: var(--jp-ui-font-color3, #999); cursor: default; }
 .mgl-steps .mgl-slider { flex: 1 1 120px; min-width: 80px; }
 .mgl-steps .mgl-count { font-variant-numeric: tabular-nums; white-space: nowrap; }
-.mgl-steps .mgl-keys { color: #666; font-size: 12px; margin: 2px 0 0; }
+.mgl-steps .mgl-keys { color: var(--jp-ui-font-color2, #666); font-size: 12px; margin: 2px 0 0; }
 .mgl-steps .mgl-text, .mgl-player .mgl-text { white-space: pre-wrap; margin: 6px 0;
   font-family: var(--jp-code-font-family, ui-monospace, monospace); font-size: 13px;
-  line-height: 1.35; background: none; color: #222; padding: 0; overflow: visible; }
+  line-height: 1.35; background: none; color: var(--jp-content-font-color1, #222); padding: 0;
+  overflow: visible; }
 .mgl-steps .mgl-graph { max-height: 70vh; overflow: auto; background: white;
   border: 1px solid #e0e0e0; border-radius: 3px; }
 .mgl-steps .mgl-graph svg, .mgl-player .mgl-picture svg { max-width: none; height: auto;
