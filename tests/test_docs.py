@@ -256,23 +256,36 @@ def test_long_values_are_left_out_of_the_api_pages():
     assert str(nn["MAX_PARAMETERS"].value) == "10000000"  # a short value stays
 
 
-def test_on_the_site_a_widget_shows_its_own_html_or_says_it_needs_a_kernel(monkeypatch):
+def test_on_the_site_a_widget_shows_its_html_or_as_the_run_left_it_or_needs_a_kernel(monkeypatch):
     pytest.importorskip("nbconvert")
     nbformat = pytest.importorskip("nbformat")
     monkeypatch.syspath_prepend(str(ROOT / "scripts" / "nbconvert"))
     site_widgets = importlib.import_module("site_widgets")
-    view = {"application/vnd.jupyter.widget-view+json": {"model_id": "m1"}}
-    player = {**view, "text/plain": "step_widget: 5 steps", "text/html": "<div>player</div>"}
-    live = {**view, "text/plain": "Playground(dataset='moons')"}
-    nb = nbformat.v4.new_notebook(metadata={"widgets": {"state": {}}})
+
+    def view(model_id: str, **data: str) -> dict:
+        return {"application/vnd.jupyter.widget-view+json": {"model_id": model_id}, **data}
+
+    player = view("p", **{"text/plain": "step_widget: 5 steps", "text/html": "<div>player</div>"})
+    bar = view("bar", **{"text/plain": "training:   0%|          | 0/100"})  # tqdm's first text
+    live = view("live", **{"text/plain": "Playground(dataset='moons')"})
+    # tqdm's bar as the run left it: an HBox of a text, a progress bar at 100/100, a text
+    states = {
+        "bar": {"model_name": "HBoxModel", "state": {"children": ["IPY_MODEL_d", "IPY_MODEL_f"]}},
+        "d": {"model_name": "HTMLModel", "state": {"value": "training: 100%"}},
+        "f": {"model_name": "FloatProgressModel", "state": {"value": 100.0, "max": 100.0}},
+        "live": {"model_name": "AnyModel", "state": {}},
+    }
+    widgets = {"application/vnd.jupyter.widget-state+json": {"state": states}}
+    nb = nbformat.v4.new_notebook(metadata={"widgets": widgets})
     cell = nbformat.v4.new_code_cell("")
-    cell.outputs = [nbformat.v4.new_output("display_data", data=d) for d in (player, live)]
+    cell.outputs = [nbformat.v4.new_output("display_data", data=d) for d in (player, bar, live)]
     nb.cells = [cell]
     nb, _ = site_widgets.WidgetsWithoutKernel().preprocess(nb, {})
     assert "widgets" not in nb.metadata  # nbconvert fetches no widget manager
-    assert nb.cells[0].outputs[0].data["text/html"] == "<div>player</div>"
-    note = nb.cells[0].outputs[1].data["text/html"]
-    assert "<b>Playground</b> is a live widget" in note and "make lab" in note
+    shown = [o.data["text/html"] for o in nb.cells[0].outputs]
+    assert shown[0] == "<div>player</div>"
+    assert '<span>training: 100%</span><progress value="100.0" max="100.0">' in shown[1]
+    assert "This widget is live" in shown[2] and "make lab" in shown[2]
 
 
 def test_the_hooks_add_the_widget_preprocessor_after_nbconverts_own(monkeypatch):
