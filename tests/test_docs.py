@@ -8,6 +8,7 @@ every module, and the README is split as the front page and the Performance page
 
 from __future__ import annotations
 
+import doctest
 import importlib
 import importlib.util
 import json
@@ -261,6 +262,7 @@ def test_on_the_site_a_widget_shows_its_html_or_as_the_run_left_it_or_needs_a_ke
     nbformat = pytest.importorskip("nbformat")
     monkeypatch.syspath_prepend(str(ROOT / "scripts" / "nbconvert"))
     site_widgets = importlib.import_module("site_widgets")
+    assert doctest.testmod(site_widgets).failed == 0
 
     def view(model_id: str, **data: str) -> dict:
         return {"application/vnd.jupyter.widget-view+json": {"model_id": model_id}, **data}
@@ -284,7 +286,10 @@ def test_on_the_site_a_widget_shows_its_html_or_as_the_run_left_it_or_needs_a_ke
     assert "widgets" not in nb.metadata  # nbconvert fetches no widget manager
     shown = [o.data["text/html"] for o in nb.cells[0].outputs]
     assert shown[0] == "<div>player</div>"
-    assert '<span>training: 100%</span><progress value="100.0" max="100.0">' in shown[1]
+    assert (
+        '<span>training: 100%</span><progress style="width: 10em" value="100.0" max="100.0">'
+        in shown[1]
+    )
     assert "This widget is live" in shown[2] and "make lab" in shown[2]
 
 

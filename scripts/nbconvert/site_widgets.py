@@ -42,7 +42,7 @@ def snapshot(model_id: str, states: dict[str, Any]) -> str | None:
     ...           "t": {"model_name": "HTMLModel", "state": {"value": "75%"}},
     ...           "h": {"model_name": "HBoxModel", "state": {"children": ["IPY_MODEL_t", "IPY_MODEL_b"]}}}
     >>> snapshot("h", states)
-    '<div style="display: flex; gap: 6px; align-items: center"><span>75%</span><progress value="3" max="4"></progress></div>'
+    '<div style="display: flex; gap: 6px; align-items: center"><span>75%</span><progress style="width: 10em" value="3" max="4"></progress></div>'
     """
     model = states.get(model_id)
     if model is None:
@@ -60,9 +60,8 @@ def snapshot(model_id: str, states: dict[str, Any]) -> str | None:
     if kind == "LabelModel":
         return f"<span>{html.escape(str(state.get('value', '')))}</span>"
     if kind in ("FloatProgressModel", "IntProgressModel"):
-        return (
-            f'<progress value="{state.get("value", 0)}" max="{state.get("max", 100)}"></progress>'
-        )
+        value, top = state.get("value", 0), state.get("max", 100)
+        return f'<progress style="width: 10em" value="{value}" max="{top}"></progress>'
     return None
 
 
