@@ -8,7 +8,8 @@
 # make bench-baseline : count them anew and write the baseline (on purpose, after a change)
 # make dist  : build the sdist and wheel, check them, and try the wheel in a fresh venv
 # make test-pythons : the fast tests on each of Python 3.10-3.13 that is present (nox)
-# make docs  : the documentation site, notebooks executed, into build/site/
+# make docs  : the documentation site, notebooks executed, into build/site/, then every page
+#              opened offline in headless Chromium (scripts/check_pages.py)
 # make bench-playground : the Playground's frame rate in JupyterLab in headless Chromium
 # WITH_TORCH=1 also installs torch==2.13.0 (a CPU build) so the PyTorch parity tests run.
 PYTHON ?= python3
@@ -135,9 +136,10 @@ dist: install
 test-pythons: install
 	$(VENV)/bin/nox --no-color --session tests
 
-docs: install
+docs: install dot-check chromium-check
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir build/site
 	$(PY) scripts/check_docs.py build/site
+	$(PY) scripts/check_pages.py build/site $(if $(SCREENSHOTS),--screenshots $(SCREENSHOTS))
 
 clean:
 	rm -rf $(VENV) demo-output dist build .nox .pytest_cache .mypy_cache .ruff_cache

@@ -162,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     specs: h.Specs = {
         name: h.Spec(factory, (n, *more), env=env) if h.installed(package) else None
         for name, package, factory, more, env in CONTENDERS
+        for more in [(steps + 1,) if factory is fit_contender else more]  # fit: one whole run
     }
     print(f"moons step, batched: {n} samples, MLP(2, [16, 16, 1]), hinge + {ALPHA:g} L2, SGD;")
     print(f"{steps + 1} steps (the first a warm-up), alternating, each in a process of its own,")

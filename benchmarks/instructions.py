@@ -59,7 +59,7 @@ STEPS: dict[str, int] = {"moons fit step": 4, "demo step": 4, "digits chunk": 2,
 def moons_fit(data: dict[str, Any]) -> Callable[[], Any]:
     from bench_moons import fit_contender
 
-    return fit_contender(100)
+    return fit_contender(100, 101)  # one fit call of 101 epochs, an epoch a step
 
 
 def demo(data: dict[str, Any]) -> Callable[[], Any]:

@@ -33,6 +33,8 @@ _PICTURES = {
     "draw_dot": "viz",
     "draw_network": "viz",
     "save_graph": "viz",
+    "save_steps_animation": "steps",
+    "save_steps_html": "steps",
 }
 
 
@@ -74,5 +76,7 @@ __all__ = [
     "remove_op",
     "save",
     "save_graph",
+    "save_steps_animation",
+    "save_steps_html",
     "vsum",
 ]

@@ -6,7 +6,7 @@ from typing import Any
 
 from micrograd_like.engine import Value
 
-__all__ = ["first_picture", "readme_expression"]
+__all__ = ["first_picture", "lecture_neuron", "readme_expression"]
 
 
 def readme_expression(V: Any = Value) -> tuple[Any, Any, Any]:
@@ -54,3 +54,34 @@ def first_picture() -> dict[str, Value]:
     L = d * f
     L.label = "L"
     return {"a": a, "b": b, "c": c, "f": f, "e": e, "d": d, "L": L}
+
+
+def lecture_neuron() -> dict[str, Value]:
+    """The lecture's neuron, o = tanh(x1*w1 + x2*w2 + b), every node labelled as there.
+
+    x1 = 2, x2 = 0, w1 = -3, w2 = 1, and b = 6.8813735870195432, picked so that
+    n = -6 + 0 + b = 0.8813735870195432 and o = tanh(n) = 1/sqrt(2). Backward:
+    do/dn = 1 - o**2 = 0.5 (to a few ulps), which reaches b and both products;
+    do/dx1 = 0.5 w1 = -1.5, do/dw1 = 0.5 x1 = 1, do/dx2 = 0.5 w2 = 0.5, do/dw2 = 0.5 x2 = 0.
+
+    >>> nodes = lecture_neuron(); nodes["o"].backward()
+    >>> [round(nodes[k].grad, 12) for k in ("n", "x1", "w1", "x2", "w2")]
+    [0.5, -1.5, 1.0, 0.5, 0.0]
+    """
+    x1 = Value(2.0, label="x1")
+    x2 = Value(0.0, label="x2")
+    w1 = Value(-3.0, label="w1")
+    w2 = Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    x1w1 = x1 * w1
+    x1w1.label = "x1*w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2*w2"
+    s = x1w1 + x2w2
+    s.label = "x1*w1 + x2*w2"
+    n = s + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return {"x1": x1, "x2": x2, "w1": w1, "w2": w2, "b": b, "x1w1": x1w1, "x2w2": x2w2,
+            "s": s, "n": n, "o": o}  # fmt: skip

@@ -58,6 +58,14 @@ class _Writer:
         fig.savefig(path, dpi=110)
         self.written.append(path)
 
+    def steps(self, name: str, root: Value) -> None:
+        """The backward pass to share: one HTML page that plays it, and a GIF of it."""
+        from micrograd_like.steps import save_steps_animation, save_steps_html
+
+        for path in (self.folder / f"{name}.html", self.folder / f"{name}.gif"):
+            (save_steps_html if path.suffix == ".html" else save_steps_animation)(root, path)
+            self.written.append(path)
+
     def text(self, name: str, write: Callable[[], None]) -> None:
         buffer = io.StringIO()
         with redirect_stdout(buffer):
@@ -91,6 +99,7 @@ def _graphs(out: _Writer) -> None:
     for s in steps:
         out.graph(f"first_picture_step{s.index + 1}", draw_dot(L, step=s))
     out.text("first_picture_explain", lambda: explain(L))
+    out.steps("first_picture_steps", L)
 
     a = Value(3.0, label="a")
     b = a + a
@@ -221,12 +230,22 @@ def write_pictures(folder: str | Path = "build/pictures", demo: bool = True) -> 
 
 
 def _index(folder: Path, files: list[Path]) -> Path:
-    """``index.html``: every picture (and text) one under the other, for a browser."""
+    """``index.html``: every picture (and text) one under the other, for a browser.
+
+    Each picture is shown at its own size (a wide one scrolls), so its text reads as it
+    will in a notebook; a step page is linked, and shown in a frame.
+    """
     parts = ["<!doctype html><meta charset='utf-8'><title>micrograd_like pictures</title>"]
     for path in files:
         name = html.escape(str(path.relative_to(folder)))
-        if path.suffix == ".png":
-            parts.append(f"<h2>{name}</h2><img src='{name}' style='max-width: 100%'>")
+        if path.suffix in (".png", ".gif"):
+            parts.append(f"<h2>{name}</h2><div style='overflow-x: auto'><img src='{name}'></div>")
+        elif path.suffix == ".html":
+            parts.append(
+                f"<h2><a href='{name}'>{name}</a></h2>"
+                f"<iframe src='{name}' style='width: 100%; height: 720px; border: 1px solid #ccc'>"
+                "</iframe>"
+            )
         elif path.suffix == ".txt":
             text = html.escape(path.read_text(encoding="utf-8"))
             parts.append(f"<h2>{name}</h2><pre>{text}</pre>")

@@ -11,6 +11,9 @@ doctest, in a light reST, so before they are rendered (mkdocs.yml loads this fil
 * ``text::`` before a literal block becomes ``text:`` (the indented block is already
   Markdown's code block);
 * a list gets the blank line before it that Markdown needs.
+
+A module attribute whose value is long (a table such as ``RULES``) is shown by its name,
+type and docstring, with ``...`` for its value: the reference is not the source.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ import griffe
 ROLE = re.compile(r":(?:py:)?(?:class|func|meth|attr|mod|data|exc|obj|const):`~?\.?([^`]+)`")
 LINK = re.compile(r"`([^`<]+?) <(https?://[^>]+)>`_")
 LIST_ITEM = re.compile(r"^\s*(?:[-*+] |\d+\. )")
+LONGEST_VALUE = 80
+"""Characters: an attribute's value longer than this, or of several lines, shows as ``...``."""
 
 
 def to_markdown(text: str) -> str:
@@ -65,7 +70,8 @@ def to_markdown(text: str) -> str:
 class DocstringsAsMarkdown(griffe.Extension):
     """Rewrite every docstring with :func:`to_markdown` when griffe loads it.
 
-    A class's ``__slots__`` is an implementation detail, not an entry of the reference.
+    A class's ``__slots__`` is an implementation detail, not an entry of the reference,
+    and a long value (see the module's docstring) is left out.
     """
 
     def on_instance(self, *, obj: griffe.Object, **kwargs: Any) -> None:
@@ -73,3 +79,7 @@ class DocstringsAsMarkdown(griffe.Extension):
             obj.public = False
         if obj.docstring is not None:
             obj.docstring.value = to_markdown(obj.docstring.value)
+        if isinstance(obj, griffe.Attribute) and obj.value is not None:
+            value = str(obj.value)
+            if len(value) > LONGEST_VALUE or "\n" in value:
+                obj.value = "..."

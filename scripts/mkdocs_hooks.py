@@ -11,19 +11,50 @@ A page asks for generated text with a line of its own:
   to its entry on its module's page.
 
 All are made when the site is built, so the site says what the README and the package
-say.
+say. So are the "Worked examples" pages (``worked-examples/*.md``), from the tests
+(``scripts/worked_examples.py``).
+
+The site works offline: it loads nothing from another host.
+
+* Formulas: MathJax comes from the ``jupyter-server-mathjax`` package (the ``docs``
+  extra) and is copied into the site as ``assets/mathjax``, with a configuration
+  (``config/local.js``) for the web fonts that package has.
+* Widgets: nbconvert runs one more preprocessor after the notebook has run
+  (``scripts/nbconvert/site_widgets.py``): it drops the widgets' state, so no widget
+  manager is fetched and a widget's output shows its own HTML (the step widget's player
+  of its steps), or a note that it needs a kernel.
+* Fonts: Material's fonts from Google are off (``font: false`` in mkdocs.yml).
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import shutil
+import sys
+import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+HERE = Path(__file__).resolve().parent
+README = HERE.parent / "README.md"
+NBCONVERT = HERE / "nbconvert"
+SITE_WIDGETS = "site_widgets.WidgetsWithoutKernel"
+"""The preprocessor nbconvert runs last (from ``scripts/nbconvert/``)."""
+MATHJAX = "assets/mathjax"
+"""Where MathJax goes in the site (mkdocs.yml's ``custom_mathjax_url`` points there)."""
+MATHJAX_CONFIG = """\
+MathJax.Hub.Config({
+  "HTML-CSS": { availableFonts: [], preferredFont: null, webFont: "STIX-Web", imageFont: null },
+});
+MathJax.Ajax.loadComplete("[MathJax]/config/local.js");
+"""
+"""``config/local.js``: the web fonts that jupyter-server-mathjax ships (STIX-Web)."""
 OWN_PAGE = {"Performance": "performance.md"}
 DIRECTIVE = re.compile(r"^<!-- readme(?:: (?P<section>[^>]+?))? -->$", re.M)
 PACKAGE_NAMES = "<!-- package-names -->"
@@ -125,6 +156,50 @@ def api_pages(nav: Any) -> list[str]:
         for item in nav:
             found += api_pages(item)
     return found
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """nbconvert (which mkdocs-jupyter runs) runs ``site_widgets.WidgetsWithoutKernel``
+    after its own preprocessors: a configuration file in a folder of its own says so."""
+    from nbconvert.exporters import HTMLExporter
+
+    defaults = list(HTMLExporter.class_traits()["default_preprocessors"].default() or [])
+    config = {"HTMLExporter": {"default_preprocessors": [*defaults, SITE_WIDGETS]}}
+    folder = Path(tempfile.mkdtemp(prefix="micrograd-like-nbconvert-"))
+    (folder / "jupyter_nbconvert_config.json").write_text(json.dumps(config), encoding="utf-8")
+    paths = [str(folder), os.environ.get("JUPYTER_CONFIG_PATH", "")]
+    os.environ["JUPYTER_CONFIG_PATH"] = os.pathsep.join(p for p in paths if p)
+    if str(NBCONVERT) not in sys.path:
+        sys.path.insert(0, str(NBCONVERT))  # where nbconvert imports site_widgets from
+
+
+def on_files(files: Any, config: Any) -> Any:
+    """Add the "Worked examples" pages, made from the tests."""
+    sys.path.insert(0, str(HERE))
+    try:
+        import worked_examples
+    finally:
+        sys.path.remove(str(HERE))
+    pages = {"index": worked_examples.index()}
+    pages.update({name: worked_examples.page(name) for name in worked_examples.PAGES})
+    for name, text in pages.items():
+        files.append(File.generated(config, f"{worked_examples.FOLDER}/{name}.md", content=text))
+    return files
+
+
+def on_post_build(config: Any) -> None:
+    """Copy MathJax into the site, with its configuration for the fonts it has."""
+    try:
+        import jupyter_server_mathjax
+    except ImportError as error:
+        raise PluginError(
+            "the docs need jupyter-server-mathjax for the formulas: pip install -e '.[docs]'"
+        ) from error
+    target = Path(config["site_dir"]) / MATHJAX
+    shutil.copytree(
+        Path(jupyter_server_mathjax.__file__).parent / "static", target, dirs_exist_ok=True
+    )
+    (target / "config" / "local.js").write_text(MATHJAX_CONFIG, encoding="utf-8")
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:

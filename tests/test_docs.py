@@ -8,6 +8,7 @@ every module, and the README is split as the front page and the Performance page
 
 from __future__ import annotations
 
+import doctest
 import importlib
 import importlib.util
 import json
@@ -32,6 +33,7 @@ def load_script(name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # a dataclass looks its module up there
     spec.loader.exec_module(module)
     return module
 
@@ -190,3 +192,115 @@ def test_the_picture_check_names_a_missing_picture(tmp_path: Path):
         '<img src="gone.png"><img src="https://example.org/a.png">'
     )
     assert check_docs.check_images(tmp_path) == ["course/x/index.html: missing image gone.png"]
+
+
+def test_worked_example_pages_are_made_from_the_tests_derivation_code_and_checks(tmp_path: Path):
+    worked = load_script("worked_examples")
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    (tests / "test_engine.py").write_text(
+        '"""Worked examples."""\n\n'
+        "# " + "-" * 30 + "\n# the graph walk\n# " + "-" * 30 + "\n\n\n"
+        "def test_reused_node_gradients_add_up():\n"
+        "    # b = a + a, c = b + b = 4a, so dc/da = 4\n"
+        "    a = Value(3.0)\n"
+        "    c = (a + a) + (a + a)\n"
+        "    c.backward()\n"
+        "    assert a.grad == 4.0\n\n\n"
+        "def test_a_check_of_bad_input():\n"
+        "    with pytest.raises(TypeError):\n"
+        "        Value('x')\n"
+    )
+    page = worked.page("engine", root=tmp_path)
+    assert "1 tests, each a worked example" in page  # the test without a derivation is left out
+    assert "## The graph walk\n" in page and "### Reused node gradients add up\n" in page
+    assert "```text\nb = a + a, c = b + b = 4a, so dc/da = 4\n```" in page
+    assert "def test_reused_node_gradients_add_up():\n    a = Value(3.0)\n" in page
+    assert "* `assert a.grad == 4.0`" in page
+    assert "bad input" not in page.lower().replace("worked examples.", "")
+
+
+def opens_with_a_comment(source: str) -> set[str]:
+    """The tests whose first line after the signature is a comment: a derivation."""
+    found, lines = set(), source.splitlines()
+    for i, line in enumerate(lines):
+        match = re.match(r"def (test_\w+)\(", line)
+        if match:
+            end = next(j for j in range(i, len(lines)) if lines[j].rstrip().endswith(":"))
+            body = next(x for x in lines[end + 1 :] if x.strip())
+            if body.strip().startswith("#"):
+                found.add(match.group(1))
+    return found
+
+
+def test_the_worked_example_pages_show_every_test_that_opens_with_a_derivation():
+    worked = load_script("worked_examples")
+    for name, (_, relative) in worked.PAGES.items():
+        page = worked.page(name)
+        shown = set(re.findall(r"^def (test_\w+)\(", page, flags=re.M))
+        assert shown == opens_with_a_comment((ROOT / relative).read_text()), name
+
+
+def test_long_values_are_left_out_of_the_api_pages():
+    pytest.importorskip("griffe")
+    extension = load_script("griffe_markdown")
+    griffe = pytest.importorskip("griffe")
+    rules = griffe.load(
+        "micrograd_like.rules",
+        search_paths=[str(ROOT)],
+        extensions=griffe.load_extensions(extension.DocstringsAsMarkdown),
+    )
+    assert str(rules["RULES"].value) == "..."  # the table's source is not the reference
+    assert str(rules["RULES"].annotation) == "RuleTable"
+    nn = griffe.load("micrograd_like.nn", search_paths=[str(ROOT)],
+                     extensions=griffe.load_extensions(extension.DocstringsAsMarkdown))  # fmt: skip
+    assert str(nn["MAX_PARAMETERS"].value) == "10000000"  # a short value stays
+
+
+def test_on_the_site_a_widget_shows_its_html_or_as_the_run_left_it_or_needs_a_kernel(monkeypatch):
+    pytest.importorskip("nbconvert")
+    nbformat = pytest.importorskip("nbformat")
+    monkeypatch.syspath_prepend(str(ROOT / "scripts" / "nbconvert"))
+    site_widgets = importlib.import_module("site_widgets")
+    assert doctest.testmod(site_widgets).failed == 0
+
+    def view(model_id: str, **data: str) -> dict:
+        return {"application/vnd.jupyter.widget-view+json": {"model_id": model_id}, **data}
+
+    player = view("p", **{"text/plain": "step_widget: 5 steps", "text/html": "<div>player</div>"})
+    bar = view("bar", **{"text/plain": "training:   0%|          | 0/100"})  # tqdm's first text
+    live = view("live", **{"text/plain": "Playground(dataset='moons')"})
+    # tqdm's bar as the run left it: an HBox of a text, a progress bar at 100/100, a text
+    states = {
+        "bar": {"model_name": "HBoxModel", "state": {"children": ["IPY_MODEL_d", "IPY_MODEL_f"]}},
+        "d": {"model_name": "HTMLModel", "state": {"value": "training: 100%"}},
+        "f": {"model_name": "FloatProgressModel", "state": {"value": 100.0, "max": 100.0}},
+        "live": {"model_name": "AnyModel", "state": {}},
+    }
+    widgets = {"application/vnd.jupyter.widget-state+json": {"state": states}}
+    nb = nbformat.v4.new_notebook(metadata={"widgets": widgets})
+    cell = nbformat.v4.new_code_cell("")
+    cell.outputs = [nbformat.v4.new_output("display_data", data=d) for d in (player, bar, live)]
+    nb.cells = [cell]
+    nb, _ = site_widgets.WidgetsWithoutKernel().preprocess(nb, {})
+    assert "widgets" not in nb.metadata  # nbconvert fetches no widget manager
+    shown = [o.data["text/html"] for o in nb.cells[0].outputs]
+    assert shown[0] == "<div>player</div>"
+    assert (
+        '<span>training: 100%</span><progress style="width: 10em" value="100.0" max="100.0">'
+        in shown[1]
+    )
+    assert "This widget is live" in shown[2] and "make lab" in shown[2]
+
+
+def test_the_hooks_add_the_widget_preprocessor_after_nbconverts_own(monkeypatch):
+    pytest.importorskip("mkdocs")
+    monkeypatch.setenv("JUPYTER_CONFIG_PATH", "")
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    hooks = load_script("mkdocs_hooks")
+    hooks.on_startup("build", False)
+    folder = Path(os.environ["JUPYTER_CONFIG_PATH"].split(os.pathsep)[0])
+    config = json.loads((folder / "jupyter_nbconvert_config.json").read_text())
+    preprocessors = config["HTMLExporter"]["default_preprocessors"]
+    assert preprocessors[-1] == "site_widgets.WidgetsWithoutKernel"
+    assert "nbconvert.preprocessors.ExecutePreprocessor" in preprocessors[:-1]

@@ -22,10 +22,13 @@ def test_the_gallery_writes_every_kind_of_picture_and_an_index(tmp_path):
         "neuron_fine.png", "collapse_neuron.png", "network_moons_heatmaps.png",
         "decision_boundary_moons.png", "history_moons.png", "regression_line.png",
         "readme_expression_explain.txt", "demo/neuron_graph.png", "index.html",
+        "first_picture_steps.html", "first_picture_steps.gif",
     ):  # fmt: skip
         assert kind in names
     for path in files:
         if path.suffix == ".png":
             assert path.read_bytes().startswith(PNG), path
     index = (tmp_path / "index.html").read_text()
-    assert index.count("<img ") == sum(p.suffix == ".png" for p in files)
+    assert index.count("<img ") == sum(p.suffix in (".png", ".gif") for p in files)
+    assert "max-width" not in index  # every picture at its own size
+    assert "<iframe src='first_picture_steps.html'" in index

@@ -14,32 +14,15 @@ from typing import Any
 
 import pytest
 
-from micrograd_like import backward_steps, draw_dot, explain
+from micrograd_like import backward_steps, draw_dot, examples, explain
 from micrograd_like.engine import Value, topological_order
 from micrograd_like.gradcheck import check_gradients, numerical_grad
 from micrograd_like.higher_order import gradients
 from micrograd_like.nn import MLP, Neuron
 from micrograd_like.ops import add_op, remove_op
 
-
-def lecture_neuron() -> dict[str, Value]:
-    """The lecture's neuron: o = tanh(x1*w1 + x2*w2 + b), every node labelled."""
-    x1 = Value(2.0, label="x1")
-    x2 = Value(0.0, label="x2")
-    w1 = Value(-3.0, label="w1")
-    w2 = Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    x1w1 = x1 * w1
-    x1w1.label = "x1*w1"
-    x2w2 = x2 * w2
-    x2w2.label = "x2*w2"
-    x1w1x2w2 = x1w1 + x2w2
-    x1w1x2w2.label = "x1*w1 + x2*w2"
-    n = x1w1x2w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return dict(x1=x1, x2=x2, w1=w1, w2=w2, b=b, x1w1=x1w1, x2w2=x2w2, s=x1w1x2w2, n=n, o=o)
+lecture_neuron = examples.lecture_neuron
+"""The lecture's neuron: o = tanh(x1*w1 + x2*w2 + b), every node labelled."""
 
 
 def test_backprop_by_hand_one_node_at_a_time() -> None:

@@ -16,7 +16,8 @@ def python_blocks() -> list[str]:
     return re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
 
 
-def test_every_python_block_runs_and_prints_what_it_claims():
+def test_every_python_block_runs_and_prints_what_it_claims(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the files the README writes (backprop.html...) go here
     namespace: dict[str, object] = {}
     try:
         for block in python_blocks():
@@ -26,6 +27,9 @@ def test_every_python_block_runs_and_prints_what_it_claims():
                 exec(compile(block, "README.md", "exec"), namespace)
             if claimed:
                 assert out.getvalue().split() == claimed
+        # the backward pass, written to share: one page, one animation
+        assert "function mglPlayer" in (tmp_path / "backprop.html").read_text()
+        assert (tmp_path / "backprop.gif").read_bytes().startswith(b"GIF89a")
     finally:
         for name in list(ops._added):  # the README adds sin and cos to the rule table
             ops.remove_op(name)

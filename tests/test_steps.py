@@ -22,6 +22,7 @@ from hypothesis import given, settings
 
 from micrograd_like import fast
 from micrograd_like.engine import AnomalyError, Value, detect_anomaly, topological_order
+from micrograd_like.examples import lecture_neuron
 from micrograd_like.nn import MLP
 from micrograd_like.testing import programs
 from micrograd_like.viz import draw_dot, graph_nodes
@@ -287,3 +288,21 @@ def test_zero_grad_true_starts_from_zero_after_an_earlier_backward():
     assert x.grad == 6.0
     assert str(steps[0]).startswith("step 1/1: ")
     assert "dy/dx1 += dy/dy * dy/dx1 (local) = 1.0 * 3.0 = 3.0" in str(steps[0])
+
+
+def test_a_label_that_spells_out_its_expression_is_not_repeated_as_one(capsys):
+    # the lecture labels x1*w1 = x1 * w1 and the sum "x1*w1 + x2*w2": each is its own
+    # equation, so a step names it once, not "x1*w1 + x2*w2 = x1*w1 + x2*w2"
+    nodes = lecture_neuron()
+    explain(nodes["o"])
+    heads = [line for line in capsys.readouterr().out.splitlines() if line.startswith("step")]
+    assert heads == [
+        "step 1/5: o = tanh(n), with do/do = 1.0",
+        "step 2/5: n = (x1*w1 + x2*w2) + b, with do/dn = 0.5",
+        "step 3/5: x1*w1 + x2*w2, with do/d(x1*w1 + x2*w2) = 0.5",
+        "step 4/5: x2*w2, with do/d(x2*w2) = 0.5",
+        "step 5/5: x1*w1, with do/d(x1*w1) = 0.5",
+    ]
+    steps = list(backward_steps(nodes["o"]))
+    source = draw_dot(nodes["o"], step=steps[2]).source
+    assert 'label="backward step 3/5: x1*w1 + x2*w2, grad 0.5"' in source

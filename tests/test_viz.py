@@ -35,6 +35,7 @@ from micrograd_like.viz import (
     render,
     save_graph,
 )
+from micrograd_like.viz.graph import readable_size
 from micrograd_like.viz.steps import backward_steps
 
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -446,13 +447,26 @@ def test_render_gives_the_bytes_of_a_format():
 
 
 @needs_dot
-def test_the_digraph_shows_itself_in_jupyter_scaled_to_the_cell_width():
+def test_the_digraph_shows_itself_in_jupyter_at_a_size_its_text_can_be_read():
+    # Graphviz sizes in points: at 1 px per pt the boxes' 14 pt text is 14 px and the
+    # legend's 12 pt is 12 px. JupyterLab would shrink the picture to the cell's width
+    # unless it is "unconfined"; unconfined, a wide picture scrolls instead
     graph = draw_dot(worked_example()["L"])
-    svg = graph._repr_mimebundle_()["image/svg+xml"]
-    natural = re.search(r'<svg width="([\d.]+)pt"', render(graph, "svg").decode()).group(1)
-    # 100% of the cell's width, never wider than the picture itself: no horizontal scrollbar
-    assert f'<svg width="100%" style="max-width: {natural}pt; height: auto"' in svg
-    assert 'viewBox="' in svg  # so the browser scales the drawing with the width
+    data, metadata = graph._repr_mimebundle_()
+    svg = data["image/svg+xml"]
+    width, height = re.search(
+        r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', render(graph, "svg").decode()
+    ).groups()
+    assert f'<svg width="{float(width):g}px" height="{float(height):g}px"' in svg
+    sizes = {float(s) for s in re.findall(r'font-size="([\d.]+)"', svg)}
+    assert sizes == {14.0, 12.0}
+    assert metadata == {"image/svg+xml": {"unconfined": True}}
+
+
+def test_a_picture_with_small_text_is_enlarged_until_it_is_12_px():
+    # the network's 10 pt node text: 1.2 px per pt makes it 12 px
+    svg = '<svg width="200pt" height="50pt" viewBox="0 0 200 50"><text font-size="10.00">'
+    assert readable_size(svg).startswith('<svg width="240px" height="60px" viewBox="0 0 200 50"')
 
 
 # --------------------------------------------------------------------------------------
@@ -726,8 +740,9 @@ def test_heatmaps_are_embedded_in_the_svg_and_drawn_in_the_png():
     svg = render(graph, "svg").decode()
     assert svg.count("data:image/png;base64,") == 2 + 3 + 1
     assert "micrograd_like_heatmaps_" not in svg  # no path to a temporary file
-    jupyter = graph._repr_mimebundle_()["image/svg+xml"]
-    assert jupyter.count("data:image/png;base64,") == 6 and 'width="100%"' in jupyter
+    jupyter = graph._repr_mimebundle_()[0]["image/svg+xml"]
+    assert jupyter.count("data:image/png;base64,") == 6
+    assert re.search(r'<svg width="[\d.]+px"', jupyter)
     width, height = png_size(render(graph, "png"))
     assert 300 < width < 1600 and height > 200
 

@@ -24,6 +24,7 @@ from micrograd_like import widgets
 from micrograd_like.engine import Value
 from micrograd_like.nn import MLP
 from micrograd_like.viz import HIGHLIGHT
+from micrograd_like.viz.player import page_svg
 from micrograd_like.viz.steps import StepGallery, explain
 from micrograd_like.widgets import step_widget
 
@@ -92,7 +93,7 @@ def test_a_long_walk_sends_each_picture_when_it_is_shown():
     assert w.drawn_step == 0 and HIGHLIGHT in w.drawn
     w.go(-1)
     assert w.drawn_step == n - 1 and w.current.node.label == "t1"
-    assert w.drawn == widgets._svg(w.graphs[-1])  # the last step's picture
+    assert w.drawn == page_svg(w.graphs[-1])  # the last step's picture
 
 
 def test_step_widget_with_zero_grad_false_accumulates_exactly_one_backward():

@@ -6,6 +6,9 @@
   Playground draws it;
 * :mod:`~micrograd_like.viz.steps` - :func:`backward_steps` and :func:`explain`, the
   backward pass one node at a time (also importable as ``micrograd_like.steps``);
+* :mod:`~micrograd_like.viz.player` and :mod:`~micrograd_like.viz.animation` - that
+  backward pass to share without a kernel: :func:`save_steps_html` writes one HTML file
+  that steps through it, :func:`save_steps_animation` a GIF (or APNG, WebP) of its steps;
 * :mod:`~micrograd_like.viz.plots` - decision boundaries, loss curves and regression fits
   with matplotlib (also importable as ``micrograd_like.plots``);
 * :mod:`~micrograd_like.viz.names` - how both the pictures and the words name a node;
@@ -17,6 +20,7 @@ needs Graphviz's ``dot`` program (without it, :class:`GraphvizNotFound` says how
 install it).
 """
 
+from micrograd_like.viz.animation import save_steps_animation
 from micrograd_like.viz.colors import LEGEND, NEGATIVE, NEUTRAL, POSITIVE
 from micrograd_like.viz.graph import (
     COLORS,
@@ -29,6 +33,7 @@ from micrograd_like.viz.graph import (
 )
 from micrograd_like.viz.names import display_names, graph_nodes, name_nodes, natural_key
 from micrograd_like.viz.network import draw_network
+from micrograd_like.viz.player import save_steps_html
 
 __all__ = [
     "COLORS",
@@ -47,4 +52,6 @@ __all__ = [
     "natural_key",
     "render",
     "save_graph",
+    "save_steps_animation",
+    "save_steps_html",
 ]

@@ -5,8 +5,9 @@
 * :func:`save_graph` - write it (or a network's picture) to ``.png``, ``.svg``, ``.pdf``
   (or ``.dot``/``.gv``).
 
-Both return a ``graphviz.Digraph``; the last line of a Jupyter cell shows it, scaled to
-the cell's width. Building it needs only the ``graphviz`` Python package; turning it into
+Both return a ``graphviz.Digraph``; the last line of a Jupyter cell shows it at a size
+its text can be read at (:func:`readable_size`), scrolling if it is wider than the cell.
+Building it needs only the ``graphviz`` Python package; turning it into
 a picture needs Graphviz's ``dot`` program (without it, :class:`GraphvizNotFound` says how
 to install it).
 
@@ -45,7 +46,7 @@ import os
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,14 +54,8 @@ import graphviz
 
 from micrograd_like.checks import boolean, integer
 from micrograd_like.engine import Value
-from micrograd_like.viz.names import (
-    _num,
-    _parameter_names,
-    graph_nodes,
-    name_nodes,
-    natural_key,
-    short_parameter_name,
-)
+from micrograd_like.viz.collapse import layer_boxes, neuron_boxes
+from micrograd_like.viz.names import _num, _parameter_names, graph_nodes, name_nodes, natural_key
 from micrograd_like.viz.steps import BackwardStep, _expression
 
 __all__ = ["COLORS", "HIGHLIGHT", "GraphvizNotFound", "draw_dot", "render", "save_graph"]
@@ -100,15 +95,18 @@ class GraphvizNotFound(RuntimeError):
 
 _SVG_SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
 _SVG_IMAGE = re.compile(r'xlink:href="([^"]+\.png)"')
+_FONT_SIZE = re.compile(r'font-size="([\d.]+)"')
 
 
 class _Digraph(graphviz.Digraph):
-    """A ``graphviz.Digraph`` that fits Jupyter's cell width and carries its images.
+    """A ``graphviz.Digraph`` shown in Jupyter at a readable size, carrying its images.
 
-    Shown in Jupyter, the SVG scales down to the cell's width (never a horizontal
-    scrollbar) and never up past its natural size. Images drawn inside nodes (the
-    heatmaps of :func:`draw_network`) are embedded in the SVG, so it stands alone.
-    Without ``dot``, Jupyter shows how to install it instead of a picture.
+    Shown in Jupyter, the SVG keeps its own size (:func:`readable_size`: 1 CSS pixel per
+    point, or more if its smallest text would be under :data:`SMALLEST_TEXT` pixels) and
+    a picture wider than the cell scrolls, rather than being scaled down until its text
+    cannot be read. Images drawn inside nodes (the heatmaps of :func:`draw_network`) are
+    embedded in the SVG, so it stands alone. Without ``dot``, Jupyter shows how to
+    install it instead of a picture.
     """
 
     _images: tempfile.TemporaryDirectory[str] | None = None
@@ -124,19 +122,42 @@ class _Digraph(graphviz.Digraph):
 
     def _repr_image_svg_xml(self) -> str:
         svg: str = self.pipe(format="svg", encoding="utf-8")
-        return _fit_width(svg)
+        return readable_size(svg)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **kw: Any) -> Any:
         try:
-            return super()._repr_mimebundle_(include, exclude, **kw)
+            data = super()._repr_mimebundle_(include, exclude, **kw)
         except graphviz.ExecutableNotFound:
             return {"text/plain": f"{INSTALL_DOT}\n\n{self.source}"}
+        # JupyterLab shrinks an image to the cell's width unless it is "unconfined"
+        metadata = {"image/svg+xml": {"unconfined": True}} if "image/svg+xml" in data else {}
+        return data, metadata
 
 
-def _fit_width(svg: str) -> str:
-    """The SVG at 100% of its container's width, but no wider than its own size."""
+SMALLEST_TEXT = 12
+"""Pixels: pictures are shown so that their smallest text is at least this high."""
+
+
+def readable_size(svg: str) -> str:
+    """Graphviz's SVG at 1 CSS pixel per point, or larger if its smallest text needs it.
+
+    Graphviz writes sizes in points (``width="300pt"``); at one pixel per point, 14 pt
+    text is 14 px high. A picture whose smallest text is under :data:`SMALLEST_TEXT`
+    points is enlarged until that text is ``SMALLEST_TEXT`` pixels.
+
+    >>> readable_size('<svg width="300pt" height="90pt"><text font-size="12.00">a</text>')
+    '<svg width="300px" height="90px"><text font-size="12.00">a</text>'
+    >>> readable_size('<svg width="300pt" height="90pt"><text font-size="10.00">a</text>')[:33]
+    '<svg width="360px" height="108px"'
+    """
+    sizes = [float(size) for size in _FONT_SIZE.findall(svg)]
+    scale = max([1.0] + [SMALLEST_TEXT / size for size in sizes if size > 0])
     return _SVG_SIZE.sub(
-        lambda m: f'<svg width="100%" style="max-width: {m.group(1)}pt; height: auto"', svg, 1
+        lambda m: (
+            f'<svg width="{float(m.group(1)) * scale:g}px" height="{float(m.group(2)) * scale:g}px"'
+        ),
+        svg,
+        1,
     )
 
 
@@ -302,6 +323,7 @@ class _Drawing:
         self.show_local_grads = show_local_grads
         self.compact = False
         self.current = step.node if step is not None else None
+        self.updated = {c.parent for c in step.contributions} if step is not None else set()
         self.params = _parameter_names(model)
         self.nodes = graph_nodes(root)
         self.show_constants = show_constants
@@ -370,21 +392,38 @@ class _Drawing:
             return 1.2 * sum(max(ws) for ws in wide.values()) + 40 * len(wide)
         return max(sum(ws) + 24 * len(ws) for ws in wide.values()) + 300  # + the legend
 
-    def box(self, nid: str, fields: list[str], kind: str, current: bool) -> None:
+    def marks(self, members: Collection[Value]) -> dict[str, str]:
+        """How a node standing for ``members`` is marked at the step drawn.
+
+        The step's node is outlined in red; in the SVG its node has the class
+        ``mgl-current``, and the parents the step just added a gradient to have the
+        class ``mgl-updated`` (the step player scrolls them into view).
+        """
+        attrs, classes = {}, []
+        if self.current is not None and self.current in members:
+            attrs = {"color": HIGHLIGHT, "penwidth": "3"}
+            classes.append("mgl-current")
+        if not self.updated.isdisjoint(members):
+            classes.append("mgl-updated")
+        if classes:
+            attrs["class"] = " ".join(classes)
+        return attrs
+
+    def box(self, nid: str, fields: list[str], kind: str, members: Collection[Value]) -> None:
         """A record node ``{ field | field | ... }`` filled with the colour of its kind."""
         self.kinds.add(kind)
         self.shapes[nid] = fields
         label = "{ " + " | ".join(fields) + " }"
-        extra = {"color": HIGHLIGHT, "penwidth": "3"} if current else {}
+        extra = self.marks(members)
         self.dot.node(
             nid, label=label, shape="record", style="filled", fillcolor=COLORS[kind], **extra
         )
 
-    def stack(self, nid: str, lines: list[str], kind: str, current: bool) -> None:
+    def stack(self, nid: str, lines: list[str], kind: str, members: Collection[Value]) -> None:
         """A rounded box of lines one under the other, whichever way the graph runs."""
         self.kinds.add(kind)
         self.shapes[nid] = ["", *lines]  # a column in both directions: see width()
-        extra = {"color": HIGHLIGHT, "penwidth": "3"} if current else {}
+        extra = self.marks(members)
         label = "<" + "<BR/>".join(_html(line) for line in lines) + ">"
         self.dot.node(
             nid, label=label, shape="box", style="filled,rounded", fillcolor=COLORS[kind], **extra
@@ -412,13 +451,13 @@ class _Drawing:
         ]
         if self.compact and v.parents:
             fields.insert(0, _escape(self.op_text(v)))
-        self.box(self.ids[v], fields, self.kind(v), current)
+        self.box(self.ids[v], fields, self.kind(v), (v,))
         if not v.parents:
             return
         into = self.ids[v]
         if not self.compact:
             into = self.ids[v] + "_op"
-            extra = {"color": HIGHLIGHT, "penwidth": "3"} if current else {}
+            extra = self.marks((v,)) if current else {}
             self.dot.node(
                 into, label=self.op_text(v), shape="ellipse", height="0.3", margin="0.02", **extra
             )
@@ -445,7 +484,7 @@ class _Drawing:
 
     def collapsed(self, model: Any, collapse: str, max_nodes: int) -> None:
         """A box per neuron (or layer) call; the other Values and ops as in full."""
-        boxes = _neuron_boxes(self.nodes, model)
+        boxes = neuron_boxes(self.nodes, model)
         # a neuron's output is named by its neuron: -L3.N1, not a t-name never drawn
         given = {
             b.outputs[0]: b.name for b in boxes if not b.outputs[0].label and "(" not in b.name
@@ -453,7 +492,7 @@ class _Drawing:
         self.naming = name_nodes(self.nodes, model, self.show_constants, given)
         self.names, self.constants = self.naming.names, self.naming.constants
         if collapse == "layer":
-            boxes = _layer_boxes(boxes)
+            boxes = layer_boxes(boxes)
         owner = {m: f"box{b}" for b, box in enumerate(boxes) for m in box.members}
         used_outside = {p for v in self.nodes if v not in owner for p in v.parents}
         box_inputs = {p for box in boxes for p in box.inputs}
@@ -484,7 +523,7 @@ class _Drawing:
             grad = " ".join(_num(self.grad(o), p) for o in shown) + more
             kind = "output" if self.root in box.members else "box"
             lines = [box.name, box.activation, f"data {data}", f"grad {grad}"]
-            self.stack(f"box{b}", lines, kind, self.current in box.members)
+            self.stack(f"box{b}", lines, kind, box.members)
             for src in dict.fromkeys(self.ids[p] for p in box.inputs):
                 self.arrow(src, f"box{b}", color="#00000060", arrowsize="0.6")
         rows: dict[str, list[str]] = {}
@@ -498,118 +537,6 @@ class _Drawing:
                     same.attr(rank="same")
                     for left, right in zip(row, row[1:]):
                         same.edge(left, right, style="invis")
-
-
-# --------------------------------------------------------------------------------------
-# Collapsed views: one box per neuron (or per layer) of a model
-# --------------------------------------------------------------------------------------
-
-
-class _Box:
-    """The nodes one call of a neuron (or of a layer) made, drawn as a single box."""
-
-    def __init__(
-        self,
-        name: str,
-        activation: str,
-        outputs: list[Value],
-        members: set[Value],
-        inputs: list[Value],
-    ) -> None:
-        self.name, self.activation, self.outputs = name, activation, outputs
-        self.members, self.inputs = members, inputs
-
-
-def _model_neurons(model: Any) -> list[tuple[str, Any]]:
-    """(dotted name, neuron) for each neuron of an MLP, a Layer or a Neuron, in order."""
-    try:
-        if hasattr(model, "layers"):
-            found = [
-                (f"layers.{i}.neurons.{j}", n)
-                for i, layer in enumerate(model.layers)
-                for j, n in enumerate(layer.neurons)
-            ]
-        elif hasattr(model, "neurons"):
-            found = [(f"neurons.{j}", n) for j, n in enumerate(model.neurons)]
-        else:
-            found = [("neuron", model)]
-        if all(isinstance(n.b, Value) and all(isinstance(w, Value) for w in n.w) for _, n in found):
-            return found
-    except (AttributeError, TypeError):
-        pass
-    raise TypeError(
-        f"collapse needs an MLP, a Layer or a Neuron as model, got {type(model).__name__}"
-    )
-
-
-def _neuron_boxes(nodes: list[Value], model: Any) -> list[_Box]:
-    """A box per call of each neuron found in the graph.
-
-    A call is anchored at its pre-activation ``z``: the ``affine`` (or, for
-    ``neuron(x, fine=True)``, the final ``+``) node that has the bias as an operand. The
-    box holds ``z``, the nodes between the neuron's parameters and ``z`` (the ``*`` and
-    ``+`` nodes of a fine graph), and the activation node applied to ``z``.
-    """
-    children: dict[Value, list[Value]] = {}
-    for v in nodes:
-        for p in v.parents:
-            children.setdefault(p, []).append(v)
-    boxes = []
-    for name, neuron in _model_neurons(model):
-        params = {*neuron.w, neuron.b}
-        anchors = [z for z in children.get(neuron.b, []) if z.op in ("affine", "+")]
-        stops = set(anchors)
-        reached: set[Value] = set()  # nodes downstream of the parameters, up to a z
-        stack = [c for p in params for c in children.get(p, [])]
-        while stack:
-            u = stack.pop()
-            if u not in reached:
-                reached.add(u)
-                if u not in stops:
-                    stack.extend(children.get(u, []))
-        for k, z in enumerate(anchors):
-            members, stack = {z}, [z]
-            while stack:  # upstream from z, through what the parameters feed
-                for p in stack.pop().parents:
-                    if p in reached and p not in members and p not in stops:
-                        members.add(p)
-                        stack.append(p)
-            out = z
-            for c in children.get(z, []):
-                if c.op == neuron.activation and c.parents[0] is z:
-                    out = c
-                    members.add(c)
-                    members.update(p for p in c.parents[1:] if not p.parents)  # leaky slope
-                    break
-            inputs = {
-                p: None for m in members for p in m.parents if p not in members and p not in params
-            }
-            short = short_parameter_name(name)
-            label = f"{short} (call {k + 1})" if len(anchors) > 1 else short
-            boxes.append(_Box(label, neuron.activation, [out], members, list(inputs)))
-    return boxes
-
-
-def _layer_boxes(boxes: list[_Box]) -> list[_Box]:
-    """Neuron boxes merged per layer call: same layer, same inputs."""
-    merged: dict[tuple[str, frozenset[Value]], _Box] = {}
-    for box in boxes:
-        layer = box.name.split(".N")[0] if ".N" in box.name else "layer"
-        m = merged.setdefault(
-            (layer, frozenset(box.inputs)), _Box(layer, box.activation, [], set(), [])
-        )
-        m.outputs += box.outputs
-        m.members |= box.members
-        m.inputs += [p for p in box.inputs if p not in m.inputs]
-        if m.activation != box.activation:
-            m.activation = "mixed"
-    calls = Counter(layer for layer, _ in merged)
-    seen: Counter[str] = Counter()
-    for (layer, _), m in merged.items():
-        if calls[layer] > 1:
-            seen[layer] += 1
-            m.name = f"{layer} (call {seen[layer]})"
-    return list(merged.values())
 
 
 # --------------------------------------------------------------------------------------

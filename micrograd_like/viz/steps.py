@@ -227,14 +227,19 @@ def _wrapped(name: str) -> str:
 def _expression(v: Value, names: dict[Value, str]) -> str:
     """``v``'s defining equation: 'c = a * b', 'o = tanh(n)', 's = sum(x, y, z)'.
 
-    A node named by the expression it computes is just that: 'a*b'.
+    A node named by the expression it computes is just that: 'a*b', and so is a node
+    whose label spells out that expression (the lecture's ``x1*w1`` of ``x1 * w1``).
     """
     if v.parents and not v.label and not _ATOM_NAME.fullmatch(names[v]):
         return names[v]
     args = [_wrapped(names[p]) for p in v.parents]
     if v.op in _INFIX and len(args) == 2:
-        return f"{names[v]} = {args[0]} {_INFIX[v.op]} {args[1]}"
-    return f"{names[v]} = {v.op}({', '.join(names[p] for p in v.parents)})"
+        formula = f"{args[0]} {_INFIX[v.op]} {args[1]}"
+    else:
+        formula = f"{v.op}({', '.join(names[p] for p in v.parents)})"
+    if "".join(formula.split()) == "".join(names[v].split()):
+        return names[v]
+    return f"{names[v]} = {formula}"
 
 
 def _d(out: str, x: str) -> str:

@@ -13,50 +13,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from .geometry import check_in_view
+
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "browser"
-
-# The union of the outlined nodes' boxes (the Value of the step and its op), the graph's
-# box, and the output area's box, in page coordinates.
-_GEOMETRY = """(root) => {
-  const box = (e) => { const r = e.getBoundingClientRect();
-    return {left: r.left, right: r.right, top: r.top, bottom: r.bottom}; };
-  const graph = root.querySelector('.mgl-graph');
-  const red = [...graph.querySelectorAll('g.node')].filter((g) =>
-    [...g.querySelectorAll('[stroke]')].some((s) =>
-      s.getAttribute('stroke').toLowerCase() === '#d62728'));
-  const rects = red.map(box);
-  return {
-    count: red.length,
-    node: rects.length ? {
-      left: Math.min(...rects.map((r) => r.left)), right: Math.max(...rects.map((r) => r.right)),
-      top: Math.min(...rects.map((r) => r.top)), bottom: Math.max(...rects.map((r) => r.bottom)),
-    } : null,
-    graph: box(graph),
-    output: box(root.closest('.jp-OutputArea-output')),
-    overflowX: graph.scrollWidth - graph.clientWidth,
-  };
-}"""
-
-
-def _inside(inner: dict[str, float], outer: dict[str, float]) -> bool:
-    return (
-        inner["left"] >= outer["left"] - 1
-        and inner["right"] <= outer["right"] + 1
-        and inner["top"] >= outer["top"] - 1
-        and inner["bottom"] <= outer["bottom"] + 1
-    )
-
-
-def _check_current_node_in_view(widget: Any, step: int, fitted: bool = True) -> None:
-    widget.page.wait_for_timeout(100)  # one animation frame: the widget scrolls the node in
-    g = widget.evaluate(_GEOMETRY)
-    assert g["count"] >= 1, f"step {step}: no outlined node in the graph"
-    if fitted:
-        assert g["overflowX"] <= 1, f"step {step}: the graph is wider than the output ({g})"
-    else:
-        assert g["overflowX"] > 100, f"step {step}: at its own size the graph should scroll"
-    assert _inside(g["node"], g["graph"]), f"step {step}: node outside the graph's box {g}"
-    assert _inside(g["node"], g["output"]), f"step {step}: node outside the output area {g}"
 
 
 def _screenshot(locator: Any, name: str) -> None:
@@ -79,6 +38,8 @@ def _wait_for_text(locator: Any, pattern: str, timeout: float = 10.0) -> str:
 
 
 def test_step_widget_moves_with_keyboard_and_click_and_keeps_the_node_in_view(notebook_page):
+    # at its own size (text 12 px and more), the graph scrolls in its box so that the
+    # step's node and the parents it updated are in view; z fits it into the box
     page = notebook_page
     widget = page.locator(".mgl-steps").first
     widget.wait_for(state="visible", timeout=90_000)
@@ -87,42 +48,65 @@ def test_step_widget_moves_with_keyboard_and_click_and_keeps_the_node_in_view(no
     first = _wait_for_text(count, r"step 1/5")
     words = text.inner_text()
     assert words.startswith("step 1/5: o = tanh(n)"), words
-    _check_current_node_in_view(widget, 1)  # the output o sits at the far right
+    check_in_view(widget, "step 1/5")  # the output o sits at the far right
     _screenshot(widget, f"{page.frontend}_step_widget_step1.png")
 
     widget.locator(".mgl-next").click()  # a click
     _wait_for_text(count, r"step 2/5")
     assert text.inner_text() != words and "step 2/5" in text.inner_text()
-    _check_current_node_in_view(widget, 2)
+    check_in_view(widget, "step 2/5")
 
     widget.locator(".mgl-text").click()  # focus the widget, then the keyboard
     page.keyboard.press("ArrowRight")
     _wait_for_text(count, r"step 3/5")
-    _check_current_node_in_view(widget, 3)
+    check_in_view(widget, "step 3/5")
     page.keyboard.press("End")
     _wait_for_text(count, r"step 5/5")
-    _check_current_node_in_view(widget, 5)
+    g = check_in_view(widget, "step 5/5")  # x1*w1, at the left, and the leaves x1 and w1
+    assert sorted(n["words"].split()[0] for n in g["updated"]) == ["w1", "x1"]
     _screenshot(widget, f"{page.frontend}_step_widget_step5.png")
     page.keyboard.press("ArrowLeft")
     _wait_for_text(count, r"step 4/5")
-    _check_current_node_in_view(widget, 4)
+    check_in_view(widget, "step 4/5")
     page.keyboard.press("Home")
     assert _wait_for_text(count, r"step 1/5") == first
     assert text.inner_text() == words
 
-    page.keyboard.press("z")  # at its own size: the graph scrolls to the step's node
-    _check_current_node_in_view(widget, 1, fitted=False)  # o, at the far right
+    page.keyboard.press("z")  # the whole graph in its box
+    page.wait_for_timeout(100)
+    overflow = widget.evaluate(
+        "(w) => { const g = w.querySelector('.mgl-graph'); return g.scrollWidth - g.clientWidth; }"
+    )
+    assert overflow <= 1, f"fitted into its box, the graph still overflows by {overflow} px"
+    _screenshot(widget, f"{page.frontend}_step_widget_fitted_step1.png")
+    widget.locator(".mgl-zoom").click()  # back to its own size
     page.keyboard.press("End")
     _wait_for_text(count, r"step 5/5")
-    _check_current_node_in_view(widget, 5, fitted=False)  # x1*w1, at the left
-    _screenshot(widget, f"{page.frontend}_step_widget_actual_size_step5.png")
-    widget.locator(".mgl-zoom").click()  # back to the cell's width
-    _check_current_node_in_view(widget, 5)
+    check_in_view(widget, "step 5/5")
     page.keyboard.press("Home")
 
     widget.locator(".mgl-play").click()  # play runs to the last step by itself
     _wait_for_text(count, r"step 5/5", timeout=15.0)
     assert "play" in widget.locator(".mgl-play").inner_text()
+
+
+# The smallest text of a Graphviz picture shown as an <img> (JupyterLab's SVG output):
+# its font size times the image's width on screen over the width of its drawing.
+_IMAGE_TEXT = """(img) => {
+  const svg = decodeURIComponent(img.src.slice(img.src.indexOf(",") + 1));
+  const drawing = parseFloat(svg.match(/viewBox="[\\d.-]+ [\\d.-]+ ([\\d.]+)/)[1]);
+  const sizes = [...svg.matchAll(/font-size="([\\d.]+)"/g)].map((m) => parseFloat(m[1]));
+  return Math.min(...sizes) * img.getBoundingClientRect().width / drawing;
+}"""
+
+
+def test_draw_dot_in_a_notebook_has_text_of_12_px_or_more(notebook_page):
+    page = notebook_page
+    picture = page.locator(".jp-RenderedSVG img").last
+    picture.wait_for(state="visible", timeout=90_000)
+    picture.scroll_into_view_if_needed()
+    smallest = picture.evaluate(_IMAGE_TEXT)
+    assert smallest >= 12 - 0.01, f"draw_dot's smallest text is {smallest:.1f} px"
 
 
 _OUTLINED_TEXT = """(root) => [...root.querySelectorAll('.mgl-graph g.node')]
@@ -152,12 +136,12 @@ def test_a_long_walk_gets_each_picture_when_it_is_shown(notebook_page):
     widget.locator(".mgl-next").click()
     _wait_for_text(count, r"step 2/30")
     _wait_for_outlined(widget, "t29")
-    _check_current_node_in_view(widget, 2)
+    check_in_view(widget, "step 2/30")
     widget.locator(".mgl-text").click()
     page.keyboard.press("End")
     _wait_for_text(count, r"step 30/30")
     _wait_for_outlined(widget, "t1")
-    _check_current_node_in_view(widget, 30)
+    check_in_view(widget, "step 30/30")
 
 
 def test_playground_trains_while_playing_and_stops_on_pause(notebook_page):
