@@ -31,6 +31,7 @@ __all__ = [
     "fraction",
     "generator",
     "integer",
+    "layer_sizes",
     "names",
     "non_empty",
     "non_negative",
@@ -189,3 +190,35 @@ def names(op: object, label: object) -> None:
         raise TypeError(f"Value _op must be a str, got {type(op).__name__}: {op!r}")
     if not isinstance(label, str):
         raise TypeError(f"Value label must be a str, got {type(label).__name__}: {label!r}")
+
+
+def layer_sizes(
+    value: object, what: str, *, most_layers: int | None = None, most_neurons: int | None = None
+) -> tuple[int, ...]:
+    """Hidden-layer sizes from ``(8, 8)``, ``[16]`` or the text ``"16, 16"`` (``""``,
+    ``"none"`` or ``()``: no hidden layer), each checked, within the limits given.
+
+    >>> layer_sizes("16,16", "hidden"), layer_sizes([3], "hidden"), layer_sizes("none", "hidden")
+    ((16, 16), (3,), ())
+    >>> layer_sizes("8, x", "hidden")
+    Traceback (most recent call last):
+    ValueError: hidden must be layer sizes like '16, 16' (or 'none'), got '8, x'
+    """
+    if isinstance(value, str):
+        words: list[Any] = [w for w in value.replace(",", " ").split() if w]
+        if value.strip().lower() == "none":
+            words = []
+        if any(not w.isdigit() for w in words):
+            raise ValueError(f"{what} must be layer sizes like '16, 16' (or 'none'), got {value!r}")
+        words = [int(w) for w in words]
+    elif isinstance(value, (list, tuple)):
+        words = list(value)
+    else:
+        raise TypeError(f"{what} must be a list like (8, 8) or the text '8, 8', got {value!r}")
+    if most_layers is not None and len(words) > most_layers:
+        raise ValueError(f"at most {most_layers} hidden layers, got {len(words)}")
+    if most_neurons is None:
+        return tuple(size(w, f"each {what} layer size") for w in words)
+    return tuple(
+        integer(w, f"each {what} layer size", minimum=1, maximum=most_neurons) for w in words
+    )

@@ -76,6 +76,7 @@ from typing import Any
 
 from micrograd_like import engine, modes, nn
 from micrograd_like.engine import Value
+from micrograd_like.functional import softmax
 from micrograd_like.modes import RECORDING
 from micrograd_like.rules import RULES, add_in_order  # noqa: F401 - as mul
 
@@ -480,7 +481,7 @@ def _numbers(model: nn.MLP, inputs: Sequence[Any]) -> list[Any] | None:
         rows = [act([add_in_order(map(mul, w, x), b) for w, b in packs]) for x in rows]
     outs = [[_leaf(v) for v in row] for row in rows]
     if model.output_activation == "softmax":
-        outs = [nn._softmax(out) for out in outs]
+        outs = [softmax(out) for out in outs]
     return [out[0] if len(out) == 1 else list(out) for out in outs]
 
 
@@ -736,12 +737,13 @@ def installed() -> bool:
 def enabled(flag: bool = True) -> Iterator[None]:
     """A block on the fast path (``flag=True``) or on the plain one, then back as it was.
 
-    >>> from micrograd_like.engine import Value
-    >>> with enabled(False):         # the plain path of engine.py, for a debugger
-    ...     c = Value(2.0) * Value(-3.0)
-    >>> c.backward()                  # walked on the fast path: the same node
-    >>> c.parents[0].grad
-    -3.0
+        >>> from micrograd_like.engine import Value
+    from micrograd_like.functional import softmax
+        >>> with enabled(False):         # the plain path of engine.py, for a debugger
+        ...     c = Value(2.0) * Value(-3.0)
+        >>> c.backward()                  # walked on the fast path: the same node
+        >>> c.parents[0].grad
+        -3.0
     """
     if not isinstance(flag, bool):
         raise TypeError(f"enabled() takes True or False, got {type(flag).__name__}")

@@ -52,6 +52,7 @@ __all__ = [
     "loss_spec",
     "spec_for_outputs",
     "hinge",
+    "is_class_label",
     "l2",
     "mse",
     "multiclass_hinge",
@@ -552,7 +553,12 @@ def count_correct(outs: Sequence[Any], targets: Sequence[Any], task: str) -> int
     return sum(1 for out, t in zip(outs, targets) if prediction(out, task) == t)
 
 
-def _is_int_label(t: object) -> bool:
+def is_class_label(t: object) -> bool:
+    """Whether a target is a class index: an int (not a bool).
+
+    >>> is_class_label(2), is_class_label(2.0), is_class_label(True)
+    (True, False, False)
+    """
     return isinstance(t, numbers.Integral) and not isinstance(t, bool)
 
 
@@ -628,7 +634,7 @@ class LossSpec:
         for i, t in enumerate(y):
             where = f"y{what}[{i}]"
             if self.task == "multiclass":
-                if not _is_int_label(t):
+                if not is_class_label(t):
                     raise TypeError(
                         f"{where} must be an int class index for {self.name}, got "
                         f"{type(t).__name__}: {t!r}"

@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 from micrograd_like import engine
 from micrograd_like.checks import choice, integer, real, size
 from micrograd_like.engine import Value
-from micrograd_like.functional import log_softmax
+from micrograd_like.functional import softmax
 
 __all__ = [
     "ACTIVATIONS",
@@ -567,11 +567,6 @@ class Layer(Module):
 # --------------------------------------------------------------------------------------
 
 
-def _softmax(zs: Sequence[Value]) -> list[Value]:
-    """p_i = e**log_softmax(z)_i: stable for logits of any size, two nodes per output."""
-    return [lp.exp() for lp in log_softmax(zs)]
-
-
 class MLP(Module):
     """A multi-layer perceptron: layers of neurons, each reading the previous outputs.
 
@@ -680,7 +675,7 @@ class MLP(Module):
             out = layer._forward_fine(xs) if step_by_step else layer._forward(xs)
             xs = out
         if self._output_activation == "softmax":
-            out = _softmax(out)
+            out = softmax(out)
         return out[0] if len(out) == 1 else out
 
     def forward_batch(self, inputs: Sequence[object]) -> list[Any]:
@@ -703,7 +698,7 @@ class MLP(Module):
         xss: Sequence[Sequence[Value]] = [_inputs(x, self._nin, "MLP") for x in inputs]
         for layer in self.layers:
             xss = layer._forward_batch(xss)
-        outs = [_softmax(out) for out in xss] if self._output_activation == "softmax" else xss
+        outs = [softmax(out) for out in xss] if self._output_activation == "softmax" else xss
         return [out[0] if len(out) == 1 else list(out) for out in outs]
 
     def parameters(self) -> list[Value]:

@@ -41,7 +41,14 @@ from micrograd_like import losses as _losses
 from micrograd_like.checks import boolean, generator, integer, non_negative, positive
 from micrograd_like.checks import real as _as_float
 from micrograd_like.engine import Value, no_grad
-from micrograd_like.losses import LossFn, LossSpec, count_correct, loss_spec, prediction
+from micrograd_like.losses import (
+    LossFn,
+    LossSpec,
+    count_correct,
+    is_class_label,
+    loss_spec,
+    prediction,
+)
 from micrograd_like.nn import MLP, Module
 from micrograd_like.optim import SGD, Adam, Optimizer
 
@@ -155,15 +162,11 @@ def _resolve_loss(loss: object, model: object) -> tuple[LossFn, str, LossSpec | 
     )
 
 
-def _is_int_label(t: object) -> bool:
-    return isinstance(t, numbers.Integral) and not isinstance(t, bool)
-
-
 def _infer_task(model: object, y: Sequence[Any], multi_output: bool) -> str:
     """How to read outputs when the loss does not say (loss=None or a custom function)."""
     if multi_output:
-        return "multiclass" if all(map(_is_int_label, y)) else "regression"
-    labels = set(y) if all(map(_is_int_label, y)) else None
+        return "multiclass" if all(map(is_class_label, y)) else "regression"
+    labels = set(y) if all(map(is_class_label, y)) else None
     if labels and labels <= {-1, 1} and -1 in labels:
         return "signed"
     if labels and labels <= {0, 1}:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from micrograd_like import data
-from micrograd_like.checks import fraction, integer, non_negative, positive, size
+from micrograd_like.checks import fraction, integer, layer_sizes, non_negative, positive, size
 from micrograd_like.cli.common import (
     PROG,
     CommandError,
@@ -379,14 +379,10 @@ defaults per dataset (hidden layers, loss, optimizer and lr, epochs, batch):
 
 def _hidden_sizes(text: str) -> list[int]:
     """``"16,16"`` -> [16, 16]; ``""`` or ``"none"`` -> [] (no hidden layer)."""
-    if text.strip().lower() in ("", "none"):
-        return []
     try:
-        return [int(part) for part in text.split(",")]
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"expected layer sizes like 16,16 (or 'none'), got {text!r}"
-        ) from None
+        return list(layer_sizes(text, "--hidden"))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _batch_size(text: str) -> int | str:

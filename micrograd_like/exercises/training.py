@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 from micrograd_like.exercises.verdict import (
     Verdict,
@@ -13,18 +12,13 @@ from micrograd_like.exercises.verdict import (
     _number,
     _numbers,
 )
+from micrograd_like.rules import softmax_weights
 
 __all__ = ["TrainingChecks"]
 
 # 05: logits z = (1, 1, 1 + ln 2): e^z = (e, e, 2e), total 4e, p = (1/4, 1/4, 1/2)
 _SOFTMAX_Z = (1.0, 1.0, 1.0 + math.log(2.0))
 _SOFTMAX_P = (0.25, 0.25, 0.5)
-
-
-def _softmax(zs: Sequence[float]) -> list[float]:
-    m = max(zs)
-    es = [math.exp(z - m) for z in zs]
-    return [e / sum(es) for e in es]
 
 
 class TrainingChecks:
@@ -154,7 +148,7 @@ class TrainingChecks:
             [
                 (0.5, "that is the T = 1 answer: divide the logits by T first."),
                 (
-                    _softmax([z * 0.5 for z in _SOFTMAX_Z])[2],
+                    softmax_weights([z * 0.5 for z in _SOFTMAX_Z])[2],
                     "divide by T = 0.5 (which doubles the logits), don't multiply.",
                 ),
                 (4.0 / 5.0, "count every class in the total: there are three."),

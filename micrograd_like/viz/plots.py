@@ -21,6 +21,7 @@ from typing import Any
 
 from micrograd_like.checks import boolean
 from micrograd_like.engine import Value, no_grad
+from micrograd_like.rules import softmax_weights
 from micrograd_like.viz.colors import LEGEND, NEGATIVE, POSITIVE
 
 __all__ = ["plot_decision_boundary", "plot_history", "plot_regression"]
@@ -296,7 +297,7 @@ class _Reading:
             if self.probability:
                 return min(1.0, abs(o[0] - self.cut) / max(self.cut, 1.0 - self.cut))
             return min(1.0, abs(o[0] - self.cut))
-        ps = o if self.probability else _softmax(o)
+        ps = o if self.probability else softmax_weights(o)
         top = max(ps)
         return (top - 1.0 / self.k) / (1.0 - 1.0 / self.k)
 
@@ -316,13 +317,6 @@ class _Reading:
                 line.append(tuple(1.0 - t * (1.0 - ch) for ch in rgb[c]))
             out.append(line)
         return out  # type: ignore[return-value]
-
-
-def _softmax(xs: list[float]) -> list[float]:
-    m = max(xs)
-    es = [math.exp(x - m) for x in xs]
-    total = sum(es)
-    return [e / total for e in es]
 
 
 def _decision_grid(

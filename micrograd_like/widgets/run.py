@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from micrograd_like import data as _data
-from micrograd_like.checks import choice, integer, real
+from micrograd_like.checks import choice, integer, layer_sizes, real
 from micrograd_like.engine import Value
 from micrograd_like.functional import dot
 from micrograd_like.losses import get_loss
@@ -111,23 +111,6 @@ def _words(value: object, what: str) -> list[Any]:
     raise TypeError(f"{what} must be a list like (8, 8) or the text '8, 8', got {value!r}")
 
 
-def _hidden_sizes(hidden: object) -> tuple[int, ...]:
-    """``(8, 8)`` or the text ``"8, 8"`` as a tuple of layer sizes (``()``: no hidden layer).
-
-    >>> _hidden_sizes("8, 4"), _hidden_sizes([3]), _hidden_sizes("")
-    ((8, 4), (3,), ())
-    """
-    words = _words(hidden, "hidden")
-    if any(isinstance(w, str) and not w.isdigit() for w in words):
-        raise ValueError(f"hidden must be layer sizes like '8, 8', got {hidden!r}")
-    sizes = [int(w) if isinstance(w, str) else w for w in words]
-    if len(sizes) > MAX_LAYERS:
-        raise ValueError(f"at most {MAX_LAYERS} hidden layers, got {len(sizes)}")
-    return tuple(
-        integer(s, "each hidden layer size", minimum=1, maximum=MAX_NEURONS) for s in sizes
-    )
-
-
 @dataclass(frozen=True)
 class Settings:
     """Every choice of a Playground run: what TF Playground keeps in its URL, and ours.
@@ -170,7 +153,10 @@ class Settings:
         if not names or len(set(names)) != len(names):
             raise ValueError(f"features must be one or more of {', '.join(FEATURES)}, each once")
         put("features", tuple(f for f in FEATURES if f in names))  # in TF Playground's order
-        put("hidden", _hidden_sizes(self.hidden))
+        put(
+            "hidden",
+            layer_sizes(self.hidden, "hidden", most_layers=MAX_LAYERS, most_neurons=MAX_NEURONS),
+        )
         choice(self.activation, ACTIVATIONS, "activation")
         losses = LOSSES[problem]
         put("loss", losses[0] if self.loss is None else choice(self.loss, losses, "loss"))
