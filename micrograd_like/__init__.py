@@ -28,13 +28,13 @@ __version__ = "0.1.0"
 # The pictures need graphviz: they are imported on first use, so that the engine,
 # the networks and training import without it.
 _PICTURES = {
-    "backward_steps": "steps",
-    "explain": "steps",
+    "backward_steps": "viz.steps",
+    "explain": "viz.steps",
     "draw_dot": "viz",
     "draw_network": "viz",
     "save_graph": "viz",
-    "save_steps_animation": "steps",
-    "save_steps_html": "steps",
+    "save_steps_animation": "viz",
+    "save_steps_html": "viz",
 }
 
 

@@ -29,13 +29,13 @@ __all__ = [
     "children",
     "choice",
     "fraction",
-    "generator",
     "integer",
     "layer_sizes",
     "names",
     "non_empty",
     "non_negative",
     "positive",
+    "random_generator",
     "real",
     "size",
 ]
@@ -150,7 +150,7 @@ def non_empty(xs: object, what: str) -> list[Any]:
     return out
 
 
-def generator(seed: object, what: str = "seed") -> random.Random:
+def random_generator(seed: object, what: str = "seed") -> random.Random:
     """A private random generator: from an int seed (None: unseeded), or ``seed`` itself
     when it is a ``random.Random``."""
     if isinstance(seed, random.Random):

@@ -18,9 +18,9 @@ import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from micrograd_like.checks import generator as _rng
 from micrograd_like.checks import integer
 from micrograd_like.checks import non_negative as _non_negative
+from micrograd_like.checks import random_generator as _rng
 from micrograd_like.checks import real as _as_float
 
 __all__ = [

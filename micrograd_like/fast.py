@@ -88,7 +88,7 @@ does; the tests compare the two."""
 
 _new = object.__new__
 _current = modes.current
-_switched = modes.SWITCHED  # [0] while no thread is inside no_grad() or detect_anomaly()
+_switched = modes.BLOCKS_OPEN  # [0] while no thread is inside no_grad() or detect_anomaly()
 _plain_make = engine.make_node
 _walk_lock = threading.RLock()
 _data = attrgetter("_data")
@@ -737,13 +737,12 @@ def installed() -> bool:
 def enabled(flag: bool = True) -> Iterator[None]:
     """A block on the fast path (``flag=True``) or on the plain one, then back as it was.
 
-        >>> from micrograd_like.engine import Value
-    from micrograd_like.functional import softmax
-        >>> with enabled(False):         # the plain path of engine.py, for a debugger
-        ...     c = Value(2.0) * Value(-3.0)
-        >>> c.backward()                  # walked on the fast path: the same node
-        >>> c.parents[0].grad
-        -3.0
+    >>> from micrograd_like.engine import Value
+    >>> with enabled(False):         # the plain path of engine.py, for a debugger
+    ...     c = Value(2.0) * Value(-3.0)
+    >>> c.backward()                  # walked on the fast path: the same node
+    >>> c.parents[0].grad
+    -3.0
     """
     if not isinstance(flag, bool):
         raise TypeError(f"enabled() takes True or False, got {type(flag).__name__}")

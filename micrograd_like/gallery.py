@@ -60,7 +60,7 @@ class _Writer:
 
     def steps(self, name: str, root: Value) -> None:
         """The backward pass to share: one HTML page that plays it, and a GIF of it."""
-        from micrograd_like.steps import save_steps_animation, save_steps_html
+        from micrograd_like.viz import save_steps_animation, save_steps_html
 
         for path in (self.folder / f"{name}.html", self.folder / f"{name}.gif"):
             (save_steps_html if path.suffix == ".html" else save_steps_animation)(root, path)
@@ -79,8 +79,8 @@ def _graphs(out: _Writer) -> None:
     """draw_dot, explain and the step pictures (README, notebooks 1, 2 and 8)."""
     from micrograd_like.higher_order import gradients
     from micrograd_like.nn import MLP, Neuron
-    from micrograd_like.steps import backward_steps, explain
     from micrograd_like.viz import draw_dot
+    from micrograd_like.viz.steps import backward_steps, explain
 
     g = readme_expression()
     g.backward()
@@ -148,9 +148,9 @@ def _networks_and_plots(out: _Writer) -> None:
     )
     from micrograd_like.nn import MLP
     from micrograd_like.optim import LinearDecay
-    from micrograd_like.plots import plot_decision_boundary, plot_history, plot_regression
     from micrograd_like.train import fit
     from micrograd_like.viz import draw_network
+    from micrograd_like.viz.plots import plot_decision_boundary, plot_history, plot_regression
 
     out.graph("network_3_4_4_1", draw_network(MLP(3, [4, 4, 1], seed=9), x=[1.0, -0.5, 2.0]))
 

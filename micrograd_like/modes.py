@@ -69,8 +69,8 @@ _mode: ContextVar[Mode] = ContextVar("micrograd_like_mode", default=RECORDING)
 current = _mode.get
 """The mode of the running thread or task."""
 
-SWITCHED = [0]
-"""How many mode blocks are open, in all threads. While it is 0, every thread is in
+BLOCKS_OPEN = [0]
+"""``BLOCKS_OPEN[0]``: how many mode blocks are open, in all threads. While it is 0, every thread is in
 :data:`RECORDING`, so the fast path's node makers need not ask :func:`current`."""
 _lock = threading.Lock()
 
@@ -94,13 +94,13 @@ class _ModeSwitch:
 
     def __enter__(self) -> None:
         with _lock:
-            SWITCHED[0] += 1
+            BLOCKS_OPEN[0] += 1
         self._tokens = [*getattr(self, "_tokens", []), _mode.set(self._enter(_mode.get()))]
 
     def __exit__(self, *exc: object) -> None:
         _mode.reset(self._tokens.pop())
         with _lock:
-            SWITCHED[0] -= 1
+            BLOCKS_OPEN[0] -= 1
 
     def __call__(self, fn: F) -> F:
         fresh = type(self)  # one switch per call: calls may overlap in threads

@@ -23,7 +23,6 @@ from __future__ import annotations
 import math
 import numbers
 import random
-import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from operator import attrgetter
@@ -106,16 +105,6 @@ def _make_rng(rng: random.Random | None, seed: int | None) -> random.Random:
     if seed is None:
         return random._inst  # the generator behind random.seed()
     return random.Random(integer(seed, "seed"))
-
-
-def _renamed_fine(fine: object, who: str) -> bool:
-    """``fine=`` is the old name of ``step_by_step=``: still honoured, with a warning."""
-    warnings.warn(
-        f"{who}(x, fine=...) is deprecated: use {who}(x, step_by_step=...)",
-        DeprecationWarning,
-        stacklevel=3,
-    )
-    return bool(fine)
 
 
 def _finite(x: object, what: str) -> float:
@@ -380,31 +369,22 @@ class Neuron(Module):
 
     # -- forward --------------------------------------------------------------------
 
-    def __call__(self, x: object, step_by_step: bool = False, *, fine: Any = None) -> Value:
+    def __call__(self, x: object, step_by_step: bool = False) -> Value:
         """a = f(w . x + b). ``x`` is a list of ``nin`` numbers or Values.
 
-        ``step_by_step=True`` builds the graph with every step a node of its own (see
-        :meth:`forward_fine`). ``fine=`` is its deprecated old name.
-        """
-        if fine is not None:
-            step_by_step = _renamed_fine(fine, "Neuron")
-        xs = _inputs(x, len(self.w), "Neuron")
-        return self._forward_fine(xs) if step_by_step else self._forward(xs)
-
-    def forward_fine(self, x: object) -> Value:
-        """The same output as ``self(x)``, as a graph with every step a node of its own.
-
-        One ``*`` node per ``wi * xi`` (labelled ``w1*x1``, ...), a chain of ``+`` nodes
-        summing them, ``+ b`` (labelled ``z``), then the activation: 2n + 1 nodes
-        where ``self(x)`` makes 2. Same value, same gradients; good for drawing.
+        ``step_by_step=True`` builds the same number with every step a node of its own:
+        one ``*`` node per ``wi * xi`` (labelled ``w1*x1``, ...), a chain of ``+`` nodes
+        summing them, ``+ b`` (labelled ``z``), then the activation: 2n + 1 nodes where
+        the default makes 2. Same value, same gradients; good for drawing.
 
         >>> n = Neuron(2, activation="linear")
         >>> n.w[0].data, n.w[1].data, n.b.data = 0.5, -1.0, 0.25
-        >>> z = n.forward_fine([2.0, 1.0])   # (0.5*2 + -1*1) + 0.25
+        >>> z = n([2.0, 1.0], step_by_step=True)   # (0.5*2 + -1*1) + 0.25
         >>> z.data, z.label, [p.label for p in z.parents[0].parents]
         (0.25, 'z', ['w1*x1', 'w2*x2'])
         """
-        return self._forward_fine(_inputs(x, len(self.w), "Neuron"))
+        xs = _inputs(x, len(self.w), "Neuron")
+        return self._forward_step_by_step(xs) if step_by_step else self._forward(xs)
 
     def _forward(self, xs: Sequence[Value]) -> Value:
         """For checked inputs: ONE affine node, then the activation node.
@@ -421,7 +401,7 @@ class Neuron(Module):
         act = self._act
         return z if act is None else act(z)
 
-    def _forward_fine(self, xs: Sequence[Value]) -> Value:
+    def _forward_step_by_step(self, xs: Sequence[Value]) -> Value:
         s: Value | None = None
         for i, (wi, xi) in enumerate(zip(self.w, xs)):
             t = wi * xi
@@ -524,17 +504,13 @@ class Layer(Module):
             state[f"neurons.{j}.b"] = _finite(bias[j], f"b[{j}]")
         self.load_state_dict(state)
 
-    def __call__(
-        self, x: object, step_by_step: bool = False, *, fine: Any = None
-    ) -> Value | list[Value]:
+    def __call__(self, x: object, step_by_step: bool = False) -> Value | list[Value]:
         """Every neuron on the same input; the inputs are checked once, not per neuron.
 
-        ``step_by_step=True``: every step a node of its own, as in :meth:`Neuron.forward_fine`.
+        ``step_by_step=True``: every step a node of its own, as in :meth:`Neuron.__call__`.
         """
-        if fine is not None:
-            step_by_step = _renamed_fine(fine, "Layer")
         xs = _inputs(x, self.nin, "Layer")
-        out = self._forward_fine(xs) if step_by_step else self._forward(xs)
+        out = self._forward_step_by_step(xs) if step_by_step else self._forward(xs)
         return out[0] if len(out) == 1 else out
 
     def _forward(self, xs: Sequence[Value]) -> list[Value]:
@@ -543,8 +519,8 @@ class Layer(Module):
     def _forward_batch(self, xss: Sequence[Sequence[Value]]) -> Sequence[Sequence[Value]]:
         return [self._forward(xs) for xs in xss]
 
-    def _forward_fine(self, xs: Sequence[Value]) -> list[Value]:
-        return [n._forward_fine(xs) for n in self.neurons]
+    def _forward_step_by_step(self, xs: Sequence[Value]) -> list[Value]:
+        return [n._forward_step_by_step(xs) for n in self.neurons]
 
     def parameters(self) -> list[Value]:
         return [p for n in self.neurons for p in (*n.w, n.b)]
@@ -658,21 +634,17 @@ class MLP(Module):
         """How the weights were drawn: uniform, xavier or kaiming."""
         return self._init
 
-    def __call__(
-        self, x: object, step_by_step: bool = False, *, fine: Any = None
-    ) -> Value | list[Value]:
+    def __call__(self, x: object, step_by_step: bool = False) -> Value | list[Value]:
         """The network's output for one input vector ``x`` (a list of ``nin`` numbers).
 
         The input is checked and lifted to Values once, here; the layers inside pass
         Values to each other without checking them again. ``step_by_step=True``: every
-        step a node of its own, as in :meth:`Neuron.forward_fine`.
+        step a node of its own, as in :meth:`Neuron.__call__`.
         """
-        if fine is not None:
-            step_by_step = _renamed_fine(fine, "MLP")
         xs = _inputs(x, self._nin, "MLP")
         out: list[Value] = []
         for layer in self.layers:
-            out = layer._forward_fine(xs) if step_by_step else layer._forward(xs)
+            out = layer._forward_step_by_step(xs) if step_by_step else layer._forward(xs)
             xs = out
         if self._output_activation == "softmax":
             out = softmax(out)

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from micrograd_like import losses as _losses
-from micrograd_like.checks import boolean, generator, integer, non_negative, positive
+from micrograd_like.checks import boolean, integer, non_negative, positive, random_generator
 from micrograd_like.checks import real as _as_float
 from micrograd_like.engine import Value, no_grad
 from micrograd_like.losses import (
@@ -448,7 +448,7 @@ def _prepare(
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be a function, got {type(callback).__name__}")
     boolean(progress, "progress")
-    rng = generator(seed)
+    rng = random_generator(seed)
     val: tuple[list[Any], list[Any]] | None = None
     if validation is not None:
         if not isinstance(validation, (tuple, list)) or len(validation) != 2:

@@ -34,7 +34,6 @@ import re
 import shutil
 import sys
 import tempfile
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -86,27 +85,31 @@ def readme_section(text: str, heading: str) -> str:
 
 
 def documented_in(name: str) -> str:
-    """The API page (a top-level module) that documents ``micrograd_like.<name>``.
+    """The module whose block on an API page documents ``micrograd_like.<name>``.
 
-    The top-level module the object comes from (``viz`` for ``viz.graph``), if its
-    ``__all__`` has it; else the first public module whose ``__all__`` has the same
-    object (``steps`` for ``viz.steps.explain``).
+    A page ``docs/api/<page>.md`` shows each module of its ``::: micrograd_like.<module>``
+    lines; the answer is the first of those modules, the object's own page first, whose
+    ``__all__`` has the same object: ``viz`` for ``draw_dot`` (from ``viz.graph``),
+    ``viz.steps`` for ``backward_steps``. Its page is the part before the first dot.
     """
     import importlib
-    import pkgutil
 
     import micrograd_like
 
     obj = getattr(micrograd_like, name)
     home = obj.__module__.split(".")[1]
-    modules = [m.name for m in pkgutil.iter_modules(micrograd_like.__path__) if m.name[0] != "_"]
-    for page in [home] + sorted(modules):
-        with warnings.catch_warnings():  # a deprecated module still has its page
-            warnings.simplefilter("ignore", DeprecationWarning)
-            module = importlib.import_module(f"micrograd_like.{page}")
-        if name in getattr(module, "__all__", ()) and getattr(module, name) is obj:
-            return page
-    raise PluginError(f"micrograd_like.{name} is in no public module's __all__: no page shows it")
+    pages = sorted((HERE.parent / "docs" / "api").glob("*.md"), key=lambda p: p.stem != home)
+    for page in pages:
+        for line in page.read_text(encoding="utf-8").splitlines():
+            if not line.startswith("::: micrograd_like."):
+                continue
+            dotted = line.split()[1].removeprefix("micrograd_like.")
+            module = importlib.import_module(f"micrograd_like.{dotted}")
+            if name in getattr(module, "__all__", ()) and getattr(module, name) is obj:
+                return dotted
+    raise PluginError(
+        f"micrograd_like.{name} is in no documented module's __all__: no page shows it"
+    )
 
 
 def package_names() -> str:
@@ -124,8 +127,9 @@ def package_names() -> str:
                 f"| `__version__` | the package's version, `{micrograd_like.__version__}` |"
             )
             continue
-        page = documented_in(name)
-        module = f"micrograd_like.{page}"
+        dotted = documented_in(name)
+        module = f"micrograd_like.{dotted}"
+        page = dotted.split(".")[0]
         rows.append(f"| [`{name}`][{module}.{name}] | [`{module}`]({page}.md) |")
     return "\n".join(rows) + "\n"
 

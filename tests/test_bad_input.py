@@ -33,7 +33,6 @@ import pytest
 from micrograd_like import (
     cli,
     data,
-    derivatives,
     engine,
     functional,
     gradcheck,
@@ -42,12 +41,12 @@ from micrograd_like import (
     nn,
     optim,
     serialize,
-    steps,
     train,
     viz,
 )
 from micrograd_like.engine import Value
 from micrograd_like.nn import MLP, Layer, Neuron
+from micrograd_like.viz import steps as viz_steps
 
 Call = Callable[[Path], object]
 Case = tuple[str, Call, type[BaseException], str]
@@ -479,10 +478,10 @@ CASES: list[Case] = [
     ("save_graph-options-for-a-digraph", lambda t: viz.save_graph(viz.draw_dot(product()), t / "g.dot", rankdir="TB"), TypeError, r"rankdir"),
     ("render-format", lambda t: viz.render(viz.draw_dot(product()), "jpg"), ValueError, r"fmt must be one of"),
     # ---- backward_steps, explain -----------------------------------------------------------------
-    ("backward_steps-None", lambda t: steps.backward_steps(None), TypeError, r"backward_steps expects a Value"),  # type: ignore[arg-type]
-    ("backward_steps-float", lambda t: steps.backward_steps(1.5), TypeError, r"backward_steps expects a Value .*float"),  # type: ignore[arg-type]
-    ("backward_steps-zero_grad-str", lambda t: steps.backward_steps(product(), zero_grad="no"), TypeError, r"zero_grad"),  # type: ignore[arg-type]
-    ("explain-precision", lambda t: steps.explain(product(), precision=0), ValueError, r"precision must be between 1 and 17"),
+    ("backward_steps-None", lambda t: viz_steps.backward_steps(None), TypeError, r"backward_steps expects a Value"),  # type: ignore[arg-type]
+    ("backward_steps-float", lambda t: viz_steps.backward_steps(1.5), TypeError, r"backward_steps expects a Value .*float"),  # type: ignore[arg-type]
+    ("backward_steps-zero_grad-str", lambda t: viz_steps.backward_steps(product(), zero_grad="no"), TypeError, r"zero_grad"),  # type: ignore[arg-type]
+    ("explain-precision", lambda t: viz_steps.explain(product(), precision=0), ValueError, r"precision must be between 1 and 17"),
     # ---- check_gradients, numerical_grad ---------------------------------------------------------
     ("check_gradients-f-None", lambda t: gradcheck.check_gradients(None, [1.0]), TypeError, r"function"),  # type: ignore[arg-type]
     ("check_gradients-xs-None", lambda t: gradcheck.check_gradients(lambda x: x, None), TypeError, r"xs"),  # type: ignore[arg-type]
@@ -497,19 +496,19 @@ CASES: list[Case] = [
     ("check_gradients-returns-float", lambda t: gradcheck.check_gradients(lambda x: 3.0, [1.0]), TypeError, r"must return a Value, got float"),  # type: ignore[arg-type,return-value]
     ("numerical_grad-eps-zero", lambda t: gradcheck.numerical_grad(lambda x: x, [1.0], eps=0.0), ValueError, r"eps"),
     # ---- grad, hessian ---------------------------------------------------------------------------
-    ("grad-f-None", lambda t: derivatives.grad(None), TypeError, r"grad needs a function, got NoneType"),  # type: ignore[arg-type]
-    ("grad-argnums-str", lambda t: derivatives.grad(lambda x: x, argnums="0")(1.0), TypeError, r"argnums .*str"),  # type: ignore[arg-type]
-    ("grad-argnums-bool", lambda t: derivatives.grad(lambda x: x, argnums=True)(1.0), TypeError, r"argnums .*bool"),
-    ("grad-argnums-float", lambda t: derivatives.grad(lambda x: x, argnums=0.0)(1.0), TypeError, r"argnums"),  # type: ignore[arg-type]
-    ("grad-argnums-out-of-range", lambda t: derivatives.grad(lambda x: x, argnums=1)(1.0), ValueError, r"argnums 1 is out of range"),
-    ("grad-argument-str", lambda t: derivatives.grad(lambda x: x)("1"), TypeError, r"argument 0 .*str"),
-    ("grad-argument-nan", lambda t: derivatives.grad(lambda x: x)(NAN), ValueError, r"argument 0 .*nan"),
-    ("grad-argument-bool", lambda t: derivatives.grad(lambda x: x)(True), TypeError, r"argument 0 .*bool"),
-    ("grad-returns-str", lambda t: derivatives.grad(lambda x: "x")(1.0), TypeError, r"must return a Value or a number, got str"),
-    ("hessian-f-None", lambda t: derivatives.hessian(None), TypeError, r"hessian needs a function"),  # type: ignore[arg-type]
-    ("hessian-argument-inf", lambda t: derivatives.hessian(lambda x: x * x)(INF), ValueError, r"argument 0 .*inf"),
-    ("hessian-argument-complex", lambda t: derivatives.hessian(lambda x: x * x)(1j), TypeError, r"argument 0 .*complex"),
-    ("hessian-returns-str", lambda t: derivatives.hessian(lambda x: "x")(1.0), TypeError, r"must return a Value or a number, got str"),
+    ("grad-f-None", lambda t: higher_order.grad(None), TypeError, r"grad needs a function, got NoneType"),  # type: ignore[arg-type]
+    ("grad-argnums-str", lambda t: higher_order.grad(lambda x: x, argnums="0")(1.0), TypeError, r"argnums .*str"),  # type: ignore[arg-type]
+    ("grad-argnums-bool", lambda t: higher_order.grad(lambda x: x, argnums=True)(1.0), TypeError, r"argnums .*bool"),
+    ("grad-argnums-float", lambda t: higher_order.grad(lambda x: x, argnums=0.0)(1.0), TypeError, r"argnums"),  # type: ignore[arg-type]
+    ("grad-argnums-out-of-range", lambda t: higher_order.grad(lambda x: x, argnums=1)(1.0), ValueError, r"argnums 1 is out of range"),
+    ("grad-argument-str", lambda t: higher_order.grad(lambda x: x)("1"), TypeError, r"argument 0 .*str"),
+    ("grad-argument-nan", lambda t: higher_order.grad(lambda x: x)(NAN), ValueError, r"argument 0 .*nan"),
+    ("grad-argument-bool", lambda t: higher_order.grad(lambda x: x)(True), TypeError, r"argument 0 .*bool"),
+    ("grad-returns-str", lambda t: higher_order.grad(lambda x: "x")(1.0), TypeError, r"must return a Value or a number, got str"),
+    ("hessian-f-None", lambda t: higher_order.hessian(None), TypeError, r"hessian needs a function"),  # type: ignore[arg-type]
+    ("hessian-argument-inf", lambda t: higher_order.hessian(lambda x: x * x)(INF), ValueError, r"argument 0 .*inf"),
+    ("hessian-argument-complex", lambda t: higher_order.hessian(lambda x: x * x)(1j), TypeError, r"argument 0 .*complex"),
+    ("hessian-returns-str", lambda t: higher_order.hessian(lambda x: "x")(1.0), TypeError, r"must return a Value or a number, got str"),
 ]  # fmt: skip
 
 
@@ -582,7 +581,7 @@ def test_bool_is_refused_wherever_a_number_is_meant() -> None:
         lambda: data.make_blobs(10, cluster_std=False),
         lambda: data.one_hot([True]),
         lambda: viz.draw_dot(product(), precision=True),
-        lambda: derivatives.grad(lambda x: x)(False),
+        lambda: higher_order.grad(lambda x: x)(False),
         lambda: gradcheck.numerical_grad(lambda x: x, [True]),
         lambda: fit_quietly(epochs=True),
         lambda: fit_quietly(X=[[0.0, 1.0], [1.0, 0.0], [0.0, False], [1.0, 1.0]]),
@@ -597,8 +596,8 @@ def test_bool_is_refused_wherever_a_number_is_meant() -> None:
 def test_library_exception_classes_are_not_lookup_or_attribute_errors() -> None:
     # a library error that subclassed KeyError (say) would slip past "except ValueError"
     # and look like an internal bug; each must be a kind of error the user can expect
-    modules = [cli, data, derivatives, engine, functional, gradcheck, losses, nn, optim]
-    modules += [serialize, steps, train, viz]
+    modules = [cli, data, engine, functional, gradcheck, higher_order, losses, nn, optim]
+    modules += [serialize, viz_steps, train, viz]
     found = []
     for module in modules:
         for name in dir(module):

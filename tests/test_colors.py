@@ -75,7 +75,7 @@ def test_draw_network_edges_and_heatmaps_and_legend():
 
 
 def test_plot_decision_boundary_shades_and_points_and_legend():
-    from micrograd_like.plots import plot_decision_boundary
+    from micrograd_like.viz.plots import plot_decision_boundary
 
     fig = plot_decision_boundary(x1_minus_half(), POINTS, LABELS, resolution=41)
     ax = fig.axes[0]

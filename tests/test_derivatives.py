@@ -135,13 +135,3 @@ def test_the_graph_of_a_gradient_can_be_drawn():
     y.backward(create_graph=True)
     source = draw_dot(x.grad).source
     assert "data 6" in source and "x" in source and "**" in source
-
-
-def test_the_old_module_name_still_works_with_a_deprecation_warning() -> None:
-    import importlib
-    import sys
-
-    sys.modules.pop("micrograd_like.derivatives", None)
-    with pytest.warns(DeprecationWarning, match="micrograd_like.higher_order"):
-        old = importlib.import_module("micrograd_like.derivatives")
-    assert old.grad is grad and old.hessian is hessian

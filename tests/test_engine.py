@@ -11,9 +11,9 @@ import weakref
 from typing import Any
 
 import pytest
-from expressions import readme_expression
 
 from micrograd_like.engine import RULES, Value, make_node, no_grad, topological_order
+from micrograd_like.examples import readme_expression
 from micrograd_like.functional import affine, dot, log_softmax, logsumexp, vsum
 from micrograd_like.higher_order import grad, gradients
 from micrograd_like.ops import add_op, remove_op

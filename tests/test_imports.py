@@ -20,7 +20,7 @@ MODULES = sorted(
 )
 
 # the modules that draw: they may import graphviz or matplotlib when imported
-PICTURES = {"viz", "steps", "plots", "gallery", "widgets"}
+PICTURES = {"viz", "gallery", "widgets"}
 
 _IMPORT = """
 import sys

@@ -156,19 +156,6 @@ def test_unknown_activation_lists_the_valid_ones() -> None:
 # --------------------------------------------------------------------------------------
 
 
-def test_fine_is_the_deprecated_name_of_step_by_step() -> None:
-    # the same step-by-step graph either way: 2 products + 1 sum + the bias add = 4 nodes
-    # above the inputs; the old name warns
-    model = MLP(2, [1], seed=0)
-    with pytest.warns(DeprecationWarning, match=r"MLP\(x, step_by_step=\.\.\.\)"):
-        old = model([1.0, 2.0], fine=True)
-    new = model([1.0, 2.0], step_by_step=True)
-    assert [v.op for v in topological_order(old)] == [v.op for v in topological_order(new)]
-    assert old.data == new.data
-    with pytest.warns(DeprecationWarning, match="Neuron"):
-        model.layers[0].neurons[0]([1.0, 2.0], fine=False)
-
-
 def test_fused_neuron_makes_two_nodes_fine_makes_one_per_step() -> None:
     # fused: affine(w, x, b) then sigmoid -> 2 nodes, whatever nin is
     # fine with nin = 3: 3 products + 2 sums + 1 bias add + 1 sigmoid = 2*3 + 1 = 7 nodes
@@ -193,7 +180,7 @@ def test_fine_graph_equals_fused_graph(activation: str) -> None:
     a.backward()
     fused = [p.grad for p in n.parameters()] + [x.grad for x in x1]
     n.zero_grad()
-    b = n.forward_fine(x2)
+    b = n(x2, step_by_step=True)
     b.backward()
     fine = [p.grad for p in n.parameters()] + [x.grad for x in x2]
     assert b.data == pytest.approx(a.data, rel=1e-12, abs=1e-15)

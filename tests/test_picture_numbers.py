@@ -12,11 +12,11 @@ import io
 import re
 
 import pytest
-from expressions import worked_example
 
 from micrograd_like.cli import _neuron_graph
 from micrograd_like.data import make_moons, signed_labels
 from micrograd_like.engine import Value, no_grad, topological_order
+from micrograd_like.examples import first_picture
 from micrograd_like.gallery import readme_expression
 from micrograd_like.nn import MLP
 from micrograd_like.train import fit
@@ -102,7 +102,7 @@ def test_every_step_picture_shows_the_chain_rule_so_far_and_the_last_a_fresh_bac
 
 
 def test_the_worked_example_picture_after_repeated_backward_calls_is_refreshed_by_steps():
-    g = worked_example()
+    g = first_picture()
     g["L"].backward()
     g["L"].backward()  # leaves now hold twice their gradient: a = 12
     assert "grad 12 }" in draw_dot(g["L"]).source  # draw_dot shows .grad as it is...

@@ -1,4 +1,4 @@
-"""Tests for micrograd_like.plots: decision boundaries, training curves, regression fits.
+"""Tests for micrograd_like.viz.plots: decision boundaries, training curves, regression fits.
 
 Figures are drawn with the Agg backend (no screen) and checked for what they hold.
 """

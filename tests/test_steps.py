@@ -1,4 +1,4 @@
-"""Tests for micrograd_like.steps: backprop one node at a time, in numbers and in words.
+"""Tests for micrograd_like.viz.steps: backprop one node at a time, in numbers and in words.
 
 The worked example is micrograd's first picture::
 
@@ -17,12 +17,11 @@ from __future__ import annotations
 import io
 
 import pytest
-from expressions import worked_example
 from hypothesis import given, settings
 
 from micrograd_like import fast
 from micrograd_like.engine import AnomalyError, Value, detect_anomaly, topological_order
-from micrograd_like.examples import lecture_neuron
+from micrograd_like.examples import first_picture, lecture_neuron
 from micrograd_like.nn import MLP
 from micrograd_like.testing import programs
 from micrograd_like.viz import draw_dot, graph_nodes
@@ -43,7 +42,7 @@ def as_tuples(steps: list[BackwardStep]) -> list[tuple]:
 
 
 def test_steps_of_the_worked_example_are_the_hand_derived_ones():
-    g = worked_example()
+    g = first_picture()
     a, b, c, f, e, d, L = (g[k] for k in "abcfedL")
     steps = list(backward_steps(L))
     assert as_tuples(steps) == [
@@ -67,7 +66,7 @@ def test_a_node_used_twice_gets_both_terms_added():
 
 
 def test_the_walk_is_lazy_and_fills_grads_as_it_goes():
-    g = worked_example()
+    g = first_picture()
     walk = backward_steps(g["L"])
     assert g["d"].grad == 0.0
     next(walk)  # through L: d and f now have their gradients, e not yet
@@ -77,7 +76,7 @@ def test_the_walk_is_lazy_and_fills_grads_as_it_goes():
 
 
 def test_step_grads_replay_the_walk_up_to_that_step():
-    g = worked_example()
+    g = first_picture()
     steps = list(backward_steps(g["L"]))
     after_first = steps[0].grads()
     assert [after_first[g[k]] for k in "Ldfecab"] == [1.0, -2.0, 4.0, 0.0, 0.0, 0.0, 0.0]
@@ -190,7 +189,7 @@ def test_a_deep_chain_steps_without_recursion():
 
 def test_explain_prints_the_chain_rule_of_each_step():
     out = io.StringIO()
-    g = worked_example()
+    g = first_picture()
     explain(g["L"], file=out)
     # dL/dx is the gradient of the output; de/da is a local derivative (of e = a * b)
     assert out.getvalue().splitlines() == [

@@ -116,9 +116,9 @@ def test_fit_calls_a_model_that_defines_its_own_call(moons):
     calls = []
 
     class Counting(MLP):
-        def __call__(self, x, fine=False):
+        def __call__(self, x, step_by_step=False):
             calls.append(1)
-            return super().__call__(x, fine)
+            return super().__call__(x, step_by_step)
 
     fit(Counting(2, [4, 1], seed=1), X[:20], y[:20], loss="hinge", epochs=1, progress=False)
     # one first call checks the output shape, then 20 samples for the step and 20 more

@@ -18,9 +18,9 @@ import shutil
 
 import graphviz
 import pytest
-from expressions import worked_example
 
 from micrograd_like.engine import Value
+from micrograd_like.examples import first_picture
 from micrograd_like.nn import MLP, Layer, Neuron
 from micrograd_like.viz import (
     COLORS,
@@ -65,7 +65,7 @@ def record(source: str, node_id: str) -> str:
 
 
 def test_dot_source_holds_labels_data_grads_and_ops():
-    g = worked_example()
+    g = first_picture()
     g["L"].backward()
     source = draw_dot(g["L"]).source
     # one record per Value, numbered parents-first: a b e c d f L
@@ -95,7 +95,7 @@ def test_dot_source_holds_labels_data_grads_and_ops():
 
 
 def test_kinds_are_coloured_and_there_is_a_legend():
-    g = worked_example()
+    g = first_picture()
     source = draw_dot(g["L"]).source
     nodes = nodes_of(source)
     assert COLORS["input"] in nodes["v0"]  # a: a leaf, no model, so an input
@@ -122,7 +122,7 @@ def test_parameters_of_a_model_show_short_names_numbered_from_one():
 
 
 def test_local_derivatives_label_the_edges_into_each_op():
-    g = worked_example()
+    g = first_picture()
     edges = edges_of(draw_dot(g["L"], show_local_grads=True).source)
     labels = {(t, h): re.search(r"label=(\S+)", attrs).group(1) for t, h, attrs in edges if attrs}
     # de/da = b = -3, de/db = a = 2; dd/de = dd/dc = 1; dL/dd = f = -2, dL/df = d = 4
@@ -205,7 +205,7 @@ def test_record_special_characters_are_escaped():
 
 
 def test_top_to_bottom_and_auto_are_allowed_other_directions_are_not():
-    g = worked_example()
+    g = first_picture()
     assert "rankdir=TB" in draw_dot(g["L"], rankdir="TB").source
     with pytest.raises(ValueError, match="'LR'.*'TB'.*'auto'"):
         draw_dot(g["L"], rankdir="RL")
@@ -226,7 +226,7 @@ def test_top_to_bottom_and_auto_are_allowed_other_directions_are_not():
 )
 def test_bad_arguments_are_named(kwargs, error, words):
     with pytest.raises(error, match=words):
-        draw_dot(worked_example()["L"], **kwargs)
+        draw_dot(first_picture()["L"], **kwargs)
 
 
 def test_root_must_be_a_value():
@@ -252,7 +252,7 @@ def test_a_deep_chain_draws_without_recursion():
 
 
 def test_a_step_shows_the_grads_filled_in_so_far_and_highlights_its_node():
-    g = worked_example()
+    g = first_picture()
     steps = list(backward_steps(g["L"]))
     source = draw_dot(g["L"], step=steps[0]).source
     # after step 1 (through L = d * f): dL/dd = -2 and dL/df = 4; e, c, a, b still 0
@@ -271,9 +271,9 @@ def test_a_step_shows_the_grads_filled_in_so_far_and_highlights_its_node():
 
 
 def test_a_step_from_another_graph_is_refused():
-    step = next(backward_steps(worked_example()["L"]))
+    step = next(backward_steps(first_picture()["L"]))
     with pytest.raises(ValueError, match="another root"):
-        draw_dot(worked_example()["L"], step=step)
+        draw_dot(first_picture()["L"], step=step)
 
 
 # --------------------------------------------------------------------------------------
@@ -409,7 +409,7 @@ def test_collapsed_view_has_its_own_max_nodes_guard():
 
 @needs_dot
 def test_save_graph_writes_png_svg_and_pdf(tmp_path):
-    g = worked_example()
+    g = first_picture()
     graph = draw_dot(g["L"])
     png = save_graph(graph, tmp_path / "graph.png")
     assert png == str(tmp_path / "graph.png")
@@ -421,7 +421,7 @@ def test_save_graph_writes_png_svg_and_pdf(tmp_path):
 
 
 def test_save_graph_writes_dot_source_without_rendering(tmp_path):
-    graph = draw_dot(worked_example()["L"])
+    graph = draw_dot(first_picture()["L"])
     save_graph(graph, tmp_path / "graph.dot")
     save_graph(graph, str(tmp_path / "graph.gv"))
     assert (tmp_path / "graph.dot").read_text() == graph.source
@@ -429,7 +429,7 @@ def test_save_graph_writes_dot_source_without_rendering(tmp_path):
 
 
 def test_save_graph_refuses_unknown_extensions_and_objects(tmp_path):
-    graph = draw_dot(worked_example()["L"])
+    graph = draw_dot(first_picture()["L"])
     with pytest.raises(ValueError, match=r"\.png, \.svg, \.pdf"):
         save_graph(graph, tmp_path / "graph.jpg")
     with pytest.raises(TypeError, match="save_graph expects"):
@@ -440,7 +440,7 @@ def test_save_graph_refuses_unknown_extensions_and_objects(tmp_path):
 
 @needs_dot
 def test_render_gives_the_bytes_of_a_format():
-    graph = draw_dot(worked_example()["L"])
+    graph = draw_dot(first_picture()["L"])
     assert render(graph, "png").startswith(PNG)
     with pytest.raises(ValueError, match="fmt must be one of png, svg, pdf, got 'gif'"):
         render(graph, "gif")
@@ -451,7 +451,7 @@ def test_the_digraph_shows_itself_in_jupyter_at_a_size_its_text_can_be_read():
     # Graphviz sizes in points: at 1 px per pt the boxes' 14 pt text is 14 px and the
     # legend's 12 pt is 12 px. JupyterLab would shrink the picture to the cell's width
     # unless it is "unconfined"; unconfined, a wide picture scrolls instead
-    graph = draw_dot(worked_example()["L"])
+    graph = draw_dot(first_picture()["L"])
     data, metadata = graph._repr_mimebundle_()
     svg = data["image/svg+xml"]
     width, height = re.search(
@@ -505,7 +505,7 @@ def test_the_readme_expression_fits_1600_pixels_with_text_as_large_as_micrograds
 
 @needs_dot
 def test_a_small_graph_still_runs_left_to_right_as_micrograd_draws_it():
-    graph = draw_dot(worked_example()["L"])
+    graph = draw_dot(first_picture()["L"])
     assert "rankdir=LR" in graph.source
     width, height = png_size(render(graph, "png"))
     assert width <= 1600 and width > height
@@ -525,14 +525,14 @@ def test_compact_writes_each_op_in_its_box_and_makes_the_picture_shorter():
 def test_rankdir_can_be_forced_either_way():
     g = readme_expression()
     assert "rankdir=LR" in draw_dot(g, rankdir="LR").source
-    assert "rankdir=TB" in draw_dot(worked_example()["L"], rankdir="TB").source
+    assert "rankdir=TB" in draw_dot(first_picture()["L"], rankdir="TB").source
 
 
 def test_without_dot_the_source_still_works_and_rendering_says_how_to_install(
     tmp_path, monkeypatch
 ):
     monkeypatch.setenv("PATH", str(tmp_path))  # an empty directory: no `dot` to be found
-    graph = draw_dot(worked_example()["L"])
+    graph = draw_dot(first_picture()["L"])
     assert "digraph" in graph.source
     save_graph(graph, tmp_path / "graph.dot")  # needs no dot
     with pytest.raises(GraphvizNotFound):

@@ -1,7 +1,7 @@
 """Tests for micrograd_like.widgets without a browser: step_widget's steps and navigation
 (the Playground's are in test_playground.py).
 
-The worked example is micrograd's first picture (tests/expressions.py)::
+The worked example is micrograd's first picture (micrograd_like.examples.first_picture)::
 
     e = a * b = -6,  d = e + c = 4,  L = d * f = -8     (a=2, b=-3, c=10, f=-2)
 
@@ -12,16 +12,14 @@ The browser tests (tests/browser) drive the same widgets in JupyterLab.
 from __future__ import annotations
 
 import io
-import subprocess
 import sys
 import warnings
 
 import pytest
-from expressions import worked_example
 
-from micrograd_like import steps as steps_module
 from micrograd_like import widgets
 from micrograd_like.engine import Value
+from micrograd_like.examples import first_picture
 from micrograd_like.nn import MLP
 from micrograd_like.viz import HIGHLIGHT
 from micrograd_like.viz.player import page_svg
@@ -47,8 +45,8 @@ def explain_steps(root: Value, **kw) -> list[str]:
 
 
 def test_step_widget_shows_explains_words_and_a_picture_per_step():
-    g = worked_example()
-    expected = explain_steps(worked_example()["L"])
+    g = first_picture()
+    expected = explain_steps(first_picture()["L"])
     w = step_widget(g["L"])
     assert len(w.steps) == len(w.texts) == len(w.svgs) == 3
     assert "\n".join(w.texts).splitlines() == expected
@@ -60,7 +58,7 @@ def test_step_widget_shows_explains_words_and_a_picture_per_step():
 
 
 def test_step_widget_navigation_stays_inside_the_steps():
-    w = step_widget(worked_example()["L"])
+    w = step_widget(first_picture()["L"])
     assert w.step == 0 and w.current is w.steps[0]
     w.previous()  # at the first step: stays
     assert w.step == 0
@@ -125,7 +123,7 @@ def test_step_widget_refuses_a_leaf_and_a_non_value():
 def test_without_anywidget_a_one_line_hint_and_the_gallery(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "anywidget", None)  # as if not installed
     widgets._step_widget_class.cache_clear()
-    g = worked_example()
+    g = first_picture()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # a hint, not a warning
@@ -143,20 +141,9 @@ def test_without_anywidget_a_one_line_hint_and_the_gallery(monkeypatch, capsys):
 
 def test_without_dot_the_widget_still_shows_the_words(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(tmp_path))
-    w = step_widget(worked_example()["L"])
+    w = step_widget(first_picture()["L"])
     assert all("dot program is missing" in svg for svg in w.svgs)
     assert w.texts[0].startswith("step 1/3")
-
-
-def test_steps_step_widget_is_the_widgets_one_and_imports_no_cycle():
-    w = steps_module.step_widget(worked_example()["L"])
-    assert type(w).__name__ == "StepWidget" and len(w.steps) == 3
-    code = (
-        "import sys, micrograd_like.steps; "
-        "assert 'micrograd_like.widgets' not in sys.modules; "
-        "import micrograd_like.widgets"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_fit_svg_scales_a_graphviz_picture_to_its_box():

@@ -76,7 +76,7 @@ def _neuron_graph(model: Any, x: Sequence[float]) -> tuple[Value, Any]:
                 chosen = neuron
                 break
     inputs = [Value(v, label=f"x{i}") for i, v in enumerate(x, start=1)]
-    a = chosen.forward_fine(inputs)
+    a = chosen(inputs, step_by_step=True)
     a.label = "a"
     chosen.zero_grad()  # training left its gradients in w and b: this picture's are fresh
     a.backward()
@@ -128,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
     written: list[Path] = []
     plots = matplotlib_ok()
     if plots:
-        from micrograd_like.plots import plot_decision_boundary, plot_history
+        from micrograd_like.viz.plots import plot_decision_boundary, plot_history
 
         fig = plot_decision_boundary(model, X, labels)  # classes 0/1, as make_moons gives
         save_figure(fig, folder / "decision_boundary.png", written)

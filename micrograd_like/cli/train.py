@@ -350,7 +350,7 @@ def _save(model: Any, path: str, spec: LossSpec, x: Sequence[float]) -> None:
 
 def _train_plots(model: Any, X: Any, y: Any, history: Any, regression: bool, folder: Path) -> None:
     """The fit for 1-D regression, the decision boundary for 2-D classes, the curves."""
-    from micrograd_like.plots import plot_decision_boundary, plot_history, plot_regression
+    from micrograd_like.viz.plots import plot_decision_boundary, plot_history, plot_regression
 
     written: list[Path] = []
     if regression and len(X[0]) == 1:

@@ -5,12 +5,12 @@
 * :mod:`~micrograd_like.viz.network` - :func:`draw_network`, an MLP as TensorFlow
   Playground draws it;
 * :mod:`~micrograd_like.viz.steps` - :func:`backward_steps` and :func:`explain`, the
-  backward pass one node at a time (also importable as ``micrograd_like.steps``);
+  backward pass one node at a time;
 * :mod:`~micrograd_like.viz.player` and :mod:`~micrograd_like.viz.animation` - that
   backward pass to share without a kernel: :func:`save_steps_html` writes one HTML file
   that steps through it, :func:`save_steps_animation` a GIF (or APNG, WebP) of its steps;
 * :mod:`~micrograd_like.viz.plots` - decision boundaries, loss curves and regression fits
-  with matplotlib (also importable as ``micrograd_like.plots``);
+  with matplotlib;
 * :mod:`~micrograd_like.viz.names` - how both the pictures and the words name a node;
 * :mod:`~micrograd_like.viz.colors` - the one colour convention of every picture, TF
   Playground's: orange for negative and class 0 (-1), blue for positive and class 1 (+1).

@@ -56,7 +56,7 @@ def neuron_boxes(nodes: list[Value], model: Any) -> list[Box]:
     """A box per call of each neuron found in the graph.
 
     A call is anchored at its pre-activation ``z``: the ``affine`` (or, for
-    ``neuron(x, fine=True)``, the final ``+``) node that has the bias as an operand. The
+    ``neuron(x, step_by_step=True)``, the final ``+``) node that has the bias as an operand. The
     box holds ``z``, the nodes between the neuron's parameters and ``z`` (the ``*`` and
     ``+`` nodes of a fine graph), and the activation node applied to ``z``.
     """

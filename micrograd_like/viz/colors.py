@@ -2,7 +2,7 @@
 
 Orange is negative, class 0 and the label -1; blue is positive, class 1 and the label +1;
 a pale grey is 0, or "not sure". :func:`~micrograd_like.viz.draw_network` (its edges and
-heatmaps), :func:`~micrograd_like.plots.plot_decision_boundary`, the
+heatmaps), :func:`~micrograd_like.viz.plots.plot_decision_boundary`, the
 :class:`~micrograd_like.widgets.Playground` and the demo's pictures take their colours
 from here, and their legends say it in the words of :data:`LEGEND`.
 

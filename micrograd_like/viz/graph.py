@@ -221,7 +221,7 @@ def draw_dot(
     own; ``show_constants=True`` draws it as a box. ``show_local_grads`` writes
     d(result)/d(operand) on each edge into an op, so the chain rule
     ``grad(operand) += local * grad(result)`` can be read off. ``step`` (from
-    :func:`~micrograd_like.steps.backward_steps`) draws the gradients as they were after
+    :func:`~micrograd_like.viz.steps.backward_steps`) draws the gradients as they were after
     that step, the node just processed outlined in red.
 
     Layout: ``rankdir="LR"`` runs left to right as micrograd does, ``"TB"`` top down,

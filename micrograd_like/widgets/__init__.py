@@ -2,7 +2,7 @@
 
 * :func:`step_widget` - the backward pass of an expression, one node at a time: previous,
   next, play, a slider and the arrow keys; the graph fits the cell and the node of the
-  step stays in view; the words of each step are :func:`~micrograd_like.steps.explain`'s.
+  step stays in view; the words of each step are :func:`~micrograd_like.viz.steps.explain`'s.
 * :class:`Playground` - TensorFlow Playground in the notebook, running this library's
   engine and :func:`~micrograd_like.train.fit`: the data and its features, the network
   with every neuron's picture and weight, the output and the loss curves, drawn in the

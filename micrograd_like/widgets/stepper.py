@@ -1,13 +1,13 @@
 """The step widget: the backward pass of an expression, one node at a time, in Jupyter.
 
 :func:`step_widget` shows previous, next and play buttons, a slider and the arrow keys over
-the steps of :func:`~micrograd_like.steps.backward_steps`; the graph is shown at its own
+the steps of :func:`~micrograd_like.viz.steps.backward_steps`; the graph is shown at its own
 size, scrolling in its box, with the step's node and the parents it updated in view; the
-words of each step are :func:`~micrograd_like.steps.explain`'s. It runs the player of
+words of each step are :func:`~micrograd_like.viz.steps.explain`'s. It runs the player of
 :mod:`micrograd_like.viz.player` over the kernel's copy of the steps, and its output also
 carries that player as a page of its own, so it steps through without a kernel too (the
 docs, nbconvert's HTML, nbviewer). It needs anywidget (the ``notebooks`` extra); without
-it, it returns a :class:`~micrograd_like.steps.StepGallery`.
+it, it returns a :class:`~micrograd_like.viz.steps.StepGallery`.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ def _step_widget_class() -> type:
         """Previous, next, play, a slider and the keyboard over the steps of a backward pass.
 
         ``step`` is the step shown, counted from 0; ``steps`` the
-        :class:`~micrograd_like.steps.BackwardStep` list, ``texts`` and ``svgs`` what each
+        :class:`~micrograd_like.viz.steps.BackwardStep` list, ``texts`` and ``svgs`` what each
         step shows. The buttons move in the browser; :meth:`next`, :meth:`previous` and
         :meth:`go` move from Python. Shown in a notebook, the output also carries
         :meth:`html`, the same steps as a page that plays them without a kernel.
@@ -191,12 +191,12 @@ def step_widget(root: Value, model: Any = None, zero_grad: bool = True, **draw_k
     """Step through the backward pass of ``root``: the graph and the words of each step.
 
     Previous, next and play buttons, a slider, and the keyboard (arrow keys, space,
-    Home, End) move through the steps of :func:`~micrograd_like.steps.backward_steps`. The
+    Home, End) move through the steps of :func:`~micrograd_like.viz.steps.backward_steps`. The
     graph (:func:`~micrograd_like.viz.draw_dot` with ``draw_kwargs``) is shown at its own
     size, its text at least 12 px, scrolling inside its box so that the node of the step,
     outlined in red, and the parents it just passed a gradient to stay in view; "fit in
     box" (or ``z``) shows the whole graph at once instead. The words are
-    :func:`~micrograd_like.steps.explain`'s, one chain-rule term a line.
+    :func:`~micrograd_like.viz.steps.explain`'s, one chain-rule term a line.
 
     The output also carries the same steps as a page that plays them without a kernel
     (the widget's ``html()``, what :func:`~micrograd_like.viz.player.save_steps_html`
@@ -204,7 +204,7 @@ def step_widget(root: Value, model: Any = None, zero_grad: bool = True, **draw_k
 
     Runs the backward pass: ``.grad`` ends as ``root.backward()`` leaves it. Without
     anywidget (the ``notebooks`` extra), prints a one-line hint and returns a
-    :class:`~micrograd_like.steps.StepGallery` with every step one under the other.
+    :class:`~micrograd_like.viz.steps.StepGallery` with every step one under the other.
 
     >>> from micrograd_like.engine import Value
     >>> x = Value(3.0, label="x"); y = x * x; y.label = "y"
