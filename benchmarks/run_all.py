@@ -35,6 +35,7 @@ SCRIPTS = [
     "bench_memory",
     "bench_depth",
     "bench_digits",
+    "bench_pictures",
 ]
 PACKAGES = ["micrograd-like", "micrograd", "torch", "scikit-learn", "numpy", "jax", "autograd"]
 

@@ -69,6 +69,9 @@ EXPECTED: dict[str, list[str]] = {
         # not a timing: ours and the floor take the same steps
         "test accuracy after each epoch, ours and the floor: the same",
     ],
+    "bench_pictures": [
+        "ours decision boundary, 20 x 20 grid: ",
+    ],
 }
 
 

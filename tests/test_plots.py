@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import sys
-import time
 
 import pytest
 
@@ -115,31 +114,43 @@ def test_multi_output_models_use_the_argmax():
     assert png_bytes(fig).startswith(PNG)
 
 
-def test_default_grid_is_fine_and_fast_for_a_real_network():
-    model = MLP(2, [16, 16, 1], seed=0)
-    X = [[i / 10.0, (i % 7) / 7.0] for i in range(30)]
-    y = [i % 2 for i in range(30)]
-    start = time.perf_counter()
-    fig = plot_decision_boundary(model, X, y)  # 120 x 120 = 14,400 points, in batches
-    assert time.perf_counter() - start < 10.0
-    (image,) = fig.axes[0].get_images()
-    assert image.get_array().shape[:2] == (120, 120)
-
-
-def test_an_mlp_is_evaluated_in_batches_under_no_grad(monkeypatch):
-    batches: list[int] = []
+@pytest.mark.parametrize(
+    "resolution, model, batches",
+    [
+        # 20 x 20 = 400 points = 256 + 144
+        (20, MLP(2, [3, 1], seed=0), [256, 144]),
+        # the default, 120 x 120 = 14,400 points = 56 batches of 256 and one of 64, for
+        # a real network (its time: benchmarks/bench_pictures.py)
+        (None, MLP(2, [16, 16, 1], seed=0), [256] * 56 + [64]),
+    ],
+    ids=["20x20", "default-120x120"],
+)
+def test_an_mlp_sees_the_grid_in_batches_under_no_grad(monkeypatch, resolution, model, batches):
+    seen: list[int] = []
     graded: list[bool] = []
-    forward = MLP.forward_batch
+    singles = [0]
+    forward, call = MLP.forward_batch, MLP.__call__
 
-    def recording(model, inputs):
-        batches.append(len(inputs))
+    def batched(model, inputs):
+        seen.append(len(inputs))
         graded.append(is_grad_enabled())
         return forward(model, inputs)
 
-    monkeypatch.setattr(MLP, "forward_batch", recording)
-    plot_decision_boundary(MLP(2, [3, 1], seed=0), X2, [0, 0, 1, 1], resolution=20)
-    assert sum(batches) == 20 * 20 and max(batches) <= 256
-    assert len(batches) == 2 and not any(graded)  # 400 = 256 + 144
+    def single(model, *args, **kwargs):
+        singles[0] += 1
+        return call(model, *args, **kwargs)
+
+    monkeypatch.setattr(MLP, "forward_batch", batched)
+    monkeypatch.setattr(MLP, "__call__", single)
+    X = [[i / 10.0, (i % 7) / 7.0] for i in range(30)]
+    y = [i % 2 for i in range(30)]
+    options = {} if resolution is None else {"resolution": resolution}
+    fig = plot_decision_boundary(model, X, y, **options)
+    n = resolution or 120
+    (image,) = fig.axes[0].get_images()
+    assert image.get_array().shape[:2] == (n, n)
+    assert seen == batches and not any(graded)  # no graph recorded
+    assert singles == [1]  # one probe for the output size; never a call per point
 
 
 def shade_at(fig, x: float, y: float) -> tuple[float, float, float]:
