@@ -6,7 +6,9 @@ checked by counting what the code did, which is the same on every machine:
 
 * :func:`line_budget` counts the lines of Python run inside a block, and stops the block
   as soon as it has run more than it may (an endless loop is stopped, not waited for);
-* :func:`counting_reads` counts the bytes read from files with ``os.read``.
+* :func:`counting_reads` counts the bytes read from files with ``os.read``;
+* :func:`wait_for` waits for a condition (a thread's or a browser's), and gives up only
+  when the work it waits on (epochs trained, say) has not moved for :data:`HANG` s.
 
 :func:`no_hang` remains for what no count can see, such as a call blocked in the
 kernel (``open`` on a FIFO): a bound of :data:`HANG` seconds, which no honest run comes
@@ -18,16 +20,20 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
-HANG = 60.0
+HANG = 120.0
 """Seconds after which a block counts as hung: far beyond any honest run, even when
-eight other jobs share two cores (such runs take a few seconds at most)."""
+eight other jobs share two cores (the blocks bounded so take a few seconds at most)."""
+
+
+T = TypeVar("T")
 
 
 class TookTooLong(BaseException):
@@ -125,3 +131,41 @@ def counting_reads() -> Iterator[Count]:
         yield got
     finally:
         os.read = real
+
+
+def wait_for(
+    condition: Callable[[], T],
+    what: str | Callable[[], str],
+    progress: Callable[[], object] | None = None,
+    seconds: float = HANG,
+) -> T:
+    """Poll ``condition()`` until it is true, and return its value.
+
+    Fail the test, saying ``what`` was waited for (or what ``what()`` says, such as
+    what the last look saw), when ``progress()`` (the work done so far: epochs trained,
+    frames shown) has not changed for ``seconds``; without ``progress``, after
+    ``seconds`` in all. So a slow machine takes longer, and only a run that stopped
+    moving fails.
+
+    >>> ticks = iter(range(100))
+    >>> wait_for(lambda: next(ticks) >= 3, "three ticks")
+    True
+    """
+    if seconds < 30.0:
+        raise ValueError(f"a bound against a hang must be 30 s or more, got {seconds}")
+    seen = progress() if progress is not None else None
+    moved = time.monotonic()
+    while True:
+        value = condition()
+        if value:
+            return value
+        if progress is not None:
+            now = progress()
+            if now != seen:
+                seen, moved = now, time.monotonic()
+        if time.monotonic() - moved > seconds:
+            said = what() if callable(what) else what
+            if progress is None:
+                pytest.fail(f"{said}: not within {seconds:g} s")
+            pytest.fail(f"{said}: not reached, and nothing moved for {seconds:g} s (at {seen!r})")
+        time.sleep(0.05)

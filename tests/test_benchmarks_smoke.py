@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from bounds import HANG
 
 BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 
@@ -75,7 +76,8 @@ EXPECTED: dict[str, list[str]] = {
 }
 
 
-def run(args: list[str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run(args: list[str], timeout: float = 5 * HANG) -> subprocess.CompletedProcess[str]:
+    """``python *args`` from the checkout; the timeout only guards against a hang."""
     return subprocess.run(
         [sys.executable, *args],
         cwd=BENCH.parent,

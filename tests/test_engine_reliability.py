@@ -15,6 +15,7 @@ import threading
 import weakref
 
 import pytest
+from bounds import HANG
 from hypothesis import HealthCheck, assume, given, settings
 
 from micrograd_like import grad
@@ -34,12 +35,12 @@ def test_no_grad_in_another_thread_does_not_stop_this_thread_recording() -> None
     def other() -> None:
         with no_grad():
             inside.set()
-            done.wait(5)
+            done.wait(HANG)
 
     t = threading.Thread(target=other)
     t.start()
     try:
-        assert inside.wait(5)
+        assert inside.wait(HANG)
         w = Value(3.0)
         (w * w).backward()
         assert w.grad == 6.0 and is_grad_enabled()
@@ -54,14 +55,14 @@ def test_threads_entering_and_leaving_no_grad_interleaved_leave_grad_mode_on() -
     def a() -> None:
         with no_grad():
             a_in.set()
-            b_in.wait(5)
+            b_in.wait(HANG)
         a_out.set()
 
     def b() -> None:
-        a_in.wait(5)
+        a_in.wait(HANG)
         with no_grad():
             b_in.set()
-            a_out.wait(5)  # a leaves while b is still inside
+            a_out.wait(HANG)  # a leaves while b is still inside
 
     threads = [threading.Thread(target=f) for f in (a, b)]
     for t in threads:
@@ -90,7 +91,7 @@ def test_no_grad_in_one_asyncio_task_does_not_reach_another() -> None:
     recorded: list[tuple[Value, ...]] = []  # a thread of its own: no event loop runs there yet
     t = threading.Thread(target=lambda: recorded.append(asyncio.run(main())))
     t.start()
-    t.join(10)
+    t.join(HANG)
     assert len(recorded[0]) == 2
 
 
@@ -145,7 +146,7 @@ def test_the_graph_command_draws_a_division_by_a_tiny_number(tmp_path) -> None:
         [sys.executable, "-m", "micrograd_like", "graph", "a/1e-160", "a=1", "-o", str(out)],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=HANG,
     )
     assert run.returncode == 0, run.stderr
     assert out.exists()

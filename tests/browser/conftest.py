@@ -21,12 +21,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bounds import HANG
 
+from .in_page import SCREENSHOTS
 from .lab_server import CHROMIUM, CHROMIUM_ARGS, KERNEL_IDLE, Lab, running_lab
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
-SCREENSHOTS = ROOT / "build" / "browser"
 
 
 def _missing() -> str | None:
@@ -85,13 +86,13 @@ def opened(browser: Any, lab: Lab, notebook: str, frontend: str, height: int) ->
     """``notebook`` open in JupyterLab 4 (``lab``) or Notebook 7 (``notebook``) in a page
     1280 px wide, every cell run; on leaving, a screenshot, and its kernel shut down."""
     page = browser.new_page(viewport={"width": 1280, "height": height})
-    page.set_default_timeout(30_000)
+    page.set_default_timeout(HANG * 1000)  # every wait is for a condition, bounded so
     page.frontend = frontend
     app = "window.jupyterapp"
     try:
         page.goto(lab.notebook_url(notebook, frontend))
-        page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=60_000)
-        page.wait_for_function(KERNEL_IDLE, timeout=60_000)
+        page.wait_for_selector(".jp-NotebookPanel .jp-Cell")
+        page.wait_for_function(KERNEL_IDLE)
         page.evaluate(f"{app}.commands.execute('notebook:run-all-cells')")
         yield page
     finally:

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-START_TIMEOUT = 60.0  # seconds for JupyterLab to answer
+START_TIMEOUT = 180.0  # seconds for JupyterLab to answer: far more than a busy machine takes
 KERNEL_IDLE = """() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
   const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
   return k && k.connectionStatus === 'connected' && k.status === 'idle'; }"""
@@ -97,17 +97,17 @@ def stop_process_tree(proc: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGTERM)  # the server shuts its kernels down on SIGTERM
     try:
-        proc.wait(timeout=10)
+        proc.wait(timeout=10)  # its grace period; then SIGKILL, which cannot be ignored
     except subprocess.TimeoutExpired:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    for sig in (signal.SIGTERM, signal.SIGKILL):  # what the server did not end itself
+        proc.wait(timeout=60)
+    for sig, grace in ((signal.SIGTERM, 5), (signal.SIGKILL, 60)):  # what the server left
         for p in tree:
             if alive(p):
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(p, sig)
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + grace
         while any(alive(p) for p in tree) and time.monotonic() < deadline:
             time.sleep(0.05)
 

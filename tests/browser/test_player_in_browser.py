@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bounds import HANG
 
 from micrograd_like.examples import lecture_neuron
 from micrograd_like.viz.player import save_steps_html
 
 from .geometry import check_in_view
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "browser"
+from .in_page import SCREENSHOTS
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def open_player(context: Any, path: Path) -> Any:
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(path.as_uri())
     player = page.locator(".mgl-steps").first
-    player.wait_for(state="visible", timeout=10_000)
+    player.wait_for(state="visible", timeout=HANG * 1000)
     assert errors == []
     return player
 
@@ -96,7 +96,7 @@ def test_the_page_steps_by_buttons_and_keys_with_the_node_and_its_parents_in_vie
     page.wait_for_function(
         "(c) => c.textContent === 'step 5/5'",
         arg=player.locator(".mgl-count").element_handle(),
-        timeout=15_000,
+        timeout=HANG * 1000,
     )
     assert "play" in player.locator(".mgl-play").inner_text()
     assert offline.outside == []
@@ -168,7 +168,7 @@ def test_nbconverts_html_of_a_notebook_with_the_step_widget_plays_without_a_kern
     page = offline.new_page()
     page.goto((tmp_path / "steps.html").as_uri())  # it asks a CDN for MathJax: refused
     player = page.locator(".mgl-steps").first
-    player.wait_for(state="visible", timeout=10_000)
+    player.wait_for(state="visible", timeout=HANG * 1000)
     check_in_view(player, "step 1/5")
     player.locator(".mgl-next").click()
     check_in_view(player, "step 2/5")

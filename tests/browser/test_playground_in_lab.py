@@ -5,55 +5,19 @@ The module's page (conftest.playground_page) runs ``pg = Playground()``. Each te
 control in the page as a learner would (a click, a menu, a slider, the mouse) and then
 asks the kernel what the run is now (:func:`python`), so a control counts only if it
 changed the run in Python. These tests check behaviour, never speed: every wait is for a
-condition, with a bound of a minute or more, so they pass on a busy machine. Screenshots
-of every dataset and of a point's graph go to build/browser/.
+condition, and a wait for epochs gives up only when no epoch has come for two minutes, so
+they pass on a busy machine. Screenshots of every dataset and of a point's graph go to
+build/browser/.
 """
 
 from __future__ import annotations
 
-import json
-import time
-from pathlib import Path
 from typing import Any
 
 import pytest
+from bounds import HANG, wait_for
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "browser"
-WAIT = 60.0  # seconds: the bound of every wait (a busy machine is slow, never this slow)
-
-# Runs code in the notebook's kernel and returns what it printed.
-RUN = """async (code) => {
-  const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-  const future = kernel.requestExecute({ code, silent: false, store_history: false });
-  let out = "";
-  future.onIOPub = (m) => {
-    if (m.header.msg_type === "stream") out += m.content.text;
-    if (m.header.msg_type === "error") out += `${m.content.ename}: ${m.content.evalue}`;
-  };
-  await future.done;
-  return out;
-}"""
-
-
-def python(page: Any, expression: str) -> Any:
-    """The value of ``expression`` in the notebook's kernel (sent back as JSON)."""
-    out = page.evaluate(RUN, f"import json\nprint(json.dumps({expression}))")
-    try:
-        return json.loads(out)
-    except json.JSONDecodeError:
-        raise AssertionError(f"the kernel said: {out}") from None
-
-
-def until(condition: Any, what: str, timeout: float = WAIT) -> Any:
-    """Wait for ``condition()`` to be true (it is returned), or fail saying ``what``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout:.0f} s: {what}")
-        time.sleep(0.1)
+from .in_page import RUN, TRAINING_THREADS, python, screenshot
 
 
 def setting(page: Any, name: str) -> Any:
@@ -69,20 +33,12 @@ def epoch(pg: Any) -> int:
     return int(pg.get_attribute("data-epoch") or -1)
 
 
-def shot(locator: Any, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / name
-    locator.screenshot(path=str(path))
-    assert path.stat().st_size > 10_000, f"{path} looks empty"
-    return path
-
-
 @pytest.fixture(scope="module")
 def pg(playground_page: Any) -> Any:
     page = playground_page
     root = page.locator(".mgl-pg").first
     root.wait_for(state="visible", timeout=120_000)
-    until(lambda: frames(root) > 0, "the first frame")
+    wait_for(lambda: frames(root) > 0, "the first frame")
     return root
 
 
@@ -95,13 +51,23 @@ def restart_with(pg: Any, **settings: Any) -> None:
     shown = frames(pg)
     code = f"from micrograd_like.widgets import Settings\npg.settings = Settings(**{settings!r})"
     assert pg.page.evaluate(RUN, code) == ""
-    until(lambda: frames(pg) > shown and epoch(pg) == 0, "the new run in the page")
+    wait_for(lambda: frames(pg) > shown and epoch(pg) == 0, "the new run in the page")
+
+
+def played_until(pg: Any, epochs: int) -> None:
+    """Play, and wait until the page shows ``epochs`` epochs (however slowly they come)."""
+    pg.locator(".mgl-pg-play").click()
+    wait_for(lambda: epoch(pg) >= epochs, f"{epochs} epochs shown", progress=lambda: epoch(pg))
 
 
 def paused(pg: Any) -> None:
+    """Pause, and wait until the thread has ended and the page shows the last epoch."""
     if python(pg.page, "pg.running"):
         pg.locator(".mgl-pg-play").click()
-    until(lambda: not python(pg.page, "pg.running"), "pause")
+    wait_for(lambda: not python(pg.page, "pg.running"), "pause to stop the thread")
+    assert python(pg.page, TRAINING_THREADS) == [], "a training thread is still alive"
+    stopped = python(pg.page, "pg.run.epoch")
+    wait_for(lambda: epoch(pg) == stopped, "the last frame in the page")
 
 
 # --------------------------------------------------------------------------------------
@@ -115,33 +81,29 @@ def test_the_view_fits_one_screen_laid_out_as_tf_playground(pg):
     data, net, out = (pg.locator(f".mgl-pg-{c}").bounding_box() for c in ("data", "net", "out"))
     assert data["x"] < net["x"] < out["x"]  # data and features | network | output
     assert abs(data["y"] - out["y"]) < 5 and pg.locator(".mgl-pg-chart").is_visible()
-    shot(pg, "playground_start.png")
+    screenshot(pg, "playground_start.png")
 
 
 def test_the_picture_changes_while_it_plays_and_pause_stops_it(pg):
     restart_with(pg)
     before, start = picture(pg), python(pg.page, "pg.run.epoch")
-    pg.locator(".mgl-pg-play").click()
-    until(lambda: epoch(pg) >= 30, "30 epochs shown while playing")
-    until(lambda: picture(pg) != before, "the output picture to change")
+    played_until(pg, 30)
+    wait_for(lambda: picture(pg) != before, "the output picture to change")
     assert python(pg.page, "pg.running") and python(pg.page, "pg.run.epoch") > start
-    pg.locator(".mgl-pg-play").click()
-    until(lambda: not python(pg.page, "pg.running"), "pause to stop the thread")
+    paused(pg)  # the thread has ended: nothing trains any more
     stopped = python(pg.page, "pg.run.epoch")
-    until(lambda: epoch(pg) == stopped, "the last frame in the page")
-    time.sleep(1.5)
     assert python(pg.page, "pg.run.epoch") == stopped == epoch(pg), "it went on after pause"
-    shot(pg, "playground_trained.png")
+    screenshot(pg, "playground_trained.png")
 
 
 def test_step_trains_one_epoch_and_reset_goes_back_to_the_same_start(pg):
     restart_with(pg)
     first = python(pg.page, "[p.data for p in pg.run.model.parameters()]")
     pg.locator(".mgl-pg-step").click()
-    until(lambda: epoch(pg) == 1, "one epoch after step")
+    wait_for(lambda: epoch(pg) == 1, "one epoch after step")
     assert python(pg.page, "[p.data for p in pg.run.model.parameters()]") != first
     pg.locator(".mgl-pg-reset").click()
-    until(lambda: epoch(pg) == 0, "epoch 0 after reset")
+    wait_for(lambda: epoch(pg) == 0, "epoch 0 after reset")
     assert python(pg.page, "[p.data for p in pg.run.model.parameters()]") == first
 
 
@@ -150,8 +112,8 @@ def test_new_weights_draws_other_first_weights_on_the_same_data(pg):
     data = python(pg.page, "pg.run.X_train")
     links = pg.locator(".mgl-pg-link").evaluate_all("ps => ps.map(p => p.dataset.value)")
     pg.locator(".mgl-pg-new-weights").click()
-    until(lambda: setting(pg.page, "weight_seed") == 1, "weight_seed 1")
-    until(
+    wait_for(lambda: setting(pg.page, "weight_seed") == 1, "weight_seed 1")
+    wait_for(
         lambda: (
             pg.locator(".mgl-pg-link").evaluate_all("ps => ps.map(p => p.dataset.value)") != links
         ),
@@ -181,11 +143,11 @@ def test_new_weights_draws_other_first_weights_on_the_same_data(pg):
 def test_each_menu_changes_the_run(pg, menu, value, name, expected):
     restart_with(pg)
     pg.locator(f"select.mgl-pg-{menu}").select_option(value)
-    until(lambda: setting(pg.page, name) == expected, f"{name} = {expected!r} in the kernel")
+    wait_for(lambda: setting(pg.page, name) == expected, f"{name} = {expected!r} in the kernel")
     assert f"{name}={value}" in pg.locator(".mgl-pg-state").input_value()
     if name == "problem":  # a regression dataset and the loss for numbers
         assert (setting(pg.page, "dataset"), setting(pg.page, "loss")) == ("plane", "mse")
-        until(lambda: pg.locator('.mgl-pg-dataset[data-name="plane"]').is_visible(), "its data")
+        wait_for(lambda: pg.locator('.mgl-pg-dataset[data-name="plane"]').is_visible(), "its data")
         assert not pg.locator('.mgl-pg-dataset[data-name="moons"]').is_visible()
 
 
@@ -205,7 +167,7 @@ def test_each_slider_changes_the_run(pg, slider, position, name, expected):
         " e.dispatchEvent(new Event('change')); }",
         position,
     )
-    until(lambda: setting(pg.page, name) == expected, f"{name} = {expected!r} in the kernel")
+    wait_for(lambda: setting(pg.page, name) == expected, f"{name} = {expected!r} in the kernel")
     if name == "train_ratio":
         assert python(pg.page, "len(pg.run.X_train)") == 60  # 30% of 200 points
 
@@ -214,13 +176,13 @@ def test_a_dataset_button_and_regenerate(pg):
     restart_with(pg)
     before = picture(pg)
     pg.locator('.mgl-pg-dataset[data-name="xor"]').click()
-    until(lambda: setting(pg.page, "dataset") == "xor", "the xor dataset")
-    until(lambda: picture(pg) != before, "the xor points in the picture")
+    wait_for(lambda: setting(pg.page, "dataset") == "xor", "the xor dataset")
+    wait_for(lambda: picture(pg) != before, "the xor points in the picture")
     points, shown = python(pg.page, "pg.run.X_train"), picture(pg)
     pg.locator(".mgl-pg-regenerate").click()
-    until(lambda: setting(pg.page, "data_seed") == 1, "new data")
+    wait_for(lambda: setting(pg.page, "data_seed") == 1, "new data")
     assert python(pg.page, "pg.run.X_train") != points and setting(pg.page, "dataset") == "xor"
-    until(lambda: picture(pg) != shown, "the new points in the picture")
+    wait_for(lambda: picture(pg) != shown, "the new points in the picture")
 
 
 def test_clicking_a_feature_turns_it_on_and_off(pg):
@@ -228,26 +190,26 @@ def test_clicking_a_feature_turns_it_on_and_off(pg):
     square = pg.locator('.mgl-pg-node[data-col="0"][data-index="2"]')  # x1^2
     assert "mgl-pg-off" in square.get_attribute("class")
     square.click()
-    until(lambda: setting(pg.page, "features") == ["x1", "x2", "x1^2"], "x1^2 on")
-    until(lambda: "mgl-pg-off" not in square.get_attribute("class"), "x1^2 lit in the page")
+    wait_for(lambda: setting(pg.page, "features") == ["x1", "x2", "x1^2"], "x1^2 on")
+    wait_for(lambda: "mgl-pg-off" not in square.get_attribute("class"), "x1^2 lit in the page")
     assert python(pg.page, "pg.run.model.nin") == 3
     pg.locator('.mgl-pg-node[data-col="0"][data-index="0"]').click()  # x1 off
-    until(lambda: setting(pg.page, "features") == ["x2", "x1^2"], "x1 off")
+    wait_for(lambda: setting(pg.page, "features") == ["x2", "x1^2"], "x1 off")
 
 
 def test_plus_and_minus_for_layers_and_neurons(pg):
     restart_with(pg)
     neurons = lambda c: pg.locator(f'.mgl-pg-node[data-col="{c}"]').count()  # noqa: E731
     pg.locator(".mgl-pg-add-layer").click()
-    until(lambda: setting(pg.page, "hidden") == [4, 4, 2], "a third hidden layer")
-    until(lambda: neurons(3) == 2, "its two neurons drawn")
+    wait_for(lambda: setting(pg.page, "hidden") == [4, 4, 2], "a third hidden layer")
+    wait_for(lambda: neurons(3) == 2, "its two neurons drawn")
     pg.locator(".mgl-pg-remove-layer").click()
-    until(lambda: setting(pg.page, "hidden") == [4, 4], "back to two layers")
+    wait_for(lambda: setting(pg.page, "hidden") == [4, 4], "back to two layers")
     pg.locator(".mgl-pg-plus-1").click()
-    until(lambda: setting(pg.page, "hidden") == [5, 4], "a fifth neuron in layer 1")
-    until(lambda: neurons(1) == 5, "five neurons drawn")
+    wait_for(lambda: setting(pg.page, "hidden") == [5, 4], "a fifth neuron in layer 1")
+    wait_for(lambda: neurons(1) == 5, "five neurons drawn")
     pg.locator(".mgl-pg-minus-2").click()
-    until(lambda: setting(pg.page, "hidden") == [5, 3], "one neuron fewer in layer 2")
+    wait_for(lambda: setting(pg.page, "hidden") == [5, 3], "one neuron fewer in layer 2")
     assert python(pg.page, "pg.run.model.nouts") == [5, 3, 1]
 
 
@@ -261,8 +223,8 @@ def test_show_test_data_and_discretize_output_change_the_picture(pg, box, name):
     restart_with(pg)
     before = picture(pg)
     pg.locator(f"input.mgl-pg-{box}").check()
-    until(lambda: setting(pg.page, name) is True, f"{name} on in the kernel")
-    until(lambda: picture(pg) != before, f"{name}: the picture to change")
+    wait_for(lambda: setting(pg.page, name) is True, f"{name} on in the kernel")
+    wait_for(lambda: picture(pg) != before, f"{name}: the picture to change")
     assert python(pg.page, "pg.run.epoch") == 0  # a view option: the run goes on as it was
 
 
@@ -270,9 +232,9 @@ def test_hovering_a_neuron_shows_its_picture_in_the_big_output(pg):
     restart_with(pg)
     output = picture(pg)
     pg.locator('.mgl-pg-node[data-col="1"][data-index="0"]').hover()
-    until(lambda: picture(pg) != output, "the neuron's picture in the big output")
+    wait_for(lambda: picture(pg) != output, "the neuron's picture in the big output")
     pg.locator(".mgl-pg-losses").hover()
-    until(lambda: picture(pg) == output, "the output's picture again")
+    wait_for(lambda: picture(pg) == output, "the output's picture again")
 
 
 def test_clicking_a_weight_edits_it(pg):
@@ -285,9 +247,11 @@ def test_clicking_a_weight_edits_it(pg):
     editor.wait_for(state="visible")
     editor.fill("2.5")
     editor.press("Enter")
-    until(lambda: python(pg.page, "pg.run.model.layers[1].neurons[0].w[2].data") == 2.5, "w = 2.5")
+    wait_for(
+        lambda: python(pg.page, "pg.run.model.layers[1].neurons[0].w[2].data") == 2.5, "w = 2.5"
+    )
     link = pg.locator('.mgl-pg-link[data-name="L2.N1.w3"]')
-    until(lambda: link.get_attribute("data-value") == "2.5", "the page to draw the new weight")
+    wait_for(lambda: link.get_attribute("data-value") == "2.5", "the page to draw the new weight")
 
 
 def test_clicking_a_point_steps_through_its_loss_backprop(pg):
@@ -302,18 +266,18 @@ def test_clicking_a_point_steps_through_its_loss_backprop(pg):
     pg.page.mouse.click(*at)
     overlay = pg.locator(".mgl-pg-point")
     steps = overlay.locator(".mgl-steps")
-    steps.wait_for(state="visible", timeout=WAIT * 1000)
+    steps.wait_for(state="visible", timeout=HANG * 1000)
     assert "train point" in overlay.locator(".mgl-pg-point-head").inner_text()
     count = steps.locator(".mgl-count")
-    until(lambda: count.inner_text().startswith("step 1/"), "the first step")
-    until(lambda: steps.locator(".mgl-graph svg").count() == 1, "the graph of the first step")
+    wait_for(lambda: count.inner_text().startswith("step 1/"), "the first step")
+    wait_for(lambda: steps.locator(".mgl-graph svg").count() == 1, "the graph of the first step")
     steps.locator(".mgl-next").click()
-    until(lambda: count.inner_text().startswith("step 2/"), "the second step")
-    until(lambda: "L1.N1" in steps.locator(".mgl-graph").inner_text(), "a box per neuron")
-    shot(overlay, "playground_point_graph.png")
-    shot(pg, "playground_with_point_graph.png")
+    wait_for(lambda: count.inner_text().startswith("step 2/"), "the second step")
+    wait_for(lambda: "L1.N1" in steps.locator(".mgl-graph").inner_text(), "a box per neuron")
+    screenshot(overlay, "playground_point_graph.png")
+    screenshot(pg, "playground_with_point_graph.png")
     overlay.locator(".mgl-pg-point-close").click()
-    until(lambda: not overlay.is_visible(), "the graph closed")
+    wait_for(lambda: not overlay.is_visible(), "the graph closed")
 
 
 def test_the_shared_state_rebuilds_the_same_run(pg):
@@ -344,8 +308,6 @@ def test_screenshot_of_each_dataset_after_some_training(pg, problem, dataset):
     if dataset == "multi_gaussian":
         options |= {"hidden": (8, 8)}
     restart_with(pg, **options)
-    pg.locator(".mgl-pg-play").click()
-    until(lambda: epoch(pg) >= 150, "150 epochs")
+    played_until(pg, 150)
     paused(pg)
-    until(lambda: epoch(pg) == python(pg.page, "pg.run.epoch"), "the last frame")
-    shot(pg, f"playground_{dataset}.png")
+    screenshot(pg, f"playground_{dataset}.png")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 import pytest
+from bounds import wait_for
 
 from .lab_server import alive, descendants, stop_process_tree
 
@@ -22,10 +22,7 @@ def test_stop_ends_the_server_its_group_and_a_child_in_its_own_session():
     server = subprocess.Popen(
         ["sh", "-c", "sleep 60 & setsid sleep 60 & wait"], start_new_session=True
     )
-    deadline = time.monotonic() + 10
-    while len(descendants(server.pid)) < 2:
-        assert time.monotonic() < deadline, "the children did not start"
-        time.sleep(0.05)
+    wait_for(lambda: len(descendants(server.pid)) >= 2, "the two children started")
     tree = descendants(server.pid) | {server.pid}
     stop_process_tree(server)
     assert not [p for p in tree if alive(p)]

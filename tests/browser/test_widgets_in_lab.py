@@ -9,32 +9,18 @@ screenshots go to build/browser/.
 from __future__ import annotations
 
 import re
-import time
-from pathlib import Path
 from typing import Any
 
+from bounds import HANG, wait_for
+
 from .geometry import check_in_view
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "build" / "browser"
-
-
-def _screenshot(locator: Any, name: str) -> None:
-    """A picture of one widget under build/browser/, for people to look at."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / name
-    locator.screenshot(path=str(path))
-    assert path.stat().st_size > 10_000, f"{path} looks empty"
+from .in_page import TRAINING_THREADS, python, screenshot
 
 
-def _wait_for_text(locator: Any, pattern: str, timeout: float = 10.0) -> str:
-    deadline = time.monotonic() + timeout
-    while True:
-        text = locator.inner_text()
-        if re.search(pattern, text):
-            return text
-        if time.monotonic() > deadline:
-            raise AssertionError(f"expected {pattern!r} within {timeout} s, got {text!r}")
-        time.sleep(0.05)
+def _wait_for_text(locator: Any, pattern: str) -> str:
+    """The locator's text, once it matches ``pattern``."""
+    wait_for(lambda: re.search(pattern, locator.inner_text()), f"the text {pattern!r}")
+    return locator.inner_text()
 
 
 def test_step_widget_moves_with_keyboard_and_click_and_keeps_the_node_in_view(notebook_page):
@@ -42,14 +28,14 @@ def test_step_widget_moves_with_keyboard_and_click_and_keeps_the_node_in_view(no
     # step's node and the parents it updated are in view; z fits it into the box
     page = notebook_page
     widget = page.locator(".mgl-steps").first
-    widget.wait_for(state="visible", timeout=90_000)
+    widget.wait_for(state="visible", timeout=HANG * 1000)
     count, text = widget.locator(".mgl-count"), widget.locator(".mgl-text")
     widget.scroll_into_view_if_needed()
     first = _wait_for_text(count, r"step 1/5")
     words = text.inner_text()
     assert words.startswith("step 1/5: o = tanh(n)"), words
     check_in_view(widget, "step 1/5")  # the output o sits at the far right
-    _screenshot(widget, f"{page.frontend}_step_widget_step1.png")
+    screenshot(widget, f"{page.frontend}_step_widget_step1.png")
 
     widget.locator(".mgl-next").click()  # a click
     _wait_for_text(count, r"step 2/5")
@@ -64,7 +50,7 @@ def test_step_widget_moves_with_keyboard_and_click_and_keeps_the_node_in_view(no
     _wait_for_text(count, r"step 5/5")
     g = check_in_view(widget, "step 5/5")  # x1*w1, at the left, and the leaves x1 and w1
     assert sorted(n["words"].split()[0] for n in g["updated"]) == ["w1", "x1"]
-    _screenshot(widget, f"{page.frontend}_step_widget_step5.png")
+    screenshot(widget, f"{page.frontend}_step_widget_step5.png")
     page.keyboard.press("ArrowLeft")
     _wait_for_text(count, r"step 4/5")
     check_in_view(widget, "step 4/5")
@@ -73,12 +59,11 @@ def test_step_widget_moves_with_keyboard_and_click_and_keeps_the_node_in_view(no
     assert text.inner_text() == words
 
     page.keyboard.press("z")  # the whole graph in its box
-    page.wait_for_timeout(100)
-    overflow = widget.evaluate(
+    overflow = lambda: widget.evaluate(  # noqa: E731
         "(w) => { const g = w.querySelector('.mgl-graph'); return g.scrollWidth - g.clientWidth; }"
     )
-    assert overflow <= 1, f"fitted into its box, the graph still overflows by {overflow} px"
-    _screenshot(widget, f"{page.frontend}_step_widget_fitted_step1.png")
+    wait_for(lambda: overflow() <= 1, "the graph fitted into its box, with no overflow")
+    screenshot(widget, f"{page.frontend}_step_widget_fitted_step1.png")
     widget.locator(".mgl-zoom").click()  # back to its own size
     page.keyboard.press("End")
     _wait_for_text(count, r"step 5/5")
@@ -86,7 +71,7 @@ def test_step_widget_moves_with_keyboard_and_click_and_keeps_the_node_in_view(no
     page.keyboard.press("Home")
 
     widget.locator(".mgl-play").click()  # play runs to the last step by itself
-    _wait_for_text(count, r"step 5/5", timeout=15.0)
+    _wait_for_text(count, r"step 5/5")
     assert "play" in widget.locator(".mgl-play").inner_text()
 
 
@@ -103,7 +88,7 @@ _IMAGE_TEXT = """(img) => {
 def test_draw_dot_in_a_notebook_has_text_of_12_px_or_more(notebook_page):
     page = notebook_page
     picture = page.locator(".jp-RenderedSVG img").last
-    picture.wait_for(state="visible", timeout=90_000)
+    picture.wait_for(state="visible", timeout=HANG * 1000)
     picture.scroll_into_view_if_needed()
     smallest = picture.evaluate(_IMAGE_TEXT)
     assert smallest >= 12 - 0.01, f"draw_dot's smallest text is {smallest:.1f} px"
@@ -116,19 +101,17 @@ _OUTLINED_TEXT = """(root) => [...root.querySelectorAll('.mgl-graph g.node')]
   .join(' ')"""
 
 
-def _wait_for_outlined(widget: Any, label: str, timeout: float = 15.0) -> None:
+def _wait_for_outlined(widget: Any, label: str) -> None:
     """Wait until the outlined node of the picture shown is the one labelled ``label``."""
-    deadline = time.monotonic() + timeout
-    while not re.search(rf"\b{label}\b", widget.evaluate(_OUTLINED_TEXT)):
-        assert time.monotonic() < deadline, f"no outlined {label} within {timeout} s"
-        time.sleep(0.05)
+    outlined = lambda: re.search(rf"\b{label}\b", widget.evaluate(_OUTLINED_TEXT))  # noqa: E731
+    wait_for(outlined, f"the node {label} outlined")
 
 
 def test_a_long_walk_gets_each_picture_when_it_is_shown(notebook_page):
     # y = tanh applied 30 times to x: 30 steps, step k at node t(31 - k)
     page = notebook_page
     widget = page.locator(".mgl-steps").nth(1)
-    widget.wait_for(state="visible", timeout=90_000)
+    widget.wait_for(state="visible", timeout=HANG * 1000)
     widget.scroll_into_view_if_needed()
     count = widget.locator(".mgl-count")
     _wait_for_text(count, r"step 1/30")
@@ -149,28 +132,24 @@ def test_playground_trains_while_playing_and_stops_on_pause(notebook_page):
     # that it plays and pauses in both frontends
     page = notebook_page
     pg = page.locator(".mgl-pg").first
-    pg.wait_for(state="visible", timeout=90_000)
+    pg.wait_for(state="visible", timeout=HANG * 1000)
     pg.scroll_into_view_if_needed()
-    page.wait_for_function(
-        "(e) => Number(e.dataset.frames) > 0", arg=pg.element_handle(), timeout=90_000
-    )
+    frames = lambda: int(pg.get_attribute("data-frames") or 0)  # noqa: E731
+    epoch = lambda: int(pg.get_attribute("data-epoch") or -1)  # noqa: E731
+    wait_for(lambda: frames() > 0, "the first frame")
     heat = pg.locator(".mgl-pg-heat")
     before = heat.evaluate("c => c.toDataURL()")
-    _screenshot(pg, f"{page.frontend}_playground_start.png")
+    screenshot(pg, f"{page.frontend}_playground_start.png")
     pg.locator(".mgl-pg-play").click()
-    page.wait_for_function(
-        "([e, c, before]) => Number(e.dataset.epoch) >= 20 && c.toDataURL() !== before",
-        arg=[pg.element_handle(), heat.element_handle(), before],
-        timeout=90_000,
-    )
+    # however slowly the epochs come on a busy machine; only a run that stops fails
+    wait_for(lambda: epoch() >= 20, "20 epochs shown while playing", progress=epoch)
+    wait_for(lambda: heat.evaluate("c => c.toDataURL()") != before, "the picture to change")
     pg.locator(".mgl-pg-play").click()  # pause
-    page.wait_for_function(
-        "(b) => !b.classList.contains('mgl-pg-playing')",
-        arg=pg.locator(".mgl-pg-play").element_handle(),
-        timeout=30_000,
-    )
-    page.wait_for_timeout(500)  # the last frame arrives
-    stopped = pg.get_attribute("data-epoch")
-    page.wait_for_timeout(1500)
-    assert pg.get_attribute("data-epoch") == stopped, "training went on after pause"
-    _screenshot(pg, f"{page.frontend}_playground_trained.png")
+    wait_for(lambda: not python(page, "playground.running"), "pause to stop the thread")
+    assert python(page, TRAINING_THREADS) == [], "a training thread is still alive"
+    stopped = python(page, "playground.run.epoch")
+    wait_for(lambda: epoch() == stopped, "the last frame in the page")
+    button = pg.locator(".mgl-pg-play")
+    wait_for(lambda: "mgl-pg-playing" not in (button.get_attribute("class") or ""), "play again")
+    assert python(page, "playground.run.epoch") == stopped, "training went on after pause"
+    screenshot(pg, f"{page.frontend}_playground_trained.png")
