@@ -1,6 +1,8 @@
 # make demo  : the main job (installs the package with only what the demo needs)
 # make test  : venv + dev install + Graphviz `dot` + Chromium + ruff + mypy + pytest
-#              (doctests, notebooks, and the widgets in JupyterLab in headless Chromium)
+#              (doctests, notebooks, and the widgets in JupyterLab in headless Chromium),
+#              then pytest again on the plain path; every step runs, and the last lines
+#              say how each went
 # make pictures : every kind of picture, on the README's and notebooks' examples, in build/pictures
 # make lab   : the course notebooks in JupyterLab, from .venv
 # make bench-vs BASE=rev : this checkout against another revision, side by side
@@ -12,6 +14,7 @@
 #              opened offline in headless Chromium (scripts/check_pages.py)
 # make bench-playground : the Playground's frame rate in JupyterLab in headless Chromium
 # WITH_TORCH=1 also installs torch==2.13.0 (a CPU build) so the PyTorch parity tests run.
+SHELL  := /bin/bash
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -23,6 +26,10 @@ APT_GET := apt-get -o DPkg::Lock::Timeout=600 -y -qq
 # and `make demo` after `make test` installs nothing.
 DEMO_STAMP := $(VENV)/.installed-demo
 DEV_STAMP  := $(VENV)/.installed-dev
+# what ruff lints and formats
+LINTED := micrograd_like tests notebooks benchmarks scripts noxfile.py
+# each step of make test writes its output here too, and the summary of all of them
+TEST_LOGS := build/test-logs
 # run once more on the plain path of engine.py (MICROGRAD_LIKE_REFERENCE=1)
 REFERENCE_TESTS := micrograd_like/engine.py micrograd_like/rules.py micrograd_like/nn.py \
 	micrograd_like/viz/steps.py tests/test_engine.py tests/test_nn.py tests/test_steps.py \
@@ -83,12 +90,30 @@ chromium-check:
 valgrind-check:
 	$(call optional-package,valgrind,valgrind,the instruction-count gate,the instruction-count gate will be skipped)
 
+# Every step runs even when one before it failed: the plain-path pass is never skipped.
+# $(call step,NAME,COMMAND) runs COMMAND, showing its output and keeping it in
+# $(TEST_LOGS)/NAME.log, and adds a line to the summary: NAME, ok or FAILED, and the
+# step's own last line (pytest's counts and time). The recipe fails if any step failed.
+define step
+	echo '+ $(subst ','\'',$(2))'; \
+	$(2) 2>&1 | tee $(TEST_LOGS)/$(1).log; rc=$${PIPESTATUS[0]}; \
+	if [ $$rc -eq 0 ]; then result=ok; else result="FAILED (exit $$rc)"; failed=1; fi; \
+	printf '  %-11s %-16s %s\n' "$(1)" "$$result" "$$(tail -n 1 $(TEST_LOGS)/$(1).log)" \
+	  >> $(TEST_LOGS)/summary;
+endef
+
 test: install dot-check chromium-check
-	$(VENV)/bin/ruff check micrograd_like tests notebooks benchmarks scripts noxfile.py
-	$(VENV)/bin/ruff format --check micrograd_like tests notebooks benchmarks scripts noxfile.py
-	$(VENV)/bin/mypy micrograd_like scripts
-	$(VENV)/bin/pytest -m "not slow" --nbmake micrograd_like tests notebooks $(PYTEST_ARGS)
-	MICROGRAD_LIKE_REFERENCE=1 $(VENV)/bin/pytest -m "not slow" -q $(REFERENCE_TESTS)
+	@mkdir -p $(TEST_LOGS); rm -f $(TEST_LOGS)/*.log $(TEST_LOGS)/summary; failed=0; \
+	started=$$(date +%s); \
+	$(call step,lint,$(VENV)/bin/ruff check $(LINTED)) \
+	$(call step,format,$(VENV)/bin/ruff format --check $(LINTED)) \
+	$(call step,types,$(VENV)/bin/mypy micrograd_like scripts) \
+	$(call step,pytest,$(VENV)/bin/pytest -m "not slow" --nbmake micrograd_like tests notebooks $(PYTEST_ARGS)) \
+	$(call step,plain-path,env MICROGRAD_LIKE_REFERENCE=1 $(VENV)/bin/pytest -m "not slow" -q $(REFERENCE_TESTS)) \
+	echo; echo "make test, step by step ($$(( $$(date +%s) - started )) s in all; logs in $(TEST_LOGS)/):"; \
+	cat $(TEST_LOGS)/summary; \
+	if [ $$failed -ne 0 ]; then echo "make test FAILED"; fi; \
+	exit $$failed
 
 test-slow: install dot-check
 	$(VENV)/bin/pytest -m slow $(PYTEST_ARGS)
