@@ -53,6 +53,18 @@ def test_the_license_is_an_spdx_expression_with_its_file():
     assert not [c for c in project["project"]["classifiers"] if c.startswith("License ::")]
 
 
+def test_the_readme_lists_every_extra_and_dev_includes_them_all():
+    extras = pyproject()["project"]["optional-dependencies"]
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("| extra | adds | for |\n", 1)[1].split("\n\n", 1)[0]
+    assert sorted(re.findall(r"^\| `([a-z]+)` \|", table, flags=re.M)) == sorted(extras)
+    (bundle,) = [d for d in extras["dev"] if d.startswith("micrograd-like[")]
+    assert set(bundle[len("micrograd-like[") : -1].split(",")) == set(extras) - {"dev"}
+    # playwright drives the system's Chromium for the browser tests, nothing else
+    [playwright] = [(name, d) for name, ds in extras.items() for d in ds if "playwright" in d]
+    assert playwright[0] == "browser"
+
+
 def test_the_claimed_pythons_are_the_ones_nox_tests():
     project = pyproject()["project"]
     assert project["requires-python"] == ">=3.10"

@@ -41,7 +41,7 @@ def _missing() -> str | None:
         try:
             __import__(module)
         except ImportError:
-            return f"{module} is not installed: pip install -e '.[dev]'"
+            return f"{module} is not installed: pip install -e '.[browser]'"
     return None
 
 
