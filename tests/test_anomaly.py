@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import inspect
 import math
+import weakref
 
 import pytest
 
@@ -64,3 +66,14 @@ def test_the_context_composes_with_no_grad_and_restores_the_everyday_mode():
         assert v.parents == ()
     assert modes.current() is modes.RECORDING
     assert (Value(2.0) * 3).parents != ()
+
+
+def test_detect_anomaly_does_not_keep_dropped_graphs_alive() -> None:
+    refs = []
+    with detect_anomaly():
+        for i in range(2000):
+            y = (Value(float(i)) * 2.0 + 1.0).tanh()
+            refs.append(weakref.ref(y))
+            del y
+        gc.collect()
+        assert sum(r() is not None for r in refs) == 0

@@ -172,6 +172,56 @@ def test_bad_train_arguments_exit_2_with_one_line(
     assert len(err.strip().splitlines()) == 1 and says in err
 
 
+@pytest.mark.slow
+def test_train_digits(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    result = run(tmp_path, "train", "--dataset", "digits", "--samples", "200", "--epochs", "1",
+                 "--no-plots")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "MLP(64 -> [32 relu, 10 softmax]" in result.stdout
+
+
+def test_train_prints_the_loss_that_runs(tmp_path: Path) -> None:
+    # --loss bce on a tanh output trains with the logits form (a tanh output is no
+    # probability), and the "training" line must say so
+    result = run(
+        tmp_path, "train", "--loss", "bce", "--output-activation", "tanh", "--epochs", "1",
+        "--samples", "20", "--no-plots",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    training = field(result.stdout, "training")
+    assert training.startswith("binary_cross_entropy_with_logits loss"), training
+    assert "(--loss bce with a tanh output runs as binary_cross_entropy_with_logits)" in (
+        result.stdout
+    )
+    # when the loss runs as asked, there is no note
+    plain = run(tmp_path, "train", "--loss", "bce", "--epochs", "1", "--samples", "20",
+                "--no-plots")  # fmt: skip
+    assert field(plain.stdout, "training").startswith("binary_cross_entropy loss")
+    assert "runs as" not in plain.stdout
+
+
+def test_train_refuses_a_symlinked_save_path_before_training(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # save() refuses to write through a link; the CLI says so before it trains, not after
+    (tmp_path / "m.json").symlink_to(tmp_path / "elsewhere.json")
+    code = main(["train", "--no-plots", "--save", str(tmp_path / "m.json")])
+    out, err = capsys.readouterr()
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "m.json: it is a symbolic link" in err
+    assert "final" not in out  # it did not train first
+    assert not (tmp_path / "elsewhere.json").exists()
+
+
+def test_train_offers_every_dataset_of_the_library() -> None:
+    # the command's defaults are keyed by data.DATASETS: a new dataset needs its defaults
+    from micrograd_like.cli import DATASETS
+    from micrograd_like.data import DATASETS as MAKERS
+
+    assert list(DATASETS) == list(MAKERS)
+
+
 # --------------------------------------------------------------------------------------
 # predict: errors
 # --------------------------------------------------------------------------------------
@@ -224,6 +274,13 @@ def test_graph_writes_dot_source_without_graphviz(tmp_path: Path) -> None:
     assert source.startswith("digraph") and "{ a | data 2 |" in source
     # c = ab + a: dc/da = b + 1 = -2, dc/db = a = 2
     assert "d(out)/d(a) = -2.0" in result.stdout and "d(out)/d(b) = 2.0" in result.stdout
+
+
+def test_graph_draws_a_division_by_a_tiny_number(tmp_path: Path) -> None:
+    # out = a / 1e-160 = 1e160 at a = 1, d(out)/d(a) = 1e160: large but finite, drawn
+    result = run(tmp_path, "graph", "a/1e-160", "a=1", "-o", "g.dot")
+    assert result.returncode == 0, result.stderr
+    assert "data 1e+160" in (tmp_path / "g.dot").read_text()
 
 
 MALICIOUS = [
@@ -314,53 +371,3 @@ def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None
     assert main([]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "COMMAND" in err
-
-
-@pytest.mark.slow
-def test_train_digits(tmp_path: Path) -> None:
-    pytest.importorskip("sklearn")
-    result = run(tmp_path, "train", "--dataset", "digits", "--samples", "200", "--epochs", "1",
-                 "--no-plots")  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert "MLP(64 -> [32 relu, 10 softmax]" in result.stdout
-
-
-def test_train_prints_the_loss_that_runs(tmp_path: Path) -> None:
-    # issue 19, item 17: --loss bce on a tanh output trains with the logits form (a tanh
-    # output is no probability), and the "training" line must say so
-    result = run(
-        tmp_path, "train", "--loss", "bce", "--output-activation", "tanh", "--epochs", "1",
-        "--samples", "20", "--no-plots",
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    training = field(result.stdout, "training")
-    assert training.startswith("binary_cross_entropy_with_logits loss"), training
-    assert "(--loss bce with a tanh output runs as binary_cross_entropy_with_logits)" in (
-        result.stdout
-    )
-    # when the loss runs as asked, there is no note
-    plain = run(tmp_path, "train", "--loss", "bce", "--epochs", "1", "--samples", "20",
-                "--no-plots")  # fmt: skip
-    assert field(plain.stdout, "training").startswith("binary_cross_entropy loss")
-    assert "runs as" not in plain.stdout
-
-
-def test_train_refuses_a_symlinked_save_path_before_training(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    # save() refuses to write through a link; the CLI says so before it trains, not after
-    (tmp_path / "m.json").symlink_to(tmp_path / "elsewhere.json")
-    code = main(["train", "--no-plots", "--save", str(tmp_path / "m.json")])
-    out, err = capsys.readouterr()
-    assert code == 2 and len(err.strip().splitlines()) == 1
-    assert "m.json: it is a symbolic link" in err
-    assert "final" not in out  # it did not train first
-    assert not (tmp_path / "elsewhere.json").exists()
-
-
-def test_train_offers_every_dataset_of_the_library() -> None:
-    # the command's defaults are keyed by data.DATASETS: a new dataset needs its defaults
-    from micrograd_like.cli import DATASETS
-    from micrograd_like.data import DATASETS as MAKERS
-
-    assert list(DATASETS) == list(MAKERS)

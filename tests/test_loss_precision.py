@@ -1,4 +1,4 @@
-"""The binary cross-entropies keep every digit where a loss is tiny (issue 19, item 11).
+"""The binary cross-entropies keep every digit where a loss is tiny.
 
 ``softplus(z) - y z`` computed as written rounds to exactly 0 for a confident right
 answer (z = 36, y = 1: ln(1 + e**36) - 36 = 36 - 36), and ``ln(1 - p)`` computed as

@@ -7,6 +7,7 @@ import math
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from parity import agrees_with_torch
 
 from micrograd_like import losses
 from micrograd_like.engine import Value, topological_order
@@ -359,22 +360,10 @@ def test_numbers_are_accepted_as_predictions():
 # --------------------------------------------------------------------------------------
 
 
-def _torch_grad_check(ours_fn, torch_fn, xs, rel=1e-10):
-    torch = pytest.importorskip("torch")
-    vs = [Value(x) for x in xs]
-    out = ours_fn(vs)
-    out.backward()
-    t = torch.tensor(xs, dtype=torch.float64, requires_grad=True)
-    ref = torch_fn(t)
-    ref.backward()
-    assert out.data == pytest.approx(ref.item(), rel=rel, abs=1e-14)
-    assert [v.grad for v in vs] == pytest.approx(t.grad.tolist(), rel=rel, abs=1e-14)
-
-
 def test_torch_parity_mse():
     torch = pytest.importorskip("torch")
     y = [0.5, -1.0, 2.0, 0.0]
-    _torch_grad_check(
+    agrees_with_torch(
         lambda v: mse(v, y),
         lambda t: torch.nn.functional.mse_loss(t, torch.tensor(y, dtype=torch.float64)),
         [1.3, 0.2, -0.7, 4.0],
@@ -384,7 +373,7 @@ def test_torch_parity_mse():
 def test_torch_parity_bce():
     torch = pytest.importorskip("torch")
     y = [1.0, 0.0, 0.3, 1.0]
-    _torch_grad_check(
+    agrees_with_torch(
         lambda v: binary_cross_entropy(v, y),
         lambda t: torch.nn.functional.binary_cross_entropy(t, torch.tensor(y, dtype=torch.float64)),
         [0.7, 0.2, 0.6, 0.999],
@@ -399,7 +388,7 @@ def test_torch_parity_bce():
 def test_torch_parity_bce_with_logits():
     torch = pytest.importorskip("torch")
     y = [1.0, 0.0, 0.25, 1.0, 0.0]
-    _torch_grad_check(
+    agrees_with_torch(
         lambda v: binary_cross_entropy_with_logits(v, y),
         lambda t: torch.nn.functional.binary_cross_entropy_with_logits(
             t, torch.tensor(y, dtype=torch.float64)
@@ -412,7 +401,7 @@ def test_torch_parity_cross_entropy():
     torch = pytest.importorskip("torch")
     targets = [2, 0, 1]
     flat = [0.3, -1.2, 2.0, 1.0, 1.0, 0.5, -3.0, 800.0, 1.0]
-    _torch_grad_check(
+    agrees_with_torch(
         lambda v: cross_entropy([v[0:3], v[3:6], v[6:9]], targets),
         lambda t: torch.nn.functional.cross_entropy(t.reshape(3, 3), torch.tensor(targets)),
         flat,
@@ -423,7 +412,7 @@ def test_torch_parity_cross_entropy_from_probs():
     torch = pytest.importorskip("torch")
     targets = [2, 0]
     flat = [0.2, 0.3, 0.5, 0.6, 0.3, 0.1]
-    _torch_grad_check(
+    agrees_with_torch(
         lambda v: cross_entropy_from_probs([v[0:3], v[3:6]], targets),
         lambda t: torch.nn.functional.nll_loss(t.reshape(2, 3).log(), torch.tensor(targets)),
         flat,
@@ -434,7 +423,7 @@ def test_torch_parity_hinge():
     torch = pytest.importorskip("torch")
     labels = [1.0, -1.0, -1.0, 1.0]
     lab = torch.tensor(labels, dtype=torch.float64)
-    _torch_grad_check(
+    agrees_with_torch(
         lambda v: hinge(v, labels),
         lambda t: torch.relu(1 - lab * t).mean(),
         [0.25, -2.0, 3.0, 0.5],
@@ -448,7 +437,7 @@ def test_torch_parity_multiclass_hinge():
     F = torch.nn.functional
     targets = [0, 1, 2]
     flat = [3.2, 5.1, -1.7, 1.3, 4.9, 2.0, 2.2, 2.5, -3.1]
-    _torch_grad_check(
+    agrees_with_torch(
         lambda v: multiclass_hinge([v[0:3], v[3:6], v[6:9]], targets, margin=0.5),
         lambda t: 3 * F.multi_margin_loss(t.reshape(3, 3), torch.tensor(targets), margin=0.5),
         flat,

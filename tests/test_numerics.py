@@ -29,6 +29,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from parity import agrees_with_torch
 
 from micrograd_like import functional, losses
 from micrograd_like.data import make_moons
@@ -148,6 +149,35 @@ def test_sigmoid_is_finite_and_exact_at_extremes(x: float) -> None:
     assert 0.0 <= s.data <= 1.0
     assert math.isfinite(v.grad) and 0.0 <= v.grad <= 0.25
     assert close(v.grad, ref_sigmoid_grad(x), rel=1e-9, abs_=2e-16)
+
+
+# --------------------------------------------------------------------------------------
+# Division and powers at the extremes: no spurious underflow or OverflowError
+# --------------------------------------------------------------------------------------
+
+
+def test_the_gradient_of_a_division_does_not_underflow_for_a_large_divisor() -> None:
+    # d(x/y)/dy = -x/y**2 = -(x/y)/y = -1/1e200 = -1e-200 at x = y = 1e200; y**2 overflows
+    x, y = Value(1e200), Value(1e200)
+    (x / y).backward()
+    assert (x.grad, y.grad) == (1e-200, -1e-200)
+
+
+def test_a_tiny_divisor_does_not_overflow_when_the_quotient_fits() -> None:
+    # 1e-10 / 1e-155 = 1e145; d/da = 1/b = 1e155, d/db = -(a/b)/b = -1e300: all finite
+    a, b = Value(1e-10), Value(1e-155)
+    q = a / b
+    q.backward()
+    assert q.data == pytest.approx(1e145, rel=1e-15)
+    assert a.grad == pytest.approx(1e155, rel=1e-15) and b.grad == pytest.approx(-1e300, rel=1e-15)
+
+
+def test_the_smallest_float_to_the_power_zero_is_one_with_gradient_zero() -> None:
+    # x**0 = 1 whatever x is, so d/dx = 0 (b * x**(b-1) would be 0 * 1/5e-324 = 0 * inf)
+    x = Value(5e-324)
+    y = x**0
+    y.backward()
+    assert (y.data, x.grad) == (1.0, 0.0)
 
 
 # --------------------------------------------------------------------------------------
@@ -275,25 +305,13 @@ def test_extremes_match_torch_float64() -> None:
     torch = pytest.importorskip("torch")
     F = torch.nn.functional
 
-    def ours_and_theirs(build: Any, torch_fn: Any, xs: list[float]) -> None:
-        z = [Value(x) for x in xs]
-        out = build(z)
-        out.backward()
-        t = torch.tensor(xs, dtype=torch.float64, requires_grad=True)
-        ref = torch_fn(t)
-        ref.backward()
-        where = f"{getattr(torch_fn, '__name__', torch_fn)} at {xs}"
-        assert close(out.data, ref.item(), rel=1e-12, abs_=1e-14), (where, out.data, ref.item())
-        got = [v.grad for v in z]
-        assert all_close(got, t.grad.tolist(), rel=1e-12, abs_=1e-14), (where, got, t.grad)
-
     for x in UNARY_EXTREMES:
-        ours_and_theirs(lambda z: z[0].tanh(), lambda t: torch.tanh(t)[0], [x])
+        agrees_with_torch(lambda z: z[0].tanh(), lambda t: torch.tanh(t)[0], [x])
         # torch's sigmoid(-745) underflows to 0 where ours keeps the subnormal 5e-324
-        ours_and_theirs(lambda z: z[0].sigmoid(), lambda t: torch.sigmoid(t)[0], [x])
+        agrees_with_torch(lambda z: z[0].sigmoid(), lambda t: torch.sigmoid(t)[0], [x])
     for z in LOGIT_EXTREMES:
         for y in (0.0, 1.0, 0.5):
-            ours_and_theirs(
+            agrees_with_torch(
                 lambda v, y=y: losses.binary_cross_entropy_with_logits(v[0], y),
                 lambda t, y=y: F.binary_cross_entropy_with_logits(
                     t, torch.tensor([y], dtype=torch.float64)
@@ -311,7 +329,7 @@ def test_extremes_match_torch_float64() -> None:
         assert close(out.data, torch.logsumexp(t, 0).item(), rel=1e-12, abs_=1e-14), xs
         assert all_close([v.grad for v in z], torch.softmax(t, 0).tolist(), rel=1e-12, abs_=1e-14)
         for k in range(len(xs)):
-            ours_and_theirs(
+            agrees_with_torch(
                 lambda z, k=k: losses.cross_entropy(z, k),
                 lambda t, k=k: F.cross_entropy(t[None], torch.tensor([k])),
                 xs,

@@ -183,6 +183,38 @@ def test_a_deep_chain_steps_without_recursion():
 
 
 # --------------------------------------------------------------------------------------
+# A step costs what its node does, not the whole graph
+# --------------------------------------------------------------------------------------
+
+
+def test_printing_each_step_names_the_graph_once_per_walk(monkeypatch) -> None:
+    from micrograd_like.viz import steps
+
+    calls: list[int] = []
+    real = steps.name_nodes
+    monkeypatch.setattr(steps, "name_nodes", lambda nodes: calls.append(1) or real(nodes))
+    x = Value(0.5, label="x")
+    y = x
+    for _ in range(300):  # a chain of 300 tanh nodes: 300 steps
+        y = y.tanh()
+    for step in steps.backward_steps(y):
+        str(step)
+    assert len(calls) == 1
+
+
+def test_a_steps_grads_are_read_node_by_node_without_replaying_the_walk() -> None:
+    # y = (x * 3) * x at x = 2: step 1 gives x 3x = 6 and m = x*3 the grad x = 2;
+    # step 2 (through m) adds 3 * 2 = 6 to x: 12 in all
+    x = Value(2.0, label="x")
+    m = x * 3.0
+    y = m * x
+    first, second = backward_steps(y)
+    assert (first.grads()[x], first.grads()[m]) == (6.0, 2.0)
+    assert second.grads()[x] == 12.0 and second.grads()[y] == 1.0
+    assert len(second.grads()) == len(set(second.grads())) == 4  # x, 3, m and y
+
+
+# --------------------------------------------------------------------------------------
 # explain
 # --------------------------------------------------------------------------------------
 

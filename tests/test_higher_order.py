@@ -1,4 +1,9 @@
-"""Second and higher derivatives, each derived by hand."""
+"""micrograd_like.higher_order: second and higher derivatives, each derived by hand.
+
+``grad`` and ``hessian`` differentiate a function of floats; ``gradients(...,
+create_graph=True)`` and ``backward(create_graph=True)`` give gradients as Values that
+can be differentiated again. Comparisons with PyTorch are in tests/test_torch_parity.py.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from micrograd_like.engine import Value
+from micrograd_like.functional import vsum
 from micrograd_like.gradcheck import numerical_grad
 from micrograd_like.higher_order import grad, gradients, hessian
 from micrograd_like.testing import Program, programs
@@ -102,19 +108,6 @@ def test_bad_arguments():
         grad(lambda x: x)("a")
 
 
-def test_matches_torch_create_graph():
-    torch = pytest.importorskip("torch", reason="torch is not installed")
-    f = lambda x, y: (x * y).tanh() * x.exp() + y**3 / x
-    xs = (0.7, -1.3)
-    ours = hessian(f)(*xs)
-    tx = [torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in xs]
-    out = (tx[0] * tx[1]).tanh() * tx[0].exp() + tx[1] ** 3 / tx[0]
-    first = torch.autograd.grad(out, tx, create_graph=True)
-    theirs = [[float(g) for g in torch.autograd.grad(d, tx, retain_graph=True)] for d in first]
-    for row, ref in zip(ours, theirs):
-        assert row == pytest.approx(ref, rel=1e-12)
-
-
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(programs(max_leaves=2, max_steps=6))
 def test_second_derivatives_match_finite_differences_of_the_first(program: Program):
@@ -135,3 +128,48 @@ def test_the_graph_of_a_gradient_can_be_drawn():
     y.backward(create_graph=True)
     source = draw_dot(x.grad).source
     assert "data 6" in source and "x" in source and "**" in source
+
+
+# --------------------------------------------------------------------------------------
+# Second order where first order is at its edge: zero exponents, infinite slopes
+# --------------------------------------------------------------------------------------
+
+
+def test_second_derivatives_of_powers_at_zero_do_not_divide_by_zero() -> None:
+    # d/dx x**0 = 0 everywhere, so d2/dx2 = 0; at 0, x**0.5 has an infinite first derivative
+    assert grad(grad(lambda x: x**0))(0.0) == 0.0
+    assert grad(lambda x: x**0.5)(0.0) == math.inf
+    grad(grad(lambda x: x**0.5))(0.0)  # no ZeroDivisionError
+
+
+def test_the_second_order_gradient_of_log_at_a_tiny_number_does_not_overflow() -> None:
+    # d(ln x)/dx = 1/x = 1e160 at x = 1e-160, as a Value that can be differentiated again
+    x = Value(1e-160)
+    (dy,) = gradients(x.log(), [x], create_graph=True)
+    assert dy.data == pytest.approx(1e160, rel=1e-15)
+
+
+def test_a_rule_gives_the_same_first_order_number_on_floats_and_on_values() -> None:
+    # y = x**b at x = 0 for b = 0, 0.5, 1, 2: dy/dx = 0, inf, 1, 0
+    for b, want in [(0.0, 0.0), (0.5, math.inf), (1.0, 1.0), (2.0, 0.0)]:
+        x = Value(0.0)
+        (first,) = gradients(x**b, [x])
+        (as_value,) = gradients(x**b, [x], create_graph=True)
+        assert first == want
+        assert (as_value if isinstance(as_value, float) else as_value.data) == want
+
+
+def test_the_mixed_second_derivative_of_a_power_at_exponent_zero_is_not_lost() -> None:
+    # y = a**b at a = 2, b = 0: dy/da = b a**(b-1) = 0 here, but its derivative in b,
+    # d2y/(da db) = a**(b-1) + b a**(b-1) ln a = 2**-1 + 0 = 0.5, is not 0
+    a, b = Value(2.0), Value(0.0)
+    dy_da, _ = gradients(a**b, [a, b], create_graph=True)
+    assert dy_da.data == 0.0 and gradients(dy_da, [a, b]) == [0.0, 0.5]
+
+
+def test_vsum_second_derivative_worked_example() -> None:
+    # y = x1**2 + x1*x2 at (1, 2): dy/dx1 = 2x1 + x2 = 4, d2y/dx1dx2 = 1, d2y/dx1^2 = 2
+    x1, x2 = Value(1.0), Value(2.0)
+    y = vsum([x1 * x1, x1 * x2])
+    d1, _ = gradients(y, [x1, x2], create_graph=True)
+    assert d1.data == 4.0 and gradients(d1, [x1, x2]) == [2.0, 1.0]
