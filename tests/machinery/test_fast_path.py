@@ -337,6 +337,33 @@ def test_a_traceback_through_a_generated_maker_shows_its_source() -> None:
 # --------------------------------------------------------------------------------------
 
 
+def test_topological_order_leaves_every_grad_as_it_was():
+    # The walk marks nodes through their .grad slot; the public function puts them back.
+    a = Value(1.0)
+    b = a * 2
+    c = b + a
+    d = c * b
+    d.backward()  # b.grad = dd/db = c + b*1 = 3 + 2 = 5
+    before = [(v, v.grad) for v in (a, b, c, d)]
+    order = topological_order(d)
+    assert [v.op for v in order] == ["*", "+", "*"]
+    assert all(v.grad is g for v, g in before)
+
+
+def test_backward_twice_on_overlapping_graphs_lists_every_node():
+    # The second walk must not mistake the first walk's zero marks for its own: e's
+    # graph shares b and c with d's, and c had a zero gradient in d's backward.
+    a = Value(2.0)
+    b = a * 3.0  # 6
+    c = b * 0.0  # 0, so dd/db gets nothing through c
+    d = b + c * 0.0
+    d.backward()  # da = 3 (through b only)
+    a.grad = 0.0
+    e = c * 5.0 + b  # de/da = 5 * 0 * 3 + 3 = 3, de/db = 5 * 0 + 1 = 1
+    e.backward()
+    assert (a.grad, b.grad, c.grad) == (3.0, 1.0, 5.0)
+
+
 def test_a_walk_that_fails_half_way_leaves_no_marks() -> None:
     # A leaf whose .grad raises once armed stands in for a KeyboardInterrupt in the
     # middle of the walk: afterwards every grad is a plain float, never the busy mark.
