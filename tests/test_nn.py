@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from micrograd_like import nn
 from micrograd_like.engine import Value, no_grad, topological_order
 from micrograd_like.functional import vsum
+from micrograd_like.gradcheck import numerical_grad
 from micrograd_like.nn import MLP, Layer, LoadResult, Module, Neuron
 
 # --------------------------------------------------------------------------------------
@@ -27,20 +28,6 @@ def set_neuron(n: Neuron, w: list[float], b: float) -> None:
     for wi, value in zip(n.w, w):
         wi.data = value
     n.b.data = b
-
-
-def central_differences(f: Callable[[], Value], xs: list[Value], h: float = 1e-6) -> list[float]:
-    """d f / d x_i ~ (f(x_i + h) - f(x_i - h)) / 2h for every leaf x_i (data restored)."""
-    grads = []
-    for x in xs:
-        old = x.data
-        x.data = old + h
-        up = f().data
-        x.data = old - h
-        down = f().data
-        x.data = old
-        grads.append((up - down) / (2 * h))
-    return grads
 
 
 def scalar(out: Value | list[Value]) -> Value:
@@ -152,39 +139,45 @@ def test_unknown_activation_lists_the_valid_ones() -> None:
 
 
 # --------------------------------------------------------------------------------------
-# The fused graph and the fine-grained one
+# The fused graph and the step-by-step one
 # --------------------------------------------------------------------------------------
 
 
-def test_fused_neuron_makes_two_nodes_fine_makes_one_per_step() -> None:
+def test_fused_neuron_makes_two_nodes_step_by_step_makes_one_per_step() -> None:
     # fused: affine(w, x, b) then sigmoid -> 2 nodes, whatever nin is
-    # fine with nin = 3: 3 products + 2 sums + 1 bias add + 1 sigmoid = 2*3 + 1 = 7 nodes
+    # step by step with nin = 3: 3 products + 2 sums + 1 bias add + 1 sigmoid = 7 nodes
     n = Neuron(3, activation="sigmoid", seed=1)
     fused = n([1.0, 2.0, 3.0])
     assert [v.op for v in topological_order(fused)] == ["affine", "sigmoid"]
-    fine = n([1.0, 2.0, 3.0], step_by_step=True)
-    ops = [v.op for v in topological_order(fine)]
+    steps = n([1.0, 2.0, 3.0], step_by_step=True)
+    ops = [v.op for v in topological_order(steps)]
     assert sorted(ops) == sorted(["*", "*", "*", "+", "+", "+", "sigmoid"])
-    labels = {v.label for v in topological_order(fine)}
+    labels = {v.label for v in topological_order(steps)}
     assert {"w1*x1", "w2*x2", "w3*x3", "z"} <= labels
     # a linear neuron adds no activation node at all
     assert len(topological_order(Neuron(5, nonlin=False, seed=0)([1.0] * 5))) == 1
 
 
+def both_ways(n: Neuron, x: list[float]) -> list[tuple[float, list[float]]]:
+    """n(x) fused, then step by step: each time the output and the gradients of the
+    parameters and the inputs."""
+    results = []
+    for step_by_step in (False, True):
+        n.zero_grad()
+        xs = [Value(v) for v in x]
+        out = n(xs, step_by_step=step_by_step)
+        out.backward()
+        results.append((out.data, [p.grad for p in n.parameters()] + [v.grad for v in xs]))
+    return results
+
+
 @pytest.mark.parametrize("activation", nn.ACTIVATIONS)
-def test_fine_graph_equals_fused_graph(activation: str) -> None:
-    n = Neuron(4, activation=activation, seed=3)
-    x1 = [Value(v) for v in (0.3, -1.2, 2.0, 0.7)]
-    x2 = [Value(v.data) for v in x1]
-    a = n(x1)
-    a.backward()
-    fused = [p.grad for p in n.parameters()] + [x.grad for x in x1]
-    n.zero_grad()
-    b = n(x2, step_by_step=True)
-    b.backward()
-    fine = [p.grad for p in n.parameters()] + [x.grad for x in x2]
-    assert b.data == pytest.approx(a.data, rel=1e-12, abs=1e-15)
-    assert fine == pytest.approx(fused, rel=1e-12, abs=1e-15)
+def test_the_step_by_step_graph_gives_the_fused_numbers(activation: str) -> None:
+    (fused, fused_grads), (steps, steps_grads) = both_ways(
+        Neuron(4, activation=activation, seed=3), [0.3, -1.2, 2.0, 0.7]
+    )
+    assert steps == pytest.approx(fused, rel=1e-12, abs=1e-15)
+    assert steps_grads == pytest.approx(fused_grads, rel=1e-12, abs=1e-15)
 
 
 @settings(max_examples=60, deadline=None)
@@ -198,35 +191,29 @@ def test_fine_graph_equals_fused_graph(activation: str) -> None:
         )
     )
 )
-def test_property_fine_and_fused_agree(case: tuple[list[float], list[float], float, str]) -> None:
+def test_property_step_by_step_and_fused_agree(
+    case: tuple[list[float], list[float], float, str],
+) -> None:
     w, x, b, activation = case
     n = Neuron(len(w), activation=activation)
     set_neuron(n, w, b)
-    xf = [Value(v) for v in x]
-    out = n(xf)
-    out.backward()
-    fused = [p.grad for p in n.parameters()] + [v.grad for v in xf]
-    n.zero_grad()
-    xs = [Value(v) for v in x]
-    out2 = n(xs, step_by_step=True)
-    out2.backward()
-    fine = [p.grad for p in n.parameters()] + [v.grad for v in xs]
-    assert out2.data == pytest.approx(out.data, rel=1e-12, abs=1e-12)
-    assert fine == pytest.approx(fused, rel=1e-12, abs=1e-12)
+    (fused, fused_grads), (steps, steps_grads) = both_ways(n, x)
+    assert steps == pytest.approx(fused, rel=1e-12, abs=1e-12)
+    assert steps_grads == pytest.approx(fused_grads, rel=1e-12, abs=1e-12)
 
 
-def test_mlp_fine_equals_fused() -> None:
+def test_an_mlp_step_by_step_gives_the_fused_numbers() -> None:
     model = MLP(3, [4, 4, 2], activation="tanh", output_activation="softmax", seed=5)
     x = [0.5, -0.25, 1.5]
     fused = model(x)
     scalar(fused).backward()
     g1 = [p.grad for p in model.parameters()]
     model.zero_grad()
-    fine = model(x, step_by_step=True)
-    scalar(fine).backward()
+    steps = model(x, step_by_step=True)
+    scalar(steps).backward()
     g2 = [p.grad for p in model.parameters()]
-    assert isinstance(fused, list) and isinstance(fine, list)
-    assert [v.data for v in fine] == pytest.approx([v.data for v in fused], rel=1e-12)
+    assert isinstance(fused, list) and isinstance(steps, list)
+    assert [v.data for v in steps] == pytest.approx([v.data for v in fused], rel=1e-12)
     assert g2 == pytest.approx(g1, rel=1e-12, abs=1e-15)
 
 
@@ -242,8 +229,8 @@ def test_layer_returns_a_value_for_one_neuron_and_a_list_otherwise() -> None:
 
 
 def test_layer_with_one_input_accepts_a_bare_value() -> None:
-    # micrograd issue #13: a layer of one neuron returns a bare Value; the next layer
-    # must accept it
+    # as in micrograd, a layer of one neuron returns a bare Value; the next layer must
+    # accept it (in micrograd it does not)
     first = Layer(2, 1, seed=0)
     second = Layer(1, 3, seed=1)
     h = first([1.0, -1.0])
@@ -271,7 +258,7 @@ def test_mlp_worked_example_by_hand() -> None:
 
 
 def test_mlp_with_a_one_neuron_hidden_layer() -> None:
-    # micrograd issue #13: MLP(2, [16, 1, 1]) used to fail on the bare Value in between
+    # MLP(2, [16, 1, 1]): the one-neuron layer's bare Value goes on into the next layer
     model = MLP(2, [16, 1, 1], seed=0)
     y = model([0.5, -0.5])
     assert isinstance(y, Value)
@@ -323,12 +310,20 @@ def test_mlp_matches_micrograd_with_the_same_weights() -> None:
 
 def test_mlp_gradients_match_central_differences() -> None:
     model = MLP(3, [5, 4, 2], activation="tanh", output_activation="sigmoid", seed=2)
+    params = model.parameters()
     x = [Value(0.3), Value(-0.8), Value(1.1)]
-    f = lambda: scalar(model(x))  # noqa: E731
-    f().backward()
-    leaves = model.parameters() + x
-    analytic = [v.grad for v in leaves]
-    numeric = central_differences(f, leaves)
+    scalar(model(x)).backward()
+    analytic = [v.grad for v in params + x]
+
+    def at(*leaves: Value) -> Value:
+        """The same scalar with the parameters' and inputs' numbers taken from leaves."""
+        for p, leaf in zip(params, leaves):
+            p.data = leaf.data
+        return scalar(model(list(leaves[len(params) :])))
+
+    start = [v.data for v in params + x]
+    numeric = numerical_grad(at, start)
+    assert [p.data for p in params] == start[: len(params)]  # the last call put them back
     assert analytic == pytest.approx(numeric, rel=1e-6, abs=1e-8)
 
 
