@@ -348,7 +348,10 @@ def dead_pid() -> int:
 @POSIX
 def test_save_leaves_temp_files_that_are_not_stale_leftovers_of_its_own(tmp_path: Path) -> None:
     path = tmp_path / "model.json"
-    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    # a process that lives until the test ends it (it waits for its input to close)
+    alive = subprocess.Popen(
+        [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE
+    )
     try:
         kept = {
             # a save in progress in a live process
@@ -378,6 +381,8 @@ def test_save_leaves_temp_files_that_are_not_stale_leftovers_of_its_own(tmp_path
     finally:
         alive.kill()
         alive.wait()
+        if alive.stdin is not None:
+            alive.stdin.close()
 
 
 def test_the_temp_file_clean_up_is_documented() -> None:
