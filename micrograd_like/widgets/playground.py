@@ -36,6 +36,7 @@ from micrograd_like.widgets.run import (
     Settings,
     TrainingRun,
     _number,
+    problem_of,
 )
 from micrograd_like.widgets.stepper import INSTALL_HINT, step_widget
 
@@ -52,15 +53,15 @@ REG_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 def menus() -> dict[str, Any]:
     """What the page's menus offer, and what it draws the dataset buttons from."""
     thumbnails = {}
-    for name, (problem, make) in DATASETS.items():
-        X, y = make(120, 0.0 if problem == "regression" else 0.05, 0)
-        zero_one = problem == "classification"
+    for name, dataset in DATASETS.items():
+        zero_one = problem_of(name) == "classification"
+        X, y = dataset(120, noise=0.05 if zero_one else 0.0, seed=0)
         thumbnails[name] = [
             [round(a, 3), round(b, 3), _tone(t, zero_one)] for (a, b), t in zip(X, y)
         ]
     return {
         "problems": list(PROBLEMS),
-        "datasets": {name: kind for name, (kind, _) in DATASETS.items()},
+        "datasets": {name: problem_of(name) for name in DATASETS},
         "thumbnails": thumbnails,
         "features": [[f, FEATURE_LABELS.get(f, f)] for f in FEATURES],
         "activations": list(ACTIVATIONS),

@@ -39,30 +39,27 @@ from micrograd_like.optim import SGD, Adam, Optimizer
 
 __all__ = ["Settings", "TrainingRun"]
 
-_Data = tuple[list[list[float]], list[Any]]
-
-
-def _gaussians(n: int, noise: float, seed: int) -> _Data:
-    centres = [[-0.5, -0.5], [0.5, 0.5]]  # class 0 below left, class 1 above right
-    return _data.make_blobs(n, centers=centres, cluster_std=0.15 + noise, seed=seed)
-
-
-DATASETS: dict[str, tuple[str, Callable[[int, float, int], _Data]]] = {
-    "moons": ("classification", lambda n, noise, seed: _data.make_moons(n, noise, seed=seed)),
-    "circles": ("classification", lambda n, noise, seed: _data.make_circles(n, noise, seed=seed)),
-    "xor": ("classification", lambda n, noise, seed: _data.make_xor(n, noise, seed=seed)),
-    "gaussians": ("classification", _gaussians),
-    "spiral": ("classification", lambda n, noise, seed: _data.make_spiral(n, 2, noise, seed)),
-    "plane": ("regression", lambda n, noise, seed: _data.make_plane(n, noise, seed)),
-    "multi_gaussian": (
-        "regression",
-        lambda n, noise, seed: _data.make_multi_gaussian(n, noise, seed),
-    ),
-}
-"""The datasets by name: (problem, make(n_samples, noise, seed) -> (X, y)). Each
-problem's first is its default: the course's moons, and TF Playground's plane."""
 
 PROBLEMS = ("classification", "regression")
+
+
+def problem_of(dataset: str) -> str:
+    """The Playground's problem for a dataset of :data:`DATASETS`: a binary one is
+    ``"classification"``, a regression one ``"regression"``.
+
+    >>> problem_of("xor"), problem_of("plane")
+    ('classification', 'regression')
+    """
+    return "regression" if DATASETS[dataset].task == "regression" else "classification"
+
+
+DATASETS: dict[str, _data.Dataset] = {
+    name: d for name, d in _data.DATASETS.items() if d.inputs == 2 and d.task != "multiclass"
+}
+"""The Playground's datasets: those of ``data.DATASETS`` with points in the plane and one
+output (TF Playground's seven). Each problem's first is its default: the course's moons,
+and TF Playground's plane."""
+
 
 FEATURES = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
 """TF Playground's input features, each a function of the point (x1, x2)."""
@@ -143,7 +140,7 @@ class Settings:
     def __post_init__(self) -> None:
         put = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
         problem = choice(self.problem, PROBLEMS, "problem")
-        mine = [name for name, (kind, _) in DATASETS.items() if kind == problem]
+        mine = [name for name in DATASETS if problem_of(name) == problem]
         put("dataset", mine[0] if self.dataset is None else choice(self.dataset, mine, "dataset"))
         put("noise", _number(self.noise, "noise", 0.0, 0.5))
         put("train_ratio", _number(self.train_ratio, "train_ratio", 0.1, 0.9))
@@ -281,7 +278,7 @@ class TrainingRun:
         from micrograd_like.widgets import grids
 
         self._grids = grids
-        X, y = DATASETS[s.dataset][1](s.n_samples, s.noise, s.data_seed)  # type: ignore[index]
+        X, y = DATASETS[s.dataset](s.n_samples, noise=s.noise, seed=s.data_seed)  # type: ignore[index]
         if s.loss != "binary_cross_entropy_with_logits" and s.problem == "classification":
             y = _data.signed_labels(y)
         self.X_train, self.X_test, self.y_train, self.y_test = _data.train_test_split(
