@@ -389,7 +389,7 @@ def _neurons(layer: nn.Layer) -> tuple[list[tuple[Any, Any]], int]:
     """
     neurons = layer.neurons
     wlists = list(map(_w, neurons))
-    writes = engine._writes[0]
+    writes = engine.data_writes()
     cached = layer.__dict__.get("_fast_neurons")
     if (
         cached is not None
@@ -403,7 +403,7 @@ def _neurons(layer: nn.Layer) -> tuple[list[tuple[Any, Any]], int]:
     for n in neurons:
         ws, b = tuple(n.w), n.b
         nonleaf = bool(b._parents) or any(map(_parents, ws))
-        made.append(((ws, tuple(map(_data, ws)), b, nonleaf), _activation(n._activation)))
+        made.append(((ws, tuple(map(_data, ws)), b, nonleaf), _activation(n.activation)))
     nins = set(map(len, wlists))
     nin = nins.pop() if len(nins) == 1 else -1
     layer._fast_neurons = (  # type: ignore[attr-defined]
@@ -467,13 +467,13 @@ def _numbers(model: nn.MLP, inputs: Sequence[Any]) -> list[Any] | None:
     for x in inputs:
         if x.__class__ is list and {*map(type, x)} == {float} and all(map(math.isfinite, x)):
             rows.append(
-                x if len(x) == model.nin else list(map(_data, nn._inputs(x, model.nin, "MLP")))
+                x if len(x) == model.nin else list(map(_data, nn.check_inputs(x, model.nin, "MLP")))
             )
         else:
-            rows.append(list(map(_data, nn._inputs(x, model.nin, "MLP"))))
+            rows.append(list(map(_data, nn.check_inputs(x, model.nin, "MLP"))))
     for layer in model.layers:
         neurons, nin = _neurons(layer)
-        names = {n._activation for n in layer.neurons}
+        names = {n.activation for n in layer.neurons}
         if (rows and nin != len(rows[0])) or len(names) != 1:
             return None
         act = _float_activation(names.pop())

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from micrograd_like.checks import integer
+from micrograd_like.checks import between, integer
 from micrograd_like.nn import ACTIVATIONS
 from micrograd_like.viz import colors
 from micrograd_like.widgets.run import (
@@ -35,7 +35,6 @@ from micrograd_like.widgets.run import (
     REGULARIZATIONS,
     Settings,
     TrainingRun,
-    _number,
     problem_of,
 )
 from micrograd_like.widgets.stepper import INSTALL_HINT, step_widget
@@ -215,7 +214,7 @@ class Playground:
         except ImportError as exc:
             raise ImportError(f"Playground needs anywidget: {INSTALL_HINT}") from exc
         self.run = TrainingRun(settings, **choices)
-        self.fps = _number(fps, "fps", 1.0, 120.0)
+        self.fps = between(fps, "fps", 1.0, 120.0)
         self.epochs_per_frame = integer(epochs_per_frame, "epochs_per_frame", minimum=1)
         self.max_epochs = integer(max_epochs, "max_epochs", minimum=1)
         self.frames = 0
@@ -316,7 +315,7 @@ class Playground:
     def set_weight(self, name: str, value: float) -> None:
         """Set one parameter by its name in the pictures, ``"L1.N2.w1"`` or ``"L2.N1.b"``
         (layers, neurons and weights numbered from 1), and go on from there."""
-        value = _number(value, "value", -1e6, 1e6)
+        value = between(value, "value", -1e6, 1e6)
         with self._lock:
             self._parameter(name).data = value
             self._send()

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from micrograd_like import data as _data
-from micrograd_like.checks import choice, integer, layer_sizes, real
+from micrograd_like.checks import between, choice, integer, layer_sizes
 from micrograd_like.engine import Value
 from micrograd_like.functional import dot
 from micrograd_like.losses import get_loss
@@ -92,13 +92,6 @@ MAX_LAYERS, MAX_NEURONS = 6, 8
 """TF Playground's limits: six hidden layers of at most eight neurons."""
 
 
-def _number(x: object, what: str, low: float, high: float) -> float:
-    value = real(x, what, expected="a number")
-    if not low <= value <= high:
-        raise ValueError(f"{what} must be in [{low}, {high}], got {value!r}")
-    return value
-
-
 def _words(value: object, what: str) -> list[Any]:
     """``"8, 8"`` or ``(8, 8)`` as a list of items (``()`` or ``""``: none)."""
     if isinstance(value, str):
@@ -142,8 +135,8 @@ class Settings:
         problem = choice(self.problem, PROBLEMS, "problem")
         mine = [name for name in DATASETS if problem_of(name) == problem]
         put("dataset", mine[0] if self.dataset is None else choice(self.dataset, mine, "dataset"))
-        put("noise", _number(self.noise, "noise", 0.0, 0.5))
-        put("train_ratio", _number(self.train_ratio, "train_ratio", 0.1, 0.9))
+        put("noise", between(self.noise, "noise", 0.0, 0.5))
+        put("train_ratio", between(self.train_ratio, "train_ratio", 0.1, 0.9))
         if self.batch_size is not None:
             put("batch_size", integer(self.batch_size, "batch_size", minimum=1))
         names = tuple(choice(f, FEATURES, "feature") for f in _words(self.features, "features"))
@@ -158,9 +151,9 @@ class Settings:
         losses = LOSSES[problem]
         put("loss", losses[0] if self.loss is None else choice(self.loss, losses, "loss"))
         choice(self.optimizer, OPTIMIZERS, "optimizer")
-        put("lr", _number(self.lr, "lr", 1e-6, 10.0))
+        put("lr", between(self.lr, "lr", 1e-6, 10.0))
         choice(self.regularization, REGULARIZATIONS, "regularization")
-        put("reg_rate", _number(self.reg_rate, "reg_rate", 0.0, 10.0))
+        put("reg_rate", between(self.reg_rate, "reg_rate", 0.0, 10.0))
         put("n_samples", integer(self.n_samples, "n_samples", minimum=10, maximum=2000))
         put("data_seed", integer(self.data_seed, "data_seed", minimum=0))
         put("weight_seed", integer(self.weight_seed, "weight_seed", minimum=0))

@@ -318,7 +318,11 @@ def test_clicking_a_point_steps_through_its_loss_backprop(pg):
 
 def test_the_shared_state_rebuilds_the_same_run(pg):
     restart_with(
-        pg, dataset="two_spirals", hidden=(6, 3), activation="relu", features=("x1", "x2", "sin(x1)")
+        pg,
+        dataset="two_spirals",
+        hidden=(6, 3),
+        activation="relu",
+        features=("x1", "x2", "sin(x1)"),
     )
     text = pg.locator(".mgl-pg-state").input_value()
     assert text == python(pg.page, "pg.state")
