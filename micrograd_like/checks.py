@@ -87,6 +87,18 @@ def fraction(x: object, what: str) -> float:
     return f
 
 
+def between(x: object, what: str, low: float, high: float) -> float:
+    """``x`` as a float in [low, high], such as a slider's value.
+
+    >>> between(0.25, "noise", 0.0, 0.5)
+    0.25
+    """
+    f = real(x, what, expected="a number")
+    if not low <= f <= high:
+        raise ValueError(f"{what} must be in [{low}, {high}], got {f!r}")
+    return f
+
+
 def _is_int(x: object) -> bool:
     return isinstance(x, numbers.Integral) and not isinstance(x, bool)
 

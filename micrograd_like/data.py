@@ -12,10 +12,12 @@ its own ``random.Random(seed)`` and never touches the global ``random`` state.
 
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
 import random
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from micrograd_like.checks import integer
@@ -25,9 +27,11 @@ from micrograd_like.checks import real as _as_float
 
 __all__ = [
     "DATASETS",
+    "Dataset",
     "load_digits",
     "make_blobs",
     "make_circles",
+    "make_gaussians",
     "make_line",
     "make_moons",
     "make_multi_gaussian",
@@ -445,6 +449,27 @@ def load_digits() -> tuple[list[list[float]], list[int]]:
     return X, y
 
 
+def make_gaussians(
+    n_samples: int = 200, noise: float = 0.0, seed: Seed = 0
+) -> tuple[list[list[float]], list[int]]:
+    """Two round Gaussian clusters (TF Playground's): class 0 at (-0.5, -0.5), class 1 at
+    (0.5, 0.5), each of standard deviation 0.15 + ``noise``.
+
+    >>> X, y = make_gaussians(4, seed=0)
+    >>> sorted(y), all((a + b < 0) == (label == 0) for (a, b), label in zip(X, y))
+    ([0, 0, 1, 1], True)
+    """
+    spread = 0.15 + _non_negative(noise, "noise")
+    return make_blobs(n_samples, centers=[[-0.5, -0.5], [0.5, 0.5]], cluster_std=spread, seed=seed)
+
+
+def _two_spirals(
+    n_samples: int = 200, noise: float = 0.2, seed: Seed = 0
+) -> tuple[list[list[float]], list[int]]:
+    """:func:`make_spiral` with two arms, labels 0 and 1 (TF Playground's spiral)."""
+    return make_spiral(n_samples, classes=2, noise=noise, seed=seed)
+
+
 def _digits(n_samples: int = 1797, seed: Seed = 0) -> tuple[list[list[float]], list[int]]:
     """The first ``n_samples`` of :func:`load_digits` (a fixed set: ``seed`` is unused)."""
     X, y = load_digits()
@@ -452,18 +477,59 @@ def _digits(n_samples: int = 1797, seed: Seed = 0) -> tuple[list[list[float]], l
     return X[:n], y[:n]
 
 
-DATASETS: dict[str, Callable[..., tuple[list[list[float]], list[Any]]]] = {
-    "moons": make_moons,
-    "circles": make_circles,
-    "xor": make_xor,
-    "spiral": make_spiral,
-    "blobs": make_blobs,
-    "line": make_line,
-    "plane": make_plane,
-    "multi_gaussian": make_multi_gaussian,
-    "digits": _digits,
+@dataclass(frozen=True)
+class Dataset:
+    """One dataset of :data:`DATASETS`: how to make it, its kind of problem, in one line.
+
+    ``task`` is ``"binary"`` (labels 0 and 1), ``"multiclass"`` (labels 0..k-1) or
+    ``"regression"`` (a float target); ``inputs`` is the length of each sample. Call it
+    as ``dataset(n_samples, seed=seed)``, and ``noise=`` where the data has noise.
+
+    >>> DATASETS["xor"].task, DATASETS["xor"].inputs
+    ('binary', 2)
+    """
+
+    make: Callable[..., tuple[list[list[float]], list[Any]]]
+    task: str
+    inputs: int
+    about: str
+
+    @property
+    def has_noise(self) -> bool:
+        """Whether ``make`` takes a ``noise`` (the digits and the blobs do not)."""
+        return "noise" in inspect.signature(self.make).parameters
+
+    def __call__(
+        self, n_samples: int, *, seed: Seed = 0, noise: float | None = None
+    ) -> tuple[list[list[float]], list[Any]]:
+        if noise is None:
+            return self.make(n_samples, seed=seed)
+        if not self.has_noise:
+            raise TypeError(f"{self.make.__name__} has no noise to set (noise={noise!r})")
+        return self.make(n_samples, noise=noise, seed=seed)
+
+
+DATASETS: dict[str, Dataset] = {
+    "moons": Dataset(make_moons, "binary", 2, "two interleaving half circles (micrograd's demo)"),
+    "circles": Dataset(make_circles, "binary", 2, "a circle inside a circle"),
+    "xor": Dataset(make_xor, "binary", 2, "label 1 where x1 and x2 have different signs"),
+    "gaussians": Dataset(make_gaussians, "binary", 2, "two round clusters (TF Playground's)"),
+    "two_spirals": Dataset(_two_spirals, "binary", 2, "two spiral arms (TF Playground's)"),
+    "spiral": Dataset(make_spiral, "multiclass", 2, "three interleaved spiral arms (cs231n)"),
+    "blobs": Dataset(make_blobs, "multiclass", 2, "three Gaussian blobs"),
+    "line": Dataset(make_line, "regression", 1, "y = 3x - 1 + noise (linear regression)"),
+    "plane": Dataset(
+        make_plane, "regression", 2, "a tilted plane, y = (x1 + x2) / 2 (TF Playground's)"
+    ),
+    "multi_gaussian": Dataset(
+        make_multi_gaussian, "regression", 2, "six bumps of height +1 and -1 (TF Playground's)"
+    ),
+    "digits": Dataset(
+        _digits, "multiclass", 64, "8x8 handwritten digits (scikit-learn), 64 inputs, 10 classes"
+    ),
 }
-"""Every dataset by name, each made as ``DATASETS[name](n_samples, seed=seed)``.
+"""Every dataset by name, each made as ``DATASETS[name](n_samples, seed=seed)``: the one
+table the command line's ``train --dataset`` and the Playground's buttons read.
 
 >>> X, y = DATASETS["moons"](4, seed=0)
 >>> len(X), sorted(set(y))

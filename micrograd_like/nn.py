@@ -118,7 +118,7 @@ _get_data = attrgetter("_data")  # .data's slot, read at C speed
 _isfinite = math.isfinite
 
 
-def _inputs(x: object, nin: int, who: str) -> Sequence[Value]:
+def check_inputs(x: object, nin: int, who: str) -> Sequence[Value]:
     """Check an input vector once, where it enters a model, and lift numbers to Values.
 
     A list (or tuple) of exactly ``nin`` finite Values is returned as is, and one of
@@ -383,7 +383,7 @@ class Neuron(Module):
         >>> z.data, z.label, [p.label for p in z.parents[0].parents]
         (0.25, 'z', ['w1*x1', 'w2*x2'])
         """
-        xs = _inputs(x, len(self.w), "Neuron")
+        xs = check_inputs(x, len(self.w), "Neuron")
         return self._forward_step_by_step(xs) if step_by_step else self._forward(xs)
 
     def _forward(self, xs: Sequence[Value]) -> Value:
@@ -509,7 +509,7 @@ class Layer(Module):
 
         ``step_by_step=True``: every step a node of its own, as in :meth:`Neuron.__call__`.
         """
-        xs = _inputs(x, self.nin, "Layer")
+        xs = check_inputs(x, self.nin, "Layer")
         out = self._forward_step_by_step(xs) if step_by_step else self._forward(xs)
         return out[0] if len(out) == 1 else out
 
@@ -641,7 +641,7 @@ class MLP(Module):
         Values to each other without checking them again. ``step_by_step=True``: every
         step a node of its own, as in :meth:`Neuron.__call__`.
         """
-        xs = _inputs(x, self._nin, "MLP")
+        xs = check_inputs(x, self._nin, "MLP")
         out: list[Value] = []
         for layer in self.layers:
             out = layer._forward_step_by_step(xs) if step_by_step else layer._forward(xs)
@@ -667,7 +667,7 @@ class MLP(Module):
             )
         if type(self).__call__ is not MLP.__call__:  # a subclass's own __call__ runs per input
             return [self(x) for x in inputs]
-        xss: Sequence[Sequence[Value]] = [_inputs(x, self._nin, "MLP") for x in inputs]
+        xss: Sequence[Sequence[Value]] = [check_inputs(x, self._nin, "MLP") for x in inputs]
         for layer in self.layers:
             xss = layer._forward_batch(xss)
         outs = [softmax(out) for out in xss] if self._output_activation == "softmax" else xss
@@ -684,7 +684,7 @@ class MLP(Module):
             for name, p in layer.named_parameters()
         ]
 
-    def _check_architecture(self) -> None:
+    def check_architecture(self) -> None:
         """Raise ValueError unless the layers still match nin/nouts/activations."""
         fans = [self._nin, *self._nouts]
         if len(self.layers) != len(self._nouts):
@@ -726,7 +726,7 @@ class MLP(Module):
             ) from e
         from torch import nn
 
-        self._check_architecture()
+        self.check_architecture()
         makers: dict[str, Callable[[], Any]] = {
             "relu": nn.ReLU,
             "leaky_relu": lambda: nn.LeakyReLU(negative_slope=LEAKY_RELU_SLOPE),

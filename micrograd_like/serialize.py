@@ -126,7 +126,7 @@ def save(model: MLP, path: PathLike) -> None:
     if not isinstance(model, MLP):
         raise TypeError(f"save expects an MLP, got {type(model).__name__}")
     target = _check_path(path)
-    model._check_architecture()
+    model.check_architecture()
     parameters: dict[str, float] = {}
     for name, p in model.named_parameters():
         if not math.isfinite(p.data):

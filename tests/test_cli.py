@@ -216,10 +216,10 @@ def test_train_refuses_a_symlinked_save_path_before_training(
 
 def test_train_offers_every_dataset_of_the_library() -> None:
     # the command's defaults are keyed by data.DATASETS: a new dataset needs its defaults
-    from micrograd_like.cli import DATASETS
-    from micrograd_like.data import DATASETS as MAKERS
+    from micrograd_like.cli.train import TRAINING_DEFAULTS
+    from micrograd_like.data import DATASETS
 
-    assert list(DATASETS) == list(MAKERS)
+    assert list(TRAINING_DEFAULTS) == list(DATASETS)
 
 
 # --------------------------------------------------------------------------------------

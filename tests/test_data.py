@@ -146,8 +146,8 @@ def test_multi_gaussian_has_six_bumps_of_alternating_sign():
     upper_middle = [t for (a, b), t in zip(X, y) if math.hypot(a, b - 5 / 12) < 0.2]
     assert upper_left and all(t > 0.39 for t in upper_left)  # 1 - 3 * 0.2 = 0.4
     assert upper_middle and all(t < -0.39 for t in upper_middle)
-    assert data.DATASETS["multi_gaussian"] is make_multi_gaussian
-    assert data.DATASETS["plane"] is make_plane
+    assert data.DATASETS["multi_gaussian"].make is make_multi_gaussian
+    assert data.DATASETS["plane"].make is make_plane
 
 
 @pytest.mark.parametrize(

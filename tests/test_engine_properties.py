@@ -98,14 +98,14 @@ def test_numerical_grad_by_hand():
 
 def grads_of_leaves(program: Program, prune: bool) -> list[float]:
     """The leaves' gradients from backward(), with the fast path's pruning on or off."""
-    was = fast.PRUNE
-    fast.PRUNE = prune
+    was = fast.walk.PRUNE
+    fast.walk.PRUNE = prune
     try:
         leaves = [Value(x) for x in program.leaves]
         program.build(*leaves).backward()
         return [x.grad for x in leaves]
     finally:
-        fast.PRUNE = was
+        fast.walk.PRUNE = was
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

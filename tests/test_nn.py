@@ -428,13 +428,13 @@ def test_a_non_finite_value_input_is_refused() -> None:
 
 def test_mlp_checks_and_lifts_the_input_once(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
-    real = nn._inputs
+    real = nn.check_inputs
 
     def counting(x: object, nin: int, who: str) -> object:
         calls.append(who)
         return real(x, nin, who)
 
-    monkeypatch.setattr(nn, "_inputs", counting)
+    monkeypatch.setattr(nn, "check_inputs", counting)
     model = MLP(2, [4, 4, 1], seed=0)
     y = model([1.0, 2.0])
     assert calls == ["MLP"]  # not once per layer, not once per neuron

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from micrograd_like.cli import _neuron_graph
+from micrograd_like.cli.demo import neuron_graph
 from micrograd_like.data import make_moons, signed_labels
 from micrograd_like.engine import Value, no_grad, topological_order
 from micrograd_like.examples import first_picture
@@ -72,7 +72,7 @@ def test_the_demo_neuron_picture_shows_fresh_gradients_after_training():
     model = MLP(2, [16, 16, 1], seed=0)
     fit(model, X, signed_labels(labels), loss="hinge", epochs=3, progress=False)
     assert any(p.grad != 0.0 for p in model.parameters())  # training left gradients behind
-    a, graph = _neuron_graph(model, X[0])
+    a, graph = neuron_graph(model, X[0])
     source = graph.source
     grads = fresh_grads(a)
     assert assert_picture_matches(source, a, grads) == 2 * 2 + 2 + 1 + 1 + 1 + 1

@@ -157,7 +157,7 @@ def test_step_widgets_output_carries_the_player_of_the_same_steps():
 @needs_dot
 def test_a_long_walks_player_draws_the_pictures_the_widget_sends_later():
     pytest.importorskip("anywidget")
-    from micrograd_like.widgets import PRERENDER, step_widget
+    from micrograd_like.widgets.stepper import PRERENDER, step_widget
 
     y = Value(0.5, label="x")
     for k in range(1, PRERENDER + 3):

@@ -33,7 +33,7 @@ pytest.importorskip("anywidget")
 
 from micrograd_like.widgets import Playground, Settings, TrainingRun, grids  # noqa: E402
 from micrograd_like.widgets.playground import GRID, frame, menus, palette  # noqa: E402
-from micrograd_like.widgets.run import DATASETS, FEATURES  # noqa: E402
+from micrograd_like.widgets.run import DATASETS, FEATURES, problem_of  # noqa: E402
 
 PACKAGE = Path(__file__).resolve().parents[1] / "micrograd_like"
 
@@ -224,7 +224,7 @@ def test_chunks_train_exactly_as_one_fit_call(optimizer):
 
 @pytest.mark.parametrize("name", sorted(DATASETS))
 def test_every_dataset_gives_points_in_the_plane_and_labels_for_its_problem(name):
-    problem = DATASETS[name][0]
+    problem = problem_of(name)
     run = TrainingRun(**small(problem=problem, dataset=name))
     assert len(run.X_train) + len(run.X_test) == 40 and len(run.X_train) == 20
     if problem == "classification":
@@ -296,7 +296,7 @@ def test_hello_gets_a_full_frame_and_the_page_gets_the_menus_and_colours(page):
 @pytest.mark.parametrize(
     "name, value, check",
     [
-        ("dataset", "spiral", lambda r: r.settings.dataset == "spiral"),
+        ("dataset", "two_spirals", lambda r: r.settings.dataset == "two_spirals"),
         ("problem", "regression", lambda r: isinstance(r.y_train[0], float)),
         ("noise", 0.4, lambda r: r.settings.noise == 0.4),
         ("train_ratio", 0.8, lambda r: len(r.X_train) == 32),

@@ -138,11 +138,11 @@ def assert_bit_identical(build, leaf_data: list[float], repeats: int = 1) -> Non
     nodes_a, nodes_b = graph_nodes(out_a), graph_nodes(out_b)
     assert len(nodes_a) == len(nodes_b)
     for _ in range(repeats):  # repeats > 1: leaves accumulate, interior nodes reset
-        fast.PRUNE = False
+        fast.walk.PRUNE = False
         try:
             out_a.backward()
         finally:
-            fast.PRUNE = True
+            fast.walk.PRUNE = True
         steps = list(backward_steps(out_b, zero_grad=False))
     assert [s.node for s in steps] == list(reversed(topological_order(out_b)))
     assert [v.grad.hex() for v in nodes_a] == [v.grad.hex() for v in nodes_b]

@@ -17,14 +17,13 @@ import warnings
 
 import pytest
 
-from micrograd_like import widgets
 from micrograd_like.engine import Value
 from micrograd_like.examples import first_picture
 from micrograd_like.nn import MLP
 from micrograd_like.viz import HIGHLIGHT
 from micrograd_like.viz.player import page_svg
 from micrograd_like.viz.steps import StepGallery, explain
-from micrograd_like.widgets import step_widget
+from micrograd_like.widgets import step_widget, stepper
 
 pytest.importorskip("anywidget")
 pytest.importorskip("ipywidgets")
@@ -81,7 +80,7 @@ def test_step_widget_navigation_stays_inside_the_steps():
 
 def test_a_long_walk_sends_each_picture_when_it_is_shown():
     # tanh applied PRERENDER + 6 times: as many steps, step k at node t(n + 1 - k)
-    n = widgets.PRERENDER + 6
+    n = stepper.PRERENDER + 6
     y = Value(0.5, label="x")
     for k in range(1, n + 1):
         y = y.tanh()
@@ -122,14 +121,14 @@ def test_step_widget_refuses_a_leaf_and_a_non_value():
 
 def test_without_anywidget_a_one_line_hint_and_the_gallery(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "anywidget", None)  # as if not installed
-    widgets._step_widget_class.cache_clear()
+    stepper.step_widget_class.cache_clear()
     g = first_picture()
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # a hint, not a warning
             gallery = step_widget(g["L"])
     finally:
-        widgets._step_widget_class.cache_clear()
+        stepper.step_widget_class.cache_clear()
     hint = capsys.readouterr().out
     assert hint.count("\n") == 1 and "micrograd-like[notebooks]" in hint
     assert isinstance(gallery, StepGallery) and len(gallery) == 3
@@ -148,7 +147,7 @@ def test_without_dot_the_widget_still_shows_the_words(monkeypatch, tmp_path):
 
 def test_fit_svg_scales_a_graphviz_picture_to_its_box():
     svg = '<svg width="1456pt" height="334pt"\n viewBox="0.00 0.00 1456.00 334.00">'
-    fitted = widgets._fit_svg(svg)
+    fitted = stepper.fit_svg(svg)
     assert fitted.startswith('<svg width="100%" style="max-width:1456pt;height:auto')
     assert 'height="334pt"' not in fitted and 'viewBox="0.00 0.00 1456.00 334.00"' in fitted
-    assert widgets._fit_svg("<p>no picture</p>") == "<p>no picture</p>"
+    assert stepper.fit_svg("<p>no picture</p>") == "<p>no picture</p>"

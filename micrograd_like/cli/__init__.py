@@ -24,14 +24,11 @@ import sys
 from collections.abc import Sequence
 
 from micrograd_like.cli.common import PROG, CommandError
-from micrograd_like.cli.demo import _neuron_graph as _neuron_graph  # the picture tests read it
 from micrograd_like.cli.demo import worked_example
 from micrograd_like.cli.parser import build_parser
-from micrograd_like.cli.train import DATASETS
 from micrograd_like.expression import FUNCTIONS, evaluate_expression
 
 __all__ = [
-    "DATASETS",
     "FUNCTIONS",
     "PROG",
     "CommandError",

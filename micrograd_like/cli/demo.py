@@ -56,7 +56,7 @@ def worked_example() -> tuple[Value, Value, Value]:
     return g, a, b
 
 
-def _neuron_graph(model: Any, x: Sequence[float]) -> tuple[Value, Any]:
+def neuron_graph(model: Any, x: Sequence[float]) -> tuple[Value, Any]:
     """The step-by-step graph of one first-layer neuron of ``model`` on the input ``x``.
 
     Returns the neuron's output ``a`` and its picture.
@@ -138,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
     # with matplotlib, each neuron shows its activation over the plane (TF Playground)
     network = draw_network(model, X[0], precision=2, heatmaps=plots, data=X if plots else None)
     save_graph(network, folder / "network.png", written)
-    save_graph(_neuron_graph(model, X[0])[1], folder / "neuron_graph.png", written)
+    save_graph(neuron_graph(model, X[0])[1], folder / "neuron_graph.png", written)
     print_written(written, folder)
     print(f"done in {time.perf_counter() - started:.1f} s")
     return 0

@@ -6,8 +6,12 @@ from __future__ import annotations
 import argparse
 from typing import NoReturn
 
+import micrograd_like.cli.check as check
+import micrograd_like.cli.demo as demo
+import micrograd_like.cli.graph as graph
+import micrograd_like.cli.predict as predict
+import micrograd_like.cli.train as train
 from micrograd_like import __version__
-from micrograd_like.cli import check, demo, graph, predict, train
 from micrograd_like.cli.common import PROG
 
 COMMANDS = (demo, train, predict, graph, check)

@@ -30,10 +30,10 @@ from micrograd_like.nn import ACTIVATIONS, OUTPUT_ACTIVATIONS
 
 
 @dataclass(frozen=True)
-class DatasetDefaults:
-    """What ``train --dataset NAME`` uses unless told otherwise."""
+class TrainingDefaults:
+    """What ``train --dataset NAME`` uses unless told otherwise (the data itself, its task
+    and its one-line description are ``data.DATASETS[NAME]``'s)."""
 
-    task: str  # "binary", "multiclass" or "regression"
     samples: int
     hidden: tuple[int, ...]
     loss: str
@@ -43,46 +43,23 @@ class DatasetDefaults:
     batch_size: int  # 0: full batch
     schedule: str
     l2: float
-    about: str
 
 
-DATASETS: dict[str, DatasetDefaults] = {
-    "moons": DatasetDefaults(
-        "binary", 100, (16, 16), "hinge", "sgd", 1.0, 100, 0, "linear", 1e-4,
-        "two interleaving half circles (micrograd's demo)",
-    ),
-    "circles": DatasetDefaults(
-        "binary", 100, (16, 16), "hinge", "sgd", 1.0, 100, 0, "linear", 1e-4,
-        "a circle inside a circle",
-    ),
-    "xor": DatasetDefaults(
-        "binary", 100, (16, 16), "hinge", "sgd", 1.0, 100, 0, "linear", 1e-4,
-        "label 1 where x1 and x2 have different signs",
-    ),
-    "spiral": DatasetDefaults(
-        "multiclass", 300, (16, 16), "cross_entropy", "adam", 0.01, 40, 32, "constant", 0.0,
-        "three interleaved spiral arms (cs231n)",
-    ),
-    "blobs": DatasetDefaults(
-        "multiclass", 150, (16,), "cross_entropy", "adam", 0.01, 30, 32, "constant", 0.0,
-        "three Gaussian blobs",
-    ),
-    "line": DatasetDefaults(
-        "regression", 100, (), "mse", "sgd", 0.3, 100, 0, "constant", 0.0,
-        "y = 3x - 1 + noise (linear regression)",
-    ),
-    "plane": DatasetDefaults(
-        "regression", 200, (), "mse", "sgd", 0.3, 100, 0, "constant", 0.0,
-        "a tilted plane, y = (x1 + x2) / 2 (TF Playground's)",
-    ),
-    "multi_gaussian": DatasetDefaults(
-        "regression", 300, (16, 16), "mse", "adam", 0.01, 100, 32, "constant", 0.0,
-        "six bumps of height +1 and -1 (TF Playground's)",
-    ),
-    "digits": DatasetDefaults(
-        "multiclass", 1797, (32,), "cross_entropy", "adam", 0.01, 5, 32, "constant", 0.0,
-        "8x8 handwritten digits (scikit-learn), 64 inputs, 10 classes",
-    ),
+_TWO_CLASSES = TrainingDefaults(100, (16, 16), "hinge", "sgd", 1.0, 100, 0, "linear", 1e-4)
+"""micrograd's demo: a 2-16-16-1 MLP, hinge loss, SGD with lr 1.0 falling to 0.1."""
+
+TRAINING_DEFAULTS: dict[str, TrainingDefaults] = {
+    "moons": _TWO_CLASSES,
+    "circles": _TWO_CLASSES,
+    "xor": _TWO_CLASSES,
+    "gaussians": _TWO_CLASSES,
+    "two_spirals": TrainingDefaults(200, (16, 16), "hinge", "adam", 0.01, 200, 32, "constant", 0.0),
+    "spiral": TrainingDefaults(300, (16, 16), "cross_entropy", "adam", 0.01, 40, 32, "constant", 0.0),
+    "blobs": TrainingDefaults(150, (16,), "cross_entropy", "adam", 0.01, 30, 32, "constant", 0.0),
+    "line": TrainingDefaults(100, (), "mse", "sgd", 0.3, 100, 0, "constant", 0.0),
+    "plane": TrainingDefaults(200, (), "mse", "sgd", 0.3, 100, 0, "constant", 0.0),
+    "multi_gaussian": TrainingDefaults(300, (16, 16), "mse", "adam", 0.01, 100, 32, "constant", 0.0),
+    "digits": TrainingDefaults(1797, (32,), "cross_entropy", "adam", 0.01, 5, 32, "constant", 0.0),
 }  # fmt: skip
 """The defaults of ``train --dataset NAME``, one per dataset of ``data.DATASETS``."""
 
@@ -155,7 +132,7 @@ def _scores(model: Any, X: Any, y: Any, loss: str, name: str) -> str:
 class _Settings:
     """The options of one ``train`` run: the dataset's defaults, overridden and checked."""
 
-    defaults: DatasetDefaults
+    defaults: TrainingDefaults
     loss: LossSpec
     optimizer: str
     lr: float
@@ -173,7 +150,7 @@ def _settings(args: argparse.Namespace) -> _Settings:
     """The run's settings; a bad option is an error that names it (``--lr must be > 0``)."""
     from micrograd_like.train import DEFAULT_LR
 
-    d = DATASETS[args.dataset]
+    d = TRAINING_DEFAULTS[args.dataset]
     optimizer = args.optimizer or d.optimizer
     if args.momentum is not None and optimizer != "sgd":
         raise CommandError("--momentum applies to --optimizer sgd only")
@@ -225,16 +202,17 @@ def run(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     o = _settings(args)
-    defaults, spec = o.defaults, o.loss
+    spec = o.loss
     if args.save:
         _check_save_path(args.save)
     folder = None if args.no_plots else out_dir(args.out)  # fail before training, not after
 
     X, y = _load_dataset(args.dataset, o.samples, args.seed)
-    classes = len(set(y)) if defaults.task != "regression" else 0
-    if defaults.task != "regression" and classes < 2:
+    task = data.DATASETS[args.dataset].task
+    classes = len(set(y)) if task != "regression" else 0
+    if task != "regression" and classes < 2:
         raise CommandError(f"--samples {o.samples} gives only one class: use more samples")
-    n_out = _outputs_for(defaults.task, spec, classes, args.dataset)
+    n_out = _outputs_for(task, spec, classes, args.dataset)
     labels = y  # as the dataset gives them, for the pictures
     if spec.task == "signed":
         y = signed_labels(y)
@@ -297,7 +275,7 @@ def run(args: argparse.Namespace) -> int:
     if args.save:
         _save(model, args.save, spec, X[0])
     if folder is not None and matplotlib_ok():
-        _train_plots(model, X, labels, history, defaults.task == "regression", folder)
+        _train_plots(model, X, labels, history, task == "regression", folder)
     print(f"done in {time.perf_counter() - started:.1f} s")
     return 0
 
@@ -315,10 +293,10 @@ def _print_plan(
     asked: str,
 ) -> None:
     """What is about to be trained, on what, and how."""
-    defaults = o.defaults
-    kind = "regression" if defaults.task == "regression" else f"{classes} classes"
+    dataset = data.DATASETS[args.dataset]
+    kind = "regression" if dataset.task == "regression" else f"{classes} classes"
     split = f"{n_train} train" + (f", {len(validation[0])} validation" if validation else "")
-    print(f"dataset     {args.dataset}: {defaults.about}")
+    print(f"dataset     {args.dataset}: {dataset.about}")
     features = f"{len(X[0])} feature{'s' * (len(X[0]) != 1)}"
     print(f"            {len(X)} samples ({split}), {features}, {kind}")
     print(f"model       {model}")
@@ -373,7 +351,7 @@ defaults per dataset (hidden layers, loss, optimizer and lr, epochs, batch):
     f"  {name:14} {','.join(map(str, d.hidden)) or 'none':6} {d.loss:14} "
     f"{d.optimizer} lr {d.lr:g}{f' -> {0.1 * d.lr:g}' if d.schedule == 'linear' else ''}, "
     f"{d.epochs} epochs, {'full batch' if not d.batch_size else f'batch {d.batch_size}'}"
-    for name, d in DATASETS.items()
+    for name, d in TRAINING_DEFAULTS.items()
 )
 
 
@@ -407,7 +385,10 @@ DESCRIPTION = (
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``train``."""
     parser.add_argument(
-        "--dataset", choices=list(DATASETS), default="moons", help="the data (default: moons)"
+        "--dataset",
+        choices=list(TRAINING_DEFAULTS),
+        default="moons",
+        help="the data (default: moons)",
     )
     parser.add_argument(
         "--samples",

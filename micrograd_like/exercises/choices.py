@@ -15,10 +15,10 @@ from collections.abc import Sequence
 
 from micrograd_like.exercises.verdict import (
     Verdict,
-    _as_number,
-    _not_answered,
-    _right,
-    _wrong,
+    as_number,
+    not_answered,
+    right,
+    wrong,
 )
 
 __all__ = ["ChoiceChecks"]
@@ -97,7 +97,7 @@ def _choice(task: str, answer: object) -> tuple[int, str, str] | str:
             "such as (1, 'linear', 'mse')"
         )
     n, activation, loss = answer
-    count = _as_number(n)
+    count = as_number(n)
     if isinstance(count, str) or not count.is_integer() or count < 1:
         return f"{task}: the number of outputs is a whole number, got {n!r}"
     act, lossname = _name(activation), _name(loss)
@@ -166,39 +166,39 @@ class ChoiceChecks:
         """
         name = "features_and_labels"
         if features is None or label is None:
-            return _not_answered(name, "your list of feature columns and your label column")
+            return not_answered(name, "your list of feature columns and your label column")
         fs = _names(features)
         if isinstance(fs, str):
-            return _wrong(name, fs)
+            return wrong(name, fs)
         labels = _names(label)
         if isinstance(labels, str):
-            return _wrong(name, labels)
+            return wrong(name, labels)
         if len(labels) != 1:
-            return _wrong(name, "the label is ONE column: the one the model must predict.")
+            return wrong(name, "the label is ONE column: the one the model must predict.")
         unknown = [c for c in [*fs, *labels] if c not in FLAT_COLUMNS]
         if unknown:
-            return _wrong(name, f"{unknown[0]!r} is not a column: they are {FLAT_COLUMNS}.")
+            return wrong(name, f"{unknown[0]!r} is not a column: they are {FLAT_COLUMNS}.")
         (lab,) = labels
         if lab != FLAT_LABEL:
-            return _wrong(
+            return wrong(
                 name,
                 f"the label is the answer we want the model to give; {lab!r} is something "
                 "it is told. What should the model predict?",
             )
         if FLAT_LABEL in fs:
-            return _wrong(
+            return wrong(
                 name,
                 "the label can't be a feature too: the model would be handed the answer "
                 "it is asked for.",
             )
         missing = set(FLAT_COLUMNS) - {FLAT_LABEL} - set(fs)
         if missing:
-            return _wrong(
+            return wrong(
                 name,
                 f"{len(missing)} column(s) the model could read are left out: every "
                 "input column is a feature.",
             )
-        return _right(
+        return right(
             name,
             "the features are what the model reads (its input vector, 4 numbers per "
             "flat); the label is the right answer it is trained towards.",
@@ -209,16 +209,16 @@ class ChoiceChecks:
         name = "output_and_loss"
         answers = {"temperature": temperature, "spam": spam, "digit": digit}
         if any(a is None for a in answers.values()):
-            return _not_answered(
+            return not_answered(
                 name, "an (outputs, activation, loss) triple for each of the three tasks"
             )
         for task, answer in answers.items():
             choice = _choice(task, answer)
             if isinstance(choice, str):
-                return _wrong(name, choice)
+                return wrong(name, choice)
             if choice not in SUITS[task]:
-                return _wrong(name, _what_is_wrong(task, *choice))
-        return _right(
+                return wrong(name, _what_is_wrong(task, *choice))
+        return right(
             name,
             "a number: a linear output and mse; two classes: one score (sigmoid and binary "
             "cross-entropy, or a logit); k classes: k outputs, softmax and cross-entropy.",

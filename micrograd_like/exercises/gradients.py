@@ -7,7 +7,7 @@ import math
 
 from micrograd_like.exercises.verdict import (
     Verdict,
-    _number,
+    number_verdict,
 )
 
 __all__ = ["GradientChecks"]
@@ -25,7 +25,7 @@ class GradientChecks:
         """
         # e = ab = -6, h = e + c = 4, L = h f = -8
         # dL/dh = f = -2; dL/de = -2 * 1 = -2; dL/da = -2 * b = -2 * -3 = 6
-        return _number(
+        return number_verdict(
             "chain_rule",
             dL_da,
             6.0,
@@ -67,7 +67,7 @@ class GradientChecks:
         """
         # x appears three times: each factor of x*x gives the other factor (3 + 3), and
         # the "+ x" gives 1: dy/dx = 2x + 1 = 7
-        return _number(
+        return number_verdict(
             "used_twice",
             dy_dx,
             7.0,
@@ -90,7 +90,7 @@ class GradientChecks:
         """08: f''(1) for f(x) = x e^x."""
         # f' = (x + 1) e^x, f'' = (x + 2) e^x; at 1: 3e = 8.15484...
         e = math.e
-        return _number(
+        return number_verdict(
             "second_derivative",
             d2,
             3 * e,
@@ -106,7 +106,7 @@ class GradientChecks:
     def newton_step(self, x1: object) -> Verdict:
         """08: one Newton step x <- x - f'(x) / f''(x) on f(x) = x^4 - 4x from x = 2."""
         # f'(2) = 4 * 8 - 4 = 28, f''(2) = 12 * 4 = 48: 2 - 28/48 = 1.41666...
-        return _number(
+        return number_verdict(
             "newton_step",
             x1,
             2.0 - 28.0 / 48.0,

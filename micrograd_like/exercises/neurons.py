@@ -9,16 +9,16 @@ from collections.abc import Sequence
 
 from micrograd_like.exercises.verdict import (
     Verdict,
-    _agrees,
-    _as_number,
-    _as_numbers,
-    _flat_matrix,
-    _is_row,
-    _items,
-    _not_answered,
-    _number,
-    _right,
-    _wrong,
+    agrees,
+    as_number,
+    as_numbers,
+    flat_matrix,
+    is_row,
+    items_of,
+    not_answered,
+    number_verdict,
+    right,
+    wrong,
 )
 
 __all__ = ["NeuronChecks"]
@@ -46,8 +46,8 @@ class NeuronChecks:
     def neuron_output(self, a: object) -> Verdict:
         """02: a = tanh(w . x + b) for x = (1, 2), w = (0.5, -0.25), b = 0.3."""
         if a is None:
-            return _not_answered("neuron_output", "your number for a = tanh(w . x + b)")
-        return _number(
+            return not_answered("neuron_output", "your number for a = tanh(w . x + b)")
+        return number_verdict(
             "neuron_output",
             a,
             _N_A,
@@ -68,7 +68,7 @@ class NeuronChecks:
 
     def neuron_weight_grad(self, da_dw2: object) -> Verdict:
         """02: da/dw2 for the same neuron."""
-        return _number(
+        return number_verdict(
             "neuron_weight_grad",
             da_dw2,
             _N_DA_DW2,
@@ -101,8 +101,8 @@ class NeuronChecks:
         # e^-z = e^(-ln 3) = 1/3; s = 1 / (1 + 1/3) = 3/4; s' = s (1 - s) = 3/4 * 1/4
         name = "sigmoid"
         if value is None or slope is None:
-            return _not_answered(name, "your two numbers, sigmoid(z) and sigmoid'(z)")
-        first = _number(
+            return not_answered(name, "your two numbers, sigmoid(z) and sigmoid'(z)")
+        first = number_verdict(
             name,
             value,
             _SIG,
@@ -122,7 +122,7 @@ class NeuronChecks:
         )
         if not first:
             return Verdict(name, first.status, first.message.replace("Hint:", "Hint (value):"))
-        second = _number(
+        second = number_verdict(
             name,
             slope,
             _SIG_SLOPE,
@@ -148,35 +148,35 @@ class NeuronChecks:
         name = "layer_shapes"
         answers = (W, x, batch, out)
         if any(a is None for a in answers):
-            return _not_answered(name, "the four shapes, as tuples such as (2, 3)")
+            return not_answered(name, "the four shapes, as tuples such as (2, 3)")
         shapes = []
         for what, a in zip(("W", "x", "the batch", "the outputs"), answers):
             shape = _as_shape(a)
             if isinstance(shape, str):
-                return _wrong(name, f"{what}: {shape}")
+                return wrong(name, f"{what}: {shape}")
             shapes.append(shape)
         w, v, b, o = shapes
         if w != (16, 64):
             if w == (64, 16):
-                return _wrong(name, "W has one ROW per neuron and one column per input.")
-            return _wrong(name, "W: one row per neuron, one number per input in each row.")
+                return wrong(name, "W has one ROW per neuron and one column per input.")
+            return wrong(name, "W: one row per neuron, one number per input in each row.")
         if v != (64,):
             if v == (8, 8):
-                return _wrong(name, "x is the image flattened: one vector, not a grid.")
-            return _wrong(name, "x: one number per input of the layer.")
+                return wrong(name, "x is the image flattened: one vector, not a grid.")
+            return wrong(name, "x: one number per input of the layer.")
         if b != (32, 64):
             if b == (64, 32):
-                return _wrong(name, "the batch has one row per sample, one column per feature.")
+                return wrong(name, "the batch has one row per sample, one column per feature.")
             if b == (32, 8, 8):
-                return _wrong(name, "the layer reads flattened images: each row is one x.")
-            return _wrong(name, "the batch: one row per sample, each row one input x.")
+                return wrong(name, "the layer reads flattened images: each row is one x.")
+            return wrong(name, "the batch: one row per sample, each row one input x.")
         if o != (32, 16):
             if o == (16,):
-                return _wrong(name, "that is the output of ONE input: the batch has 32.")
+                return wrong(name, "that is the output of ONE input: the batch has 32.")
             if o == (32, 64):
-                return _wrong(name, "each output has one number per neuron of the layer.")
-            return _wrong(name, "the outputs: one row per sample, one number per neuron.")
-        return _right(
+                return wrong(name, "each output has one number per neuron of the layer.")
+            return wrong(name, "the outputs: one row per sample, one number per neuron.")
+        return right(
             name,
             "(32, 64) times W transposed, (64, 16), gives (32, 16): the inner sizes "
             "agree, and each row of the batch goes through the same 16 neurons.",
@@ -187,39 +187,39 @@ class NeuronChecks:
         followed by W2 = [[2, -1]], b2 = [0.5]."""
         name = "collapsed_layer"
         if W is None or c is None:
-            return _not_answered(name, "your W (a list of rows) and your c (a list)")
-        flat = _flat_matrix(W, 1, 2)
+            return not_answered(name, "your W (a list of rows) and your c (a list)")
+        flat = flat_matrix(W, 1, 2)
         if isinstance(flat, str):
-            return _wrong(name, flat)
-        cs = _as_numbers(c if _is_row(c) else [c], 1)  # [2.5], or 2.5 alone
+            return wrong(name, flat)
+        cs = as_numbers(c if is_row(c) else [c], 1)  # [2.5], or 2.5 alone
         if isinstance(cs, str):
-            return _wrong(name, f"c: {cs}")
-        w_ok = all(_agrees(x, e) for x, e in zip(flat, _COLLAPSED_W))
-        c_ok = _agrees(cs[0], _COLLAPSED_C[0])
+            return wrong(name, f"c: {cs}")
+        w_ok = all(agrees(x, e) for x, e in zip(flat, _COLLAPSED_W))
+        c_ok = agrees(cs[0], _COLLAPSED_C[0])
         if w_ok and c_ok:
-            return _right(name, "W2 (W1 x + b1) + b2 = (W2 W1) x + (W2 b1 + b2): one layer.")
+            return right(name, "W2 (W1 x + b1) + b2 = (W2 W1) x + (W2 b1 + b2): one layer.")
         if not w_ok:
             if _entries_are(flat, [0.0, 1.0]):
-                return _wrong(
+                return wrong(
                     name, "row times COLUMN: W2's row with each column of W1, not with its rows."
                 )
             if _entries_are(flat, [2.0, 3.0]):
-                return _wrong(
+                return wrong(
                     name, "recheck the signs in W2's row times W1's second column, term by term."
                 )
-            return _wrong(name, "W = W2 W1: entry i is W2's row times column i of W1.")
-        if _agrees(cs[0], 0.5):
-            return _wrong(name, "c also gets W2 b1: the first bias goes through W2.")
-        if _agrees(cs[0], 2.0):
-            return _wrong(name, "c = W2 b1 + b2: don't forget b2.")
-        if _agrees(cs[0], 1.5):
-            return _wrong(name, "b1 goes through W2 before b2 is added: W2 b1, not b1.")
-        return _wrong(name, "c is what the two layers give for x = 0: W2 b1 + b2.")
+            return wrong(name, "W = W2 W1: entry i is W2's row times column i of W1.")
+        if agrees(cs[0], 0.5):
+            return wrong(name, "c also gets W2 b1: the first bias goes through W2.")
+        if agrees(cs[0], 2.0):
+            return wrong(name, "c = W2 b1 + b2: don't forget b2.")
+        if agrees(cs[0], 1.5):
+            return wrong(name, "b1 goes through W2 before b2 is added: W2 b1, not b1.")
+        return wrong(name, "c is what the two layers give for x = 0: W2 b1 + b2.")
 
     def pixel_index(self, index: object) -> Verdict:
         """07: the position in the flattened vector of pixel (row 3, column 5), from 0."""
         # rows of 8 one after another: 8 * 3 + 5 = 29
-        return _number(
+        return number_verdict(
             "pixel_index",
             index,
             29,
@@ -241,7 +241,7 @@ class NeuronChecks:
     def digit_parameters(self, n: object) -> Verdict:
         """07: the number of parameters of MLP(64, [16, 10])."""
         # (64 + 1) * 16 + (16 + 1) * 10 = 1040 + 170 = 1210
-        return _number(
+        return number_verdict(
             "digit_parameters",
             n,
             1210,
@@ -259,19 +259,19 @@ class NeuronChecks:
 
 
 def _entries_are(xs: Sequence[float], values: Sequence[float]) -> bool:
-    return all(_agrees(x, v, 1.0) for x, v in zip(xs, values))
+    return all(agrees(x, v, 1.0) for x, v in zip(xs, values))
 
 
 def _as_shape(answer: object) -> tuple[int, ...] | str:
     """A shape: a tuple (or list) of whole numbers; a bare number n is the shape (n,)."""
-    wrong = f"a shape is a tuple of whole numbers such as (2, 3), got {answer!r}"
-    items = _items(answer, "a shape") if _is_row(answer) else [answer]
+    message = f"a shape is a tuple of whole numbers such as (2, 3), got {answer!r}"
+    items = items_of(answer, "a shape") if is_row(answer) else [answer]
     if isinstance(items, str):
-        return wrong
+        return message
     sizes = []
     for item in items:
-        x = _as_number(item)
+        x = as_number(item)
         if isinstance(x, str) or not x.is_integer() or x < 1:
-            return wrong
+            return message
         sizes.append(int(x))
     return tuple(sizes)

@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from micrograd_like.exercises.verdict import Verdict, _not_answered, _right, _wrong
+from micrograd_like.exercises.verdict import Verdict, not_answered, right, wrong
 
 __all__ = ["RunChecks"]
 
@@ -126,33 +126,33 @@ class RunChecks:
         """03: a model with no hidden layer, trained on the moons (100 points, seed 0)."""
         name = "straight_line_on_moons"
         if model is None:
-            return _not_answered(name, "your trained model with no hidden layer")
+            return not_answered(name, "your trained model with no hidden layer")
         from micrograd_like.data import make_moons, signed_labels
         from micrograd_like.nn import MLP, Neuron
         from micrograd_like.train import accuracy
 
         if isinstance(model, MLP):
             if len(model.layers) > 1:
-                return _wrong(
+                return wrong(
                     name,
                     f"this MLP has {len(model.layers) - 1} hidden layer(s). The exercise "
                     "asks for none: MLP(2, [1]), one neuron straight from the inputs.",
                 )
             if model.output_activation != "linear":
-                return _wrong(name, "keep the output linear: a score whose sign is the class.")
+                return wrong(name, "keep the output linear: a score whose sign is the class.")
         elif not isinstance(model, Neuron):
-            return _wrong(name, f"expected an MLP or a Neuron, got {type(model).__name__}")
+            return wrong(name, f"expected an MLP or a Neuron, got {type(model).__name__}")
         X, y01 = make_moons(100, noise=0.1, seed=0)
         acc = accuracy(model, X, signed_labels(y01), loss="hinge")
         assert acc is not None
         if acc < 0.75:
-            return _wrong(
+            return wrong(
                 name,
                 f"it gets {acc:.0%} of the points right: has it been trained enough (fit "
                 "with loss='hinge')? Try more epochs or a larger learning rate; a well "
                 "trained straight line does better than that.",
             )
-        return _right(
+        return right(
             name,
             f"{acc:.0%} of the points right. Now explain it: what shape is the boundary "
             "of w . x + b = 0, and can that shape separate the two moons?",
@@ -167,9 +167,9 @@ class RunChecks:
         """
         name = "training_loop"
         if train is None:
-            return _not_answered(name, "your function train(model, X, y, lr, epochs)")
+            return not_answered(name, "your function train(model, X, y, lr, epochs)")
         if not callable(train):
-            return _wrong(
+            return wrong(
                 name,
                 f"pass the function itself (train, not train(...)), got {type(train).__name__}",
             )
@@ -178,24 +178,24 @@ class RunChecks:
         X, y = make_line(LOOP_SAMPLES, slope=3.0, intercept=-1.0, noise=0.2, seed=0)
         model, error = _run_loop(train, X, y)
         if error is not None:
-            return _wrong(name, f"calling train(model, X, y, lr, epochs) raised {error}")
+            return wrong(name, f"calling train(model, X, y, lr, epochs) raised {error}")
         got = _params(model)
         if not all(math.isfinite(v) for v in got):
-            return _wrong(
+            return wrong(
                 name,
                 "the parameters are no longer finite numbers: the updates "
                 "grew without bound. Check the sign and size of each step.",
             )
-        right = _line_model()
-        _reference_loop(right, X, y, LOOP_LR, LOOP_EPOCHS)
-        if all(_same(a, b) for a, b in zip(got, _params(right))):
-            return _right(
+        reference = _line_model()
+        _reference_loop(reference, X, y, LOOP_LR, LOOP_EPOCHS)
+        if all(_same(a, b) for a, b in zip(got, _params(reference))):
+            return right(
                 name,
                 "forward, zero_grad, backward, update: every epoch. That is all fit does, "
                 "plus batches, schedules and a record of the run.",
             )
         if got == _params(_line_model()):
-            return _wrong(
+            return wrong(
                 name,
                 "the model's parameters did not change. Train the model you are given, in "
                 "place (p.data -= lr * p.grad), and clear the gradients BEFORE backward(): "
@@ -204,7 +204,7 @@ class RunChecks:
         per_sample = _line_model()
         _reference_loop(per_sample, X, y, LOOP_LR, LOOP_EPOCHS, per_sample=True)
         if all(_same(a, b) for a, b in zip(got, _params(per_sample))):
-            return _right(
+            return right(
                 name,
                 "one step per sample (stochastic gradient descent) trains too. fit's "
                 "default is one step per epoch on all the data, the exercise's loop.",
@@ -216,8 +216,8 @@ class RunChecks:
             epochs = options.pop("epochs", LOOP_EPOCHS)
             _reference_loop(variant, X, y, lr, epochs, **options)
             if all(_same(a, b) for a, b in zip(got, _params(variant))):
-                return _wrong(name, hint)
-        return _wrong(
+                return wrong(name, hint)
+        return wrong(
             name,
             "each epoch: predictions for all of X, the mse, model.zero_grad(), "
             "loss.backward(), then p.data -= lr * p.grad for every p in model.parameters().",
@@ -227,25 +227,25 @@ class RunChecks:
         """04: an MLP with ONE tanh hidden neuron, trained on the sine data (X, y)."""
         name = "one_hidden_neuron"
         if model is None:
-            return _not_answered(name, "your trained MLP(1, [1, 1], activation='tanh')")
+            return not_answered(name, "your trained MLP(1, [1, 1], activation='tanh')")
         from micrograd_like.nn import MLP
 
         if not isinstance(model, MLP) or model.nouts != [1, 1]:
-            return _wrong(
+            return wrong(
                 name,
                 "build it as MLP(1, [1, 1], activation='tanh'): one hidden "
                 "neuron, one output neuron.",
             )
         if model.activation != "tanh":
-            return _wrong(name, "use activation='tanh' for the hidden neuron.")
+            return wrong(name, "use activation='tanh' for the hidden neuron.")
         mse, slope = _mse_and_gradient_norm(model, X, y)
         if slope > 0.02:
-            return _wrong(
+            return wrong(
                 name,
                 f"its mse, {mse:.3f}, is still falling steeply (gradient norm {slope:.2f}): "
                 "train it (fit with loss='mse') until it levels off.",
             )
-        return _right(
+        return right(
             name,
             f"mse {mse:.3f}, well above the noise's 0.01. Explain why: how many times can "
             "c + v tanh(w x + b) turn, and how many times does sin x turn on [-3, 3]?",
@@ -256,44 +256,44 @@ class RunChecks:
         for as many epochs as the baseline (SGD at lr = 0.05)."""
         name = "retuned_sgd"
         if tuned is None:
-            return _not_answered(name, "the History of your SGD run")
+            return not_answered(name, "the History of your SGD run")
         from micrograd_like.train import History
 
         if not isinstance(tuned, History) or not isinstance(baseline, History):
-            return _wrong(name, "pass the two History objects that fit returned.")
+            return wrong(name, "pass the two History objects that fit returned.")
         if tuned.epochs != baseline.epochs:
-            return _wrong(
+            return wrong(
                 name,
                 f"train for {baseline.epochs} epochs, as the baseline, to compare them fairly.",
             )
         if len(set(tuned.lr)) != 1:
-            return _wrong(name, "keep the learning rate fixed, as the baseline does: no schedule.")
+            return wrong(name, "keep the learning rate fixed, as the baseline does: no schedule.")
         if tuned.lr[0] <= baseline.lr[0]:
-            return _wrong(name, "raise the learning rate above the baseline's.")
+            return wrong(name, "raise the learning rate above the baseline's.")
         # each epoch's loss is measured after its update, so a run's first loss is the
         # start's only through one step at its own rate: replay both runs that far
         if not all(_same(a, b) for a, b in zip(baseline.loss, _replay_sgd(baseline.lr[0]).loss)):
-            return _wrong(
+            return wrong(
                 name,
                 "the baseline is not the notebook's: run it from the saved start (load `initial` "
                 "with load_state_dict) on the same moons.",
             )
         replay = _replay_sgd(tuned.lr[0])
         if not all(_same(a, b) for a, b in zip(tuned.loss[:REPLAY_EPOCHS], replay.loss)):
-            return _wrong(
+            return wrong(
                 name,
                 "its losses are not those of plain SGD at that rate from the baseline's start: "
                 "did it start from `initial`, and was it plain SGD(net.parameters(), lr=...), "
                 "without momentum, not Adam?",
             )
         if tuned.loss[-1] >= baseline.loss[-1]:
-            return _wrong(
+            return wrong(
                 name,
                 f"its last loss, {tuned.loss[-1]:.4f}, is not below the baseline's "
                 f"{baseline.loss[-1]:.4f}: at this rate the steps overshoot. Try rates "
                 "between the two, a factor of 2 or 3 apart, and keep the best.",
             )
-        return _right(
+        return right(
             name,
             f"loss {tuned.loss[-1]:.4f} against {baseline.loss[-1]:.4f} with "
             f"lr = {tuned.lr[0]:g}. Why is a contest at one shared lr unfair to SGD?",

@@ -8,9 +8,9 @@ import math
 
 from micrograd_like.exercises.verdict import (
     Verdict,
-    _agrees,
-    _number,
-    _numbers,
+    agrees,
+    number_verdict,
+    numbers_verdict,
 )
 from micrograd_like.rules import softmax_weights
 
@@ -27,7 +27,7 @@ class TrainingChecks:
     def hinge_loss(self, loss: object) -> Verdict:
         """03: the hinge loss max(0, 1 - y s) of a score s = 0.4 for a point of class y = -1."""
         # y s = -0.4, 1 - y s = 1.4 > 0: loss 1.4
-        return _number(
+        return number_verdict(
             "hinge_loss",
             loss,
             1.4,
@@ -48,7 +48,7 @@ class TrainingChecks:
     def sgd_step(self, p_new: object) -> Verdict:
         """03: p after one step p - lr * grad from p = 0.5, grad = -2, lr = 0.1."""
         # 0.5 - 0.1 * (-2) = 0.5 + 0.2 = 0.7
-        return _number(
+        return number_verdict(
             "sgd_step",
             p_new,
             0.7,
@@ -72,7 +72,7 @@ class TrainingChecks:
     def mse_value(self, loss: object) -> Verdict:
         """04: the mean squared error of predictions (1, 2, 4) against targets (1, 3, 2)."""
         # errors 0, -1, 2; squares 0, 1, 4; mean 5/3
-        return _number(
+        return number_verdict(
             "mse_value",
             loss,
             5.0 / 3.0,
@@ -93,7 +93,7 @@ class TrainingChecks:
     def mse_bias_grad(self, dL_db: object) -> Verdict:
         """04: dL/db of that mse, where every prediction is w x_i + b."""
         # dL/db = (2/n) sum (yhat_i - y_i) = (2/3)(0 - 1 + 2) = 2/3
-        return _number(
+        return number_verdict(
             "mse_bias_grad",
             dL_db,
             2.0 / 3.0,
@@ -115,7 +115,7 @@ class TrainingChecks:
     def softmax_probs(self, probs: object) -> Verdict:
         """05: softmax of the logits (1, 1, 1 + ln 2)."""
         total = sum(_SOFTMAX_Z)
-        return _numbers(
+        return numbers_verdict(
             "softmax_probs",
             probs,
             _SOFTMAX_P,
@@ -132,7 +132,7 @@ class TrainingChecks:
             ],
             lambda xs: (
                 f"probabilities sum to 1; yours sum to {sum(xs):.3f}."
-                if not _agrees(sum(xs), 1.0)
+                if not agrees(sum(xs), 1.0)
                 else "e^(1 + ln 2) = e * e^(ln 2): write every e^z as a multiple of e."
             ),
             "e^(ln 2) = 2: the third class has twice the weight of each other one.",
@@ -141,7 +141,7 @@ class TrainingChecks:
     def softmax_temperature(self, p_top: object) -> Verdict:
         """05: the largest probability of softmax(z / T) for the same logits, at T = 0.5."""
         # z / T = (2, 2, 2 + 2 ln 2): e^z / e^2 = (1, 1, 4), so p = (1, 1, 4) / 6: 2/3
-        return _number(
+        return number_verdict(
             "softmax_temperature",
             p_top,
             2.0 / 3.0,
@@ -164,7 +164,7 @@ class TrainingChecks:
     def cross_entropy_grad(self, grads: object) -> Verdict:
         """05: dL/dz for L = cross_entropy(z, 2) with z = (1, 1, 1 + ln 2)."""
         # p - onehot(2) = (0.25, 0.25, 0.5 - 1)
-        return _numbers(
+        return numbers_verdict(
             "cross_entropy_grad",
             grads,
             (0.25, 0.25, -0.5),
@@ -192,7 +192,7 @@ class TrainingChecks:
     def two_steps(self, w2: object) -> Verdict:
         """06: w after two gradient-descent steps on L = (w - 3)^2 from w = 0, lr = 0.25."""
         # dL/dw = 2(w - 3). Step 1: 0 - 0.25 * (-6) = 1.5. Step 2: 1.5 - 0.25 * (-3) = 2.25
-        return _number(
+        return number_verdict(
             "two_steps",
             w2,
             2.25,
@@ -224,7 +224,7 @@ class TrainingChecks:
         # L' = 10 (w - 1), so the gap to 1 is multiplied by 1 - 10 lr per step. It shrinks
         # while |1 - 10 lr| < 1, i.e. 0 < lr < 0.2; at 0.2 the factor is -1 (w flips
         # between two points forever), above it the gap grows. The threshold: 2 / L'' = 0.2
-        return _number(
+        return number_verdict(
             "stability_threshold",
             lr,
             0.2,

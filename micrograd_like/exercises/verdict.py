@@ -7,9 +7,9 @@ figures**, which means a relative error of at most 5e-3: 1.67 for 5/3 and 1.42 f
 1.41667 are right. An answer right to 1 or 2 significant figures only gets "close: give
 more digits" rather than a hint about the method.
 
->>> _agrees(1.67, 5 / 3), _agrees(1.6, 5 / 3), _nearly(1.6, 5 / 3), _nearly(1.5, 5 / 3)
+>>> agrees(1.67, 5 / 3), agrees(1.6, 5 / 3), _nearly(1.6, 5 / 3), _nearly(1.5, 5 / 3)
 (True, False, True, False)
->>> _as_number(__import__("fractions").Fraction(1, 4))
+>>> as_number(__import__("fractions").Fraction(1, 4))
 0.25
 
 Every check of :mod:`micrograd_like.exercises.answers` is built from these.
@@ -58,15 +58,15 @@ class Verdict:
     __str__ = __repr__
 
 
-def _not_answered(exercise: str, what: str) -> Verdict:
+def not_answered(exercise: str, what: str) -> Verdict:
     return Verdict(exercise, "not answered", f"not answered yet: replace None with {what}")
 
 
-def _right(exercise: str, note: str) -> Verdict:
+def right(exercise: str, note: str) -> Verdict:
     return Verdict(exercise, "right", f"right! {note}")
 
 
-def _wrong(exercise: str, hint: str) -> Verdict:
+def wrong(exercise: str, hint: str) -> Verdict:
     return Verdict(exercise, "wrong", f"not right yet. Hint: {hint}")
 
 
@@ -113,7 +113,7 @@ def _unwrap(answer: object) -> object:
     return answer
 
 
-def _as_number(answer: object) -> float | str:
+def as_number(answer: object) -> float | str:
     """The answer as a float, or a sentence saying why it is not one real number."""
     x = _unwrap(answer)
     shape = _shape(x)
@@ -133,7 +133,7 @@ def _as_number(answer: object) -> float | str:
     return value
 
 
-def _items(answer: object, what: str) -> list[Any] | str:
+def items_of(answer: object, what: str) -> list[Any] | str:
     """The items of a list, tuple or 1-D array, or a sentence saying why it is not one."""
     shape = _shape(answer)
     if shape is not None:
@@ -145,40 +145,40 @@ def _items(answer: object, what: str) -> list[Any] | str:
     return list(answer)
 
 
-def _is_row(x: object) -> bool:
+def is_row(x: object) -> bool:
     shape = _shape(x)
     if shape is not None:
         return len(shape) >= 1
     return isinstance(x, Sequence) and not isinstance(x, (str, bytes))
 
 
-def _as_numbers(answer: object, n: int) -> list[float] | str:
+def as_numbers(answer: object, n: int) -> list[float] | str:
     """The answer as a list of ``n`` floats, or a sentence saying why it is not one."""
-    items = _items(answer, f"the answer, {n} numbers,")
+    items = items_of(answer, f"the answer, {n} numbers,")
     if isinstance(items, str):
         return items
     if len(items) != n:
         return f"the answer should be a list of {n} numbers, got {len(items)}"
     out = []
     for i, a in enumerate(items):
-        x = _as_number(a)
+        x = as_number(a)
         if isinstance(x, str):
             return f"item [{i}]: {x}"
         out.append(x)
     return out
 
 
-def _flat_matrix(answer: object, rows: int, cols: int) -> list[float] | str:
+def flat_matrix(answer: object, rows: int, cols: int) -> list[float] | str:
     """A rows x cols matrix (a list of rows, or a 2-D array) as its entries, row after
     row. With one row, a flat list of ``cols`` numbers is read as that row."""
     shape = _shape(answer)
     if shape is not None and len(shape) == 2:
         items: list[Any] | str = list(answer)  # type: ignore[call-overload]
     else:
-        items = _items(answer, f"W, {rows} row(s) of {cols} numbers,")
+        items = items_of(answer, f"W, {rows} row(s) of {cols} numbers,")
     if isinstance(items, str):
         return items
-    if rows == 1 and len(items) == cols and not any(_is_row(r) for r in items):
+    if rows == 1 and len(items) == cols and not any(is_row(r) for r in items):
         items = [items]  # [2, 5] for the one row [[2, 5]]
     if len(items) != rows:
         return (
@@ -187,7 +187,7 @@ def _flat_matrix(answer: object, rows: int, cols: int) -> list[float] | str:
         )
     flat: list[float] = []
     for j, row in enumerate(items):
-        xs = _as_numbers(row, cols)
+        xs = as_numbers(row, cols)
         if isinstance(xs, str):
             return f"W[{j}]: {xs} (one per input)"
         flat.extend(xs)
@@ -213,7 +213,7 @@ def _round_sig(x: float, digits: int) -> float:
     return float(rounded)
 
 
-def _agrees(x: float, expected: float, scale: float | None = None) -> bool:
+def agrees(x: float, expected: float, scale: float | None = None) -> bool:
     """Equal to 3 significant figures: a relative error of at most 5e-3.
 
     ``scale`` (default ``|expected|``) sets the size the error is relative to; a list
@@ -239,10 +239,10 @@ Mistakes = Sequence[Mistake]
 def _matches(x: float, mistake: float | Callable[[float], bool], exact: bool) -> bool:
     if callable(mistake):
         return bool(mistake(x))
-    return x == mistake if exact else _agrees(x, mistake)
+    return x == mistake if exact else agrees(x, mistake)
 
 
-def _number(
+def number_verdict(
     exercise: str,
     answer: object,
     expected: float,
@@ -256,28 +256,28 @@ def _number(
     ``exact`` is for whole numbers (a count, a position): they must be equal.
     """
     if answer is None:
-        return _not_answered(exercise, "your number")
-    x = _as_number(answer)
+        return not_answered(exercise, "your number")
+    x = as_number(answer)
     if isinstance(x, str):
-        return _wrong(exercise, x)
+        return wrong(exercise, x)
     if exact and not x.is_integer():
-        return _wrong(exercise, "the answer is a whole number.")
-    if (x == expected) if exact else _agrees(x, expected):
-        return _right(exercise, note)
+        return wrong(exercise, "the answer is a whole number.")
+    if (x == expected) if exact else agrees(x, expected):
+        return right(exercise, note)
     for mistake, mistake_hint in mistakes:
         if _matches(x, mistake, exact):
-            return _wrong(exercise, mistake_hint)
+            return wrong(exercise, mistake_hint)
     if not exact and _nearly(x, expected):
         return _close_verdict(exercise)
-    return _wrong(exercise, hint)
+    return wrong(exercise, hint)
 
 
 def _all_agree(xs: Sequence[float], expected: Sequence[float]) -> bool:
     scale = max(abs(e) for e in expected)
-    return all(_agrees(x, e, abs(e) or scale) for x, e in zip(xs, expected))
+    return all(agrees(x, e, abs(e) or scale) for x, e in zip(xs, expected))
 
 
-def _numbers(
+def numbers_verdict(
     exercise: str,
     answer: object,
     expected: Sequence[float],
@@ -290,17 +290,17 @@ def _numbers(
     The right numbers in another order get a hint about the order.
     """
     if answer is None:
-        return _not_answered(exercise, f"your list of {len(expected)} numbers")
-    xs = _as_numbers(answer, len(expected))
+        return not_answered(exercise, f"your list of {len(expected)} numbers")
+    xs = as_numbers(answer, len(expected))
     if isinstance(xs, str):
-        return _wrong(exercise, xs)
+        return wrong(exercise, xs)
     if _all_agree(xs, expected):
-        return _right(exercise, note)
+        return right(exercise, note)
     for values, mistake_hint in mistakes:
         if _all_agree(xs, values):
-            return _wrong(exercise, mistake_hint)
+            return wrong(exercise, mistake_hint)
     if _all_agree(sorted(xs), sorted(expected)):
-        return _wrong(
+        return wrong(
             exercise,
             "those are the right numbers, in the wrong order: item i belongs to class i "
             "(logit z_i), counting from 0.",
@@ -308,4 +308,4 @@ def _numbers(
     scale = max(abs(e) for e in expected)
     if all(_nearly(x, e, abs(e) or scale) for x, e in zip(xs, expected)):
         return _close_verdict(exercise)
-    return _wrong(exercise, hint(xs))
+    return wrong(exercise, hint(xs))

@@ -42,6 +42,7 @@ digraph {
 from __future__ import annotations
 
 import base64
+import html
 import os
 import re
 import tempfile
@@ -55,8 +56,14 @@ import graphviz
 from micrograd_like.checks import boolean, integer
 from micrograd_like.engine import Value
 from micrograd_like.viz.collapse import layer_boxes, neuron_boxes
-from micrograd_like.viz.names import _num, _parameter_names, graph_nodes, name_nodes, natural_key
-from micrograd_like.viz.steps import BackwardStep, _expression
+from micrograd_like.viz.names import (
+    format_number,
+    graph_nodes,
+    name_nodes,
+    natural_key,
+    parameter_names,
+)
+from micrograd_like.viz.steps import BackwardStep, equation
 
 __all__ = ["COLORS", "HIGHLIGHT", "GraphvizNotFound", "draw_dot", "render", "save_graph"]
 
@@ -98,7 +105,7 @@ _SVG_IMAGE = re.compile(r'xlink:href="([^"]+\.png)"')
 _FONT_SIZE = re.compile(r'font-size="([\d.]+)"')
 
 
-class _Digraph(graphviz.Digraph):
+class ReadableDigraph(graphviz.Digraph):
     """A ``graphviz.Digraph`` shown in Jupyter at a readable size, carrying its images.
 
     Shown in Jupyter, the SVG keeps its own size (:func:`readable_size`: 1 CSS pixel per
@@ -109,12 +116,12 @@ class _Digraph(graphviz.Digraph):
     install it instead of a picture.
     """
 
-    _images: tempfile.TemporaryDirectory[str] | None = None
+    image_folder: tempfile.TemporaryDirectory[str] | None = None
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
         data = super().pipe(*args, **kwargs)
         fmt = kwargs.get("format", args[0] if args else None)
-        if fmt == "svg" and self._images is not None:
+        if fmt == "svg" and self.image_folder is not None:
             text = data.decode("utf-8") if isinstance(data, bytes) else data
             text = _SVG_IMAGE.sub(_inline_png, text)
             data = text.encode("utf-8") if isinstance(data, bytes) else text
@@ -176,10 +183,6 @@ def _escape(text: str) -> str:
     for ch in '\\{}|<>"':
         text = text.replace(ch, "\\" + ch)
     return text
-
-
-def _html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _legend(dot: graphviz.Digraph, kinds: Iterable[str], notes: Sequence[str]) -> None:
@@ -272,7 +275,7 @@ def draw_dot(
     if step is not None:
         dot.attr(
             label=f"backward step {step.index + 1}/{step.count}: "
-            f"{_expression(step.node, drawing.names)}, grad {_num(step.grad, precision)}",
+            f"{equation(step.node, drawing.names)}, grad {format_number(step.grad, precision)}",
             labelloc="t",
         )
     if legend:
@@ -283,7 +286,11 @@ def draw_dot(
             notes.append(f'<FONT COLOR="{HIGHLIGHT}">red outline: node of this step</FONT>')
         if drawing.naming.inputs and len(drawing.naming.inputs) <= 8:
             shown = ", ".join(drawing.names[v] for v in drawing.naming.inputs)
-            notes.append(_html(f"{shown}: unlabelled inputs (Value(..., label=...) names them)"))
+            notes.append(
+                html.escape(
+                    f"{shown}: unlabelled inputs (Value(..., label=...) names them)", quote=False
+                )
+            )
         elif drawing.naming.inputs:
             notes.append(f"x1..x{len(drawing.naming.inputs)}: unlabelled inputs")
         if any("." in name for name in drawing.params.values()) or collapse:
@@ -292,7 +299,7 @@ def draw_dot(
         for name in sorted(shown_legend, key=natural_key):
             text = drawing.naming.legend[name]
             text = text if len(text) <= 48 else text[:45] + "..."
-            notes.append(_html(f"{name} = {text}"))
+            notes.append(html.escape(f"{name} = {text}", quote=False))
         _legend(dot, [k for k in COLORS if k in drawing.kinds], notes)
     return dot
 
@@ -324,7 +331,7 @@ class _Drawing:
         self.compact = False
         self.current = step.node if step is not None else None
         self.updated = {c.parent for c in step.contributions} if step is not None else set()
-        self.params = _parameter_names(model)
+        self.params = parameter_names(model)
         self.nodes = graph_nodes(root)
         self.show_constants = show_constants
         self.naming = name_nodes(self.nodes, model, show_constants)
@@ -336,7 +343,7 @@ class _Drawing:
         self.drawn_names: set[str] = set()
         self.shapes: dict[str, list[str]] = {}  # node id -> its record's fields, or [op]
         self.arrows: list[tuple[str, str]] = []
-        self.dot = _Digraph(
+        self.dot = ReadableDigraph(
             graph_attr={"fontsize": str(FONTSIZE), "nodesep": "0.25", "ranksep": "0.3"},
             node_attr={"fontsize": str(FONTSIZE)},
         )
@@ -424,7 +431,7 @@ class _Drawing:
         self.kinds.add(kind)
         self.shapes[nid] = ["", *lines]  # a column in both directions: see width()
         extra = self.marks(members)
-        label = "<" + "<BR/>".join(_html(line) for line in lines) + ">"
+        label = "<" + "<BR/>".join(html.escape(line, quote=False) for line in lines) + ">"
         self.dot.node(
             nid, label=label, shape="box", style="filled,rounded", fillcolor=COLORS[kind], **extra
         )
@@ -446,8 +453,8 @@ class _Drawing:
         self.drawn_names.add(self.names[v])
         fields = [
             _escape(self.names[v]),
-            f"data {_num(v.data, p)}",
-            f"grad {_num(self.grad(v), p)}",
+            f"data {format_number(v.data, p)}",
+            f"grad {format_number(self.grad(v), p)}",
         ]
         if self.compact and v.parents:
             fields.insert(0, _escape(self.op_text(v)))
@@ -469,7 +476,7 @@ class _Drawing:
                 continue
             attrs = {}
             if self.show_local_grads and k < len(locals_):
-                attrs = {"label": _num(locals_[k], p), "fontsize": "12"}
+                attrs = {"label": format_number(locals_[k], p), "fontsize": "12"}
             if current:
                 attrs.update(color=HIGHLIGHT, penwidth="2")
             self.arrow(self.ids[parent], into, **attrs)
@@ -519,8 +526,8 @@ class _Drawing:
         for b, box in enumerate(boxes):
             shown = box.outputs[:8]
             more = " ..." if len(box.outputs) > 8 else ""
-            data = " ".join(_num(o.data, p) for o in shown) + more
-            grad = " ".join(_num(self.grad(o), p) for o in shown) + more
+            data = " ".join(format_number(o.data, p) for o in shown) + more
+            grad = " ".join(format_number(self.grad(o), p) for o in shown) + more
             kind = "output" if self.root in box.members else "box"
             lines = [box.name, box.activation, f"data {data}", f"grad {grad}"]
             self.stack(f"box{b}", lines, kind, box.members)

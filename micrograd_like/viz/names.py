@@ -72,7 +72,7 @@ def short_parameter_name(dotted: str) -> str:
     return ".".join(out)
 
 
-def _parameter_names(model: Any) -> dict[Value, str]:
+def parameter_names(model: Any) -> dict[Value, str]:
     if model is None:
         return {}
     named = getattr(model, "named_parameters", None)
@@ -85,7 +85,7 @@ def _parameter_names(model: Any) -> dict[Value, str]:
 
 # Operator precedence of a name inside a bigger expression: parenthesise lower ones.
 _ADD, _MUL, _NEG, _POW, _ATOM = 1, 2, 3, 4, 5
-_ATOM_NAME = re.compile(r"[\w.]+")
+ATOM_NAME = re.compile(r"[\w.]+")
 
 
 @dataclass
@@ -133,7 +133,7 @@ def _constants(nodes: Sequence[Value], params: Mapping[Value, str]) -> set[Value
 
 def _precedence(name: str) -> int:
     """How tightly a given name binds: ``a`` and ``w1*x1`` need no brackets in ``w1*x1 + b``."""
-    if _ATOM_NAME.fullmatch(name):
+    if ATOM_NAME.fullmatch(name):
         return _ATOM
     if re.fullmatch(r"[\w.]+(\*[\w.]+)+", name):
         return _MUL
@@ -204,7 +204,7 @@ def name_nodes(
     {'t1': '(a*b + 1)*(a + b)', 'y': 'tanh(t1)'}
     """
     order = list(nodes)
-    params = _parameter_names(model)
+    params = parameter_names(model)
     constant_like = _constants(order, params)
     constants = set() if show_constants else constant_like
     fixed = dict(given or {})
@@ -250,5 +250,5 @@ def display_names(nodes: Iterable[Value], model: Any = None) -> dict[Value, str]
     return name_nodes(nodes, model).names
 
 
-def _num(x: Any, precision: int) -> str:
+def format_number(x: Any, precision: int) -> str:
     return f"{float(x):.{precision}g}"

@@ -7,6 +7,7 @@ inputs) each neuron's activation over the input plane as a small heatmap.
 
 from __future__ import annotations
 
+import html
 import math
 import numbers
 import tempfile
@@ -19,8 +20,8 @@ from micrograd_like.checks import boolean, integer
 from micrograd_like.engine import Value, no_grad
 from micrograd_like.nn import MLP
 from micrograd_like.viz.colors import LEGEND, NEGATIVE, POSITIVE, colormap
-from micrograd_like.viz.graph import COLORS, _Digraph, _html
-from micrograd_like.viz.names import _num
+from micrograd_like.viz.graph import COLORS, ReadableDigraph
+from micrograd_like.viz.names import format_number
 
 __all__ = ["draw_network"]
 
@@ -198,7 +199,7 @@ def draw_network(
         xs = _input_vector(x, nin)
         with no_grad():
             acts = _activations(mlp, xs)
-    dot = _Digraph(
+    dot = ReadableDigraph(
         engine="neato",
         graph_attr={
             "splines": "line",
@@ -223,8 +224,8 @@ def draw_network(
     images: dict[str, str] = {}
     if heatmaps:
         assert extent is not None
-        dot._images = tempfile.TemporaryDirectory(prefix="micrograd_like_heatmaps_")
-        images = _heatmap_files(mlp, extent, Path(dot._images.name), 40, data)
+        dot.image_folder = tempfile.TemporaryDirectory(prefix="micrograd_like_heatmaps_")
+        images = _heatmap_files(mlp, extent, Path(dot.image_folder.name), 40, data)
     sizes = [nin] + [len(ns) for ns in layers]
     last = len(layers)
     text_lines = (1 if acts is not None else 0) + 1  # x1 or the bias, and the activation
@@ -262,16 +263,16 @@ def draw_network(
             nid = f"n{col}_{j}"
             lines = [f"x{j + 1}"] if col == 0 else []
             if acts is not None:
-                lines.append(_num(acts[col][j], precision))
+                lines.append(format_number(acts[col][j], precision))
             tip = ""
             if col > 0:
                 bias = layers[col - 1][j].b.data
-                lines.append(f"b {_num(bias, precision)}")
-                tip = f"neuron {j + 1} of layer {col}: bias b = {_num(bias, precision)}"
+                lines.append(f"b {format_number(bias, precision)}")
+                tip = f"neuron {j + 1} of layer {col}: bias b = {format_number(bias, precision)}"
             along = ((count - 1) / 2 - j) * step[col]  # x1 on top, columns centred on 0
             attrs = {"pos": place(along, across), "tooltip": tip or f"input x{j + 1}"}
             if nid in images:
-                cells = "".join(f"<TR><TD>{_html(t)}</TD></TR>" for t in lines)
+                cells = "".join(f"<TR><TD>{html.escape(t, quote=False)}</TD></TR>" for t in lines)
                 label = (
                     '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">'
                     f'<TR><TD FIXEDSIZE="TRUE" WIDTH="{image_pt[col]}" '
@@ -302,6 +303,6 @@ def draw_network(
                     f"n{col}_{j}",
                     color=_rgba(color, 0.06 + 0.94 * strength**2) if fade else color,
                     penwidth=f"{0.4 + 3.6 * strength:.2f}",
-                    tooltip=f"L{col}.N{j + 1}.w{k + 1} = {_num(w.data, precision)}",
+                    tooltip=f"L{col}.N{j + 1}.w{k + 1} = {format_number(w.data, precision)}",
                 )
     return dot

@@ -39,7 +39,7 @@ import graphviz
 from micrograd_like import modes
 from micrograd_like.checks import boolean, integer
 from micrograd_like.engine import Value, topological_order
-from micrograd_like.viz.names import _ATOM_NAME, graph_nodes, name_nodes
+from micrograd_like.viz.names import ATOM_NAME, graph_nodes, name_nodes
 
 __all__ = [
     "BackwardStep",
@@ -224,13 +224,13 @@ def _wrapped(name: str) -> str:
     return f"({name})" if " " in name or name.startswith("-") else name
 
 
-def _expression(v: Value, names: dict[Value, str]) -> str:
+def equation(v: Value, names: dict[Value, str]) -> str:
     """``v``'s defining equation: 'c = a * b', 'o = tanh(n)', 's = sum(x, y, z)'.
 
     A node named by the expression it computes is just that: 'a*b', and so is a node
     whose label spells out that expression (the lecture's ``x1*w1`` of ``x1 * w1``).
     """
-    if v.parents and not v.label and not _ATOM_NAME.fullmatch(names[v]):
+    if v.parents and not v.label and not ATOM_NAME.fullmatch(names[v]):
         return names[v]
     args = [_wrapped(names[p]) for p in v.parents]
     if v.op in _INFIX and len(args) == 2:
@@ -246,7 +246,7 @@ def _d(out: str, x: str) -> str:
     """The derivative symbol dy/dx, brackets only where a name needs them: dy/d(a*b)."""
 
     def part(name: str) -> str:
-        return name if _ATOM_NAME.fullmatch(name) else f"({name})"
+        return name if ATOM_NAME.fullmatch(name) else f"({name})"
 
     return f"d{part(out)}/d{part(x)}"
 
@@ -266,7 +266,7 @@ def _step_lines(
     """
     out, v = names[step.root], names[step.node]
     g = _num(step.grad, precision)
-    lines = [f"step {step.index + 1}/{step.count}: {_expression(step.node, names)}, with "]
+    lines = [f"step {step.index + 1}/{step.count}: {equation(step.node, names)}, with "]
     lines[0] += f"{_d(out, v)} = {g}"
     if not step.contributions:
         lines[0] += ": a zero gradient passes nothing on"

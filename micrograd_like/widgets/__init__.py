@@ -29,13 +29,6 @@ numpy only.
 
 from micrograd_like.widgets.playground import Playground
 from micrograd_like.widgets.run import Settings, TrainingRun
-from micrograd_like.widgets.stepper import (  # noqa: F401 (the step widget's parts, for tests)
-    INSTALL_HINT,
-    PRERENDER,
-    _fit_svg,
-    _step_widget_class,
-    _svg,
-    step_widget,
-)
+from micrograd_like.widgets.stepper import step_widget
 
 __all__ = ["Playground", "Settings", "TrainingRun", "step_widget"]

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from micrograd_like.checks import integer
+from micrograd_like.checks import between, integer
 from micrograd_like.nn import ACTIVATIONS
 from micrograd_like.viz import colors
 from micrograd_like.widgets.run import (
@@ -35,7 +35,7 @@ from micrograd_like.widgets.run import (
     REGULARIZATIONS,
     Settings,
     TrainingRun,
-    _number,
+    problem_of,
 )
 from micrograd_like.widgets.stepper import INSTALL_HINT, step_widget
 
@@ -52,15 +52,15 @@ REG_RATES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 def menus() -> dict[str, Any]:
     """What the page's menus offer, and what it draws the dataset buttons from."""
     thumbnails = {}
-    for name, (problem, make) in DATASETS.items():
-        X, y = make(120, 0.0 if problem == "regression" else 0.05, 0)
-        zero_one = problem == "classification"
+    for name, dataset in DATASETS.items():
+        zero_one = problem_of(name) == "classification"
+        X, y = dataset(120, noise=0.05 if zero_one else 0.0, seed=0)
         thumbnails[name] = [
             [round(a, 3), round(b, 3), _tone(t, zero_one)] for (a, b), t in zip(X, y)
         ]
     return {
         "problems": list(PROBLEMS),
-        "datasets": {name: kind for name, (kind, _) in DATASETS.items()},
+        "datasets": {name: problem_of(name) for name in DATASETS},
         "thumbnails": thumbnails,
         "features": [[f, FEATURE_LABELS.get(f, f)] for f in FEATURES],
         "activations": list(ACTIVATIONS),
@@ -214,7 +214,7 @@ class Playground:
         except ImportError as exc:
             raise ImportError(f"Playground needs anywidget: {INSTALL_HINT}") from exc
         self.run = TrainingRun(settings, **choices)
-        self.fps = _number(fps, "fps", 1.0, 120.0)
+        self.fps = between(fps, "fps", 1.0, 120.0)
         self.epochs_per_frame = integer(epochs_per_frame, "epochs_per_frame", minimum=1)
         self.max_epochs = integer(max_epochs, "max_epochs", minimum=1)
         self.frames = 0
@@ -315,7 +315,7 @@ class Playground:
     def set_weight(self, name: str, value: float) -> None:
         """Set one parameter by its name in the pictures, ``"L1.N2.w1"`` or ``"L2.N1.b"``
         (layers, neurons and weights numbered from 1), and go on from there."""
-        value = _number(value, "value", -1e6, 1e6)
+        value = between(value, "value", -1e6, 1e6)
         with self._lock:
             self._parameter(name).data = value
             self._send()

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from micrograd_like import data as _data
-from micrograd_like.checks import choice, integer, layer_sizes, real
+from micrograd_like.checks import between, choice, integer, layer_sizes
 from micrograd_like.engine import Value
 from micrograd_like.functional import dot
 from micrograd_like.losses import get_loss
@@ -39,30 +39,27 @@ from micrograd_like.optim import SGD, Adam, Optimizer
 
 __all__ = ["Settings", "TrainingRun"]
 
-_Data = tuple[list[list[float]], list[Any]]
-
-
-def _gaussians(n: int, noise: float, seed: int) -> _Data:
-    centres = [[-0.5, -0.5], [0.5, 0.5]]  # class 0 below left, class 1 above right
-    return _data.make_blobs(n, centers=centres, cluster_std=0.15 + noise, seed=seed)
-
-
-DATASETS: dict[str, tuple[str, Callable[[int, float, int], _Data]]] = {
-    "moons": ("classification", lambda n, noise, seed: _data.make_moons(n, noise, seed=seed)),
-    "circles": ("classification", lambda n, noise, seed: _data.make_circles(n, noise, seed=seed)),
-    "xor": ("classification", lambda n, noise, seed: _data.make_xor(n, noise, seed=seed)),
-    "gaussians": ("classification", _gaussians),
-    "spiral": ("classification", lambda n, noise, seed: _data.make_spiral(n, 2, noise, seed)),
-    "plane": ("regression", lambda n, noise, seed: _data.make_plane(n, noise, seed)),
-    "multi_gaussian": (
-        "regression",
-        lambda n, noise, seed: _data.make_multi_gaussian(n, noise, seed),
-    ),
-}
-"""The datasets by name: (problem, make(n_samples, noise, seed) -> (X, y)). Each
-problem's first is its default: the course's moons, and TF Playground's plane."""
 
 PROBLEMS = ("classification", "regression")
+
+
+def problem_of(dataset: str) -> str:
+    """The Playground's problem for a dataset of :data:`DATASETS`: a binary one is
+    ``"classification"``, a regression one ``"regression"``.
+
+    >>> problem_of("xor"), problem_of("plane")
+    ('classification', 'regression')
+    """
+    return "regression" if DATASETS[dataset].task == "regression" else "classification"
+
+
+DATASETS: dict[str, _data.Dataset] = {
+    name: d for name, d in _data.DATASETS.items() if d.inputs == 2 and d.task != "multiclass"
+}
+"""The Playground's datasets: those of ``data.DATASETS`` with points in the plane and one
+output (TF Playground's seven). Each problem's first is its default: the course's moons,
+and TF Playground's plane."""
+
 
 FEATURES = ("x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)")
 """TF Playground's input features, each a function of the point (x1, x2)."""
@@ -93,13 +90,6 @@ REGULARIZATIONS = ("none", "L1", "L2")
 
 MAX_LAYERS, MAX_NEURONS = 6, 8
 """TF Playground's limits: six hidden layers of at most eight neurons."""
-
-
-def _number(x: object, what: str, low: float, high: float) -> float:
-    value = real(x, what, expected="a number")
-    if not low <= value <= high:
-        raise ValueError(f"{what} must be in [{low}, {high}], got {value!r}")
-    return value
 
 
 def _words(value: object, what: str) -> list[Any]:
@@ -143,10 +133,10 @@ class Settings:
     def __post_init__(self) -> None:
         put = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
         problem = choice(self.problem, PROBLEMS, "problem")
-        mine = [name for name, (kind, _) in DATASETS.items() if kind == problem]
+        mine = [name for name in DATASETS if problem_of(name) == problem]
         put("dataset", mine[0] if self.dataset is None else choice(self.dataset, mine, "dataset"))
-        put("noise", _number(self.noise, "noise", 0.0, 0.5))
-        put("train_ratio", _number(self.train_ratio, "train_ratio", 0.1, 0.9))
+        put("noise", between(self.noise, "noise", 0.0, 0.5))
+        put("train_ratio", between(self.train_ratio, "train_ratio", 0.1, 0.9))
         if self.batch_size is not None:
             put("batch_size", integer(self.batch_size, "batch_size", minimum=1))
         names = tuple(choice(f, FEATURES, "feature") for f in _words(self.features, "features"))
@@ -161,9 +151,9 @@ class Settings:
         losses = LOSSES[problem]
         put("loss", losses[0] if self.loss is None else choice(self.loss, losses, "loss"))
         choice(self.optimizer, OPTIMIZERS, "optimizer")
-        put("lr", _number(self.lr, "lr", 1e-6, 10.0))
+        put("lr", between(self.lr, "lr", 1e-6, 10.0))
         choice(self.regularization, REGULARIZATIONS, "regularization")
-        put("reg_rate", _number(self.reg_rate, "reg_rate", 0.0, 10.0))
+        put("reg_rate", between(self.reg_rate, "reg_rate", 0.0, 10.0))
         put("n_samples", integer(self.n_samples, "n_samples", minimum=10, maximum=2000))
         put("data_seed", integer(self.data_seed, "data_seed", minimum=0))
         put("weight_seed", integer(self.weight_seed, "weight_seed", minimum=0))
@@ -281,7 +271,7 @@ class TrainingRun:
         from micrograd_like.widgets import grids
 
         self._grids = grids
-        X, y = DATASETS[s.dataset][1](s.n_samples, s.noise, s.data_seed)  # type: ignore[index]
+        X, y = DATASETS[s.dataset](s.n_samples, noise=s.noise, seed=s.data_seed)  # type: ignore[index]
         if s.loss != "binary_cross_entropy_with_logits" and s.problem == "classification":
             y = _data.signed_labels(y)
         self.X_train, self.X_test, self.y_train, self.y_test = _data.train_test_split(

@@ -40,9 +40,9 @@ INSTALL_HINT = "pip install 'micrograd-like[notebooks]'"
 # --------------------------------------------------------------------------------------
 
 
-def _svg(graph: Any) -> str:
+def svg_of(graph: Any) -> str:
     """A Graphviz picture as an ``<svg>`` element at Graphviz's size in points (for
-    :func:`_fit_svg`), or a note saying ``dot`` is missing."""
+    :func:`fit_svg`), or a note saying ``dot`` is missing."""
     try:
         text = render(graph, "svg").decode("utf-8")
     except GraphvizNotFound:
@@ -50,10 +50,10 @@ def _svg(graph: Any) -> str:
     return text[text.find("<svg") :]
 
 
-def _fit_svg(svg: str) -> str:
+def fit_svg(svg: str) -> str:
     """The ``<svg>`` scaled to the width of its box, never wider than its own size.
 
-    >>> _fit_svg('<svg width="300pt" height="90pt" viewBox="0 0 300 90">')
+    >>> fit_svg('<svg width="300pt" height="90pt" viewBox="0 0 300 90">')
     '<svg width="100%" style="max-width:300pt;height:auto;display:block" viewBox="0 0 300 90">'
     """
     match = re.match(r'<svg width="([\d.]+pt)" height="[\d.]+pt"', svg)
@@ -89,7 +89,7 @@ export default { render };
 
 
 @functools.cache
-def _step_widget_class() -> type:
+def step_widget_class() -> type:
     """The anywidget class of :func:`step_widget` (made on first use: anywidget is optional)."""
     import anywidget
     import traitlets
@@ -214,7 +214,7 @@ def step_widget(root: Value, model: Any = None, zero_grad: bool = True, **draw_k
     """
     frames = step_frames(root, model, zero_grad, caller="step_widget", **draw_kwargs)
     try:
-        cls = _step_widget_class()
+        cls = step_widget_class()
     except ImportError:
         print(
             f"step_widget: for previous/next/play buttons, {INSTALL_HINT}; "

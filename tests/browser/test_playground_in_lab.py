@@ -282,7 +282,11 @@ def test_clicking_a_point_steps_through_its_loss_backprop(pg):
 
 def test_the_shared_state_rebuilds_the_same_run(pg):
     restart_with(
-        pg, dataset="spiral", hidden=(6, 3), activation="relu", features=("x1", "x2", "sin(x1)")
+        pg,
+        dataset="two_spirals",
+        hidden=(6, 3),
+        activation="relu",
+        features=("x1", "x2", "sin(x1)"),
     )
     text = pg.locator(".mgl-pg-state").input_value()
     assert text == python(pg.page, "pg.state")
@@ -297,12 +301,12 @@ def test_the_shared_state_rebuilds_the_same_run(pg):
 
 @pytest.mark.parametrize(
     "problem, dataset",
-    [("classification", d) for d in ("moons", "circles", "xor", "gaussians", "spiral")]
+    [("classification", d) for d in ("moons", "circles", "xor", "gaussians", "two_spirals")]
     + [("regression", "plane"), ("regression", "multi_gaussian")],
 )
 def test_screenshot_of_each_dataset_after_some_training(pg, problem, dataset):
     options = {"problem": problem, "dataset": dataset, "show_test": True}
-    if dataset in ("spiral", "circles", "xor", "multi_gaussian"):  # the harder ones
+    if dataset in ("two_spirals", "circles", "xor", "multi_gaussian"):  # the harder ones
         options |= {"features": ("x1", "x2", "x1^2", "x2^2", "sin(x1)", "sin(x2)"),
                     "optimizer": "adam", "lr": 0.03}  # fmt: skip
     if dataset == "multi_gaussian":

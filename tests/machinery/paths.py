@@ -18,8 +18,8 @@ def path(fast_path: bool) -> Iterator[None]:
 @contextmanager
 def full_walk() -> Iterator[None]:
     """The fast path with pruning off: it walks every node, as the plain path does."""
-    fast.PRUNE = False
+    fast.walk.PRUNE = False
     try:
         yield
     finally:
-        fast.PRUNE = True
+        fast.walk.PRUNE = True

@@ -186,11 +186,11 @@ def test_a_fresh_node_starts_with_the_era_s_own_zero_and_an_old_one_with_another
     with path(True):
         a = Value(2.0)
         b = a * 3.0
-        assert b.grad == 0.0 and b.grad is fast._era[0]  # made from leaves in this era
+        assert b.grad == 0.0 and b.grad is fast.nodes.ERA[0]  # made from leaves in this era
         b.backward()
         c = b * 2.0  # b was walked: c is not fresh, nor is anything made from it
-        assert c.grad == 0.0 and c.grad is not fast._era[0]
-        assert (c + 1.0).grad is not fast._era[0]
+        assert c.grad == 0.0 and c.grad is not fast.nodes.ERA[0]
+        assert (c + 1.0).grad is not fast.nodes.ERA[0]
 
 
 def test_a_layer_s_affine_nodes_read_as_tuples_over_shared_storage() -> None:
