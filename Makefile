@@ -22,6 +22,10 @@ PIP    := $(PY) -m pip
 PIP_INSTALL := $(PIP) install --quiet --disable-pip-version-check
 # Debian packages, installed as root; waits up to 10 minutes for another apt/dpkg to finish
 APT_GET := apt-get -o DPkg::Lock::Timeout=600 -y -qq
+# $(call apt-install,PACKAGE): a shell command that installs Debian's PACKAGE (updating the
+# package lists once if it is not found), after saying that it may wait for the lock
+apt-install = { echo "  (if another apt-get or dpkg is running, this waits up to 10 minutes for it to finish)"; \
+	  $(APT_GET) install $(1) >/dev/null || { $(APT_GET) update >/dev/null && $(APT_GET) install $(1) >/dev/null; }; }
 # One stamp per install. The dev extra holds the demo's, so installing it stamps both,
 # and `make demo` after `make test` installs nothing.
 DEMO_STAMP := $(VENV)/.installed-demo
@@ -58,7 +62,8 @@ dot-check:
 	@if ! command -v dot >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "Graphviz 'dot' not found: installing Debian's graphviz package"; \
-	    ($(APT_GET) install graphviz || ($(APT_GET) update && $(APT_GET) install graphviz)) >/dev/null; \
+	    $(call apt-install,graphviz) \
+	      || { echo "Could not install graphviz with apt-get (its message is above)"; exit 1; }; \
 	  else \
 	    echo "The Graphviz 'dot' program is missing. Install it with one of:"; \
 	    echo "  sudo apt-get install graphviz   |   brew install graphviz   |   conda install -c conda-forge graphviz"; \
@@ -72,8 +77,8 @@ define optional-package
 	@if ! command -v $(1) >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "$(1) not found: installing Debian's $(2) package (for $(3))"; \
-	    ($(APT_GET) install $(2) || ($(APT_GET) update && $(APT_GET) install $(2))) >/dev/null \
-	      || echo "Could not install $(2): $(4)"; \
+	    $(call apt-install,$(2)) \
+	      || echo "Could not install $(2) with apt-get (its message is above): $(4)"; \
 	  else \
 	    echo "No $(1) (and not root on Debian): $(4)."; \
 	    echo "  Install it with: sudo apt-get install $(2)"; \
