@@ -38,6 +38,7 @@ __all__ = [
     "random_generator",
     "real",
     "size",
+    "weight_generator",
 ]
 
 
@@ -172,6 +173,24 @@ def random_generator(seed: object, what: str = "seed") -> random.Random:
             f"{what} must be an int, a random.Random or None, got {type(seed).__name__}: {seed!r}"
         )
     return random.Random(None if seed is None else int(seed))  # type: ignore[call-overload]
+
+
+def weight_generator(rng: random.Random | None, seed: int | None) -> random.Random:
+    """Where to draw weights from: ``rng``, ``Random(seed)``, or the ``random`` module.
+
+    Without ``seed`` or ``rng`` the draws come from the ``random`` module's global
+    generator, as in micrograd, so ``random.seed(1337)`` before building a model makes
+    the same model every time.
+    """
+    if rng is not None and seed is not None:
+        raise ValueError("give either seed or rng, not both")
+    if rng is not None:
+        if not isinstance(rng, random.Random):
+            raise TypeError(f"rng must be a random.Random instance, got {type(rng).__name__}")
+        return rng
+    if seed is None:
+        return random._inst  # the generator behind random.seed()
+    return random.Random(integer(seed, "seed"))
 
 
 def children(xs: object, kind: type) -> tuple[Any, ...]:

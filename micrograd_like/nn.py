@@ -21,17 +21,15 @@ one ``*`` node per weight, to draw or to study.
 from __future__ import annotations
 
 import math
-import numbers
 import random
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from collections.abc import Set as AbstractSet
-from operator import attrgetter
-from typing import Any, NamedTuple
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from micrograd_like import engine
-from micrograd_like.checks import choice, integer, real, size
+from micrograd_like.checks import choice, size, weight_generator
 from micrograd_like.engine import Value
 from micrograd_like.functional import softmax
+from micrograd_like.module import LoadResult, Module, check_inputs, finite, plural
 
 __all__ = [
     "ACTIVATIONS",
@@ -87,182 +85,6 @@ def _short(sizes: list[int], limit: int = 6) -> str:
     if len(sizes) <= limit:
         return repr(sizes)
     return f"[{', '.join(map(str, sizes[:limit]))}, ...] ({len(sizes)} layers)"
-
-
-def _make_rng(rng: random.Random | None, seed: int | None) -> random.Random:
-    """Where to draw weights from: ``rng``, ``Random(seed)``, or the ``random`` module.
-
-    Without ``seed`` or ``rng`` the draws come from the ``random`` module's global
-    generator, as in micrograd, so ``random.seed(1337)`` before building a model makes
-    the same model every time.
-    """
-    if rng is not None and seed is not None:
-        raise ValueError("give either seed or rng, not both")
-    if rng is not None:
-        if not isinstance(rng, random.Random):
-            raise TypeError(f"rng must be a random.Random instance, got {type(rng).__name__}")
-        return rng
-    if seed is None:
-        return random._inst  # the generator behind random.seed()
-    return random.Random(integer(seed, "seed"))
-
-
-def _finite(x: object, what: str) -> float:
-    """``x`` as a finite float: a model input or a weight."""
-    return real(x, what, expected="a number")
-
-
-_ONLY_VALUES = frozenset((Value,))
-_ONLY_FLOATS = frozenset((float,))
-_get_data = attrgetter("_data")  # .data's slot, read at C speed
-_isfinite = math.isfinite
-
-
-def check_inputs(x: object, nin: int, who: str) -> Sequence[Value]:
-    """Check an input vector once, where it enters a model, and lift numbers to Values.
-
-    A list (or tuple) of exactly ``nin`` finite Values is returned as is, and one of
-    ``nin`` finite floats is lifted to Values. Anything else is checked element by
-    element, to name the first bad one: numbers become constant leaves, a bool or a
-    non-number is a TypeError naming its type, nan/inf a ValueError. A single number or
-    Value is accepted when ``nin == 1``.
-    """
-    if x.__class__ is list or x.__class__ is tuple:
-        xs: Sequence[Any] = x
-        if len(xs) == nin:
-            types = {*map(type, xs)}
-            if types == _ONLY_VALUES and all(map(_isfinite, map(_get_data, xs))):
-                return xs
-            if types == _ONLY_FLOATS and all(map(_isfinite, xs)):
-                return list(map(Value, xs))
-    elif isinstance(x, (Value, numbers.Number)):
-        xs = (x,)
-    elif isinstance(x, (str, bytes, Mapping, AbstractSet)) or not isinstance(x, Iterable):
-        raise TypeError(
-            f"{who} input must be a list of {nin} numbers or Values, got {type(x).__name__}"
-        )
-    else:
-        xs = tuple(x)
-    if len(xs) != nin:
-        raise ValueError(f"{who} expects {nin} inputs, got {len(xs)}")
-    out: list[Value] = []
-    for i, xi in enumerate(xs):
-        if isinstance(xi, Value):
-            if not math.isfinite(xi.data):
-                raise ValueError(f"{who} input x[{i}] must be finite, got {xi!r}")
-            out.append(xi)
-        else:
-            out.append(Value(_finite(xi, f"{who} input x[{i}]")))
-    return out
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-# --------------------------------------------------------------------------------------
-# Module
-# --------------------------------------------------------------------------------------
-
-
-class LoadResult(NamedTuple):
-    """What :meth:`Module.load_state_dict` did not match (empty lists when strict)."""
-
-    missing_keys: list[str]
-    unexpected_keys: list[str]
-
-
-def _name_list(names: Iterable[object], limit: int = 10) -> str:
-    """``'a', 'b', ... and 3 more``: a short, readable list of keys for error messages."""
-    items = [repr(n) for n in names]
-    shown = ", ".join(items[:limit])
-    return shown if len(items) <= limit else f"{shown} ... and {len(items) - limit} more"
-
-
-class Module:
-    """Base class of everything with parameters: a Neuron, a Layer, an MLP, yours.
-
-    Parameters are found by name: a public attribute holding a Value, a Module, or a
-    list of them. Names are dotted paths, as in PyTorch: ``layers.0.neurons.3.w.1``.
-    """
-
-    def named_parameters(self) -> list[tuple[str, Value]]:
-        """(dotted name, Value) for every parameter, each Value once, in a fixed order."""
-        out: list[tuple[str, Value]] = []
-        seen: set[int] = set()
-        for name, attr in vars(self).items():
-            if not name.startswith("_"):
-                _collect(name, attr, out, seen)
-        return out
-
-    def parameters(self) -> list[Value]:
-        """Every parameter (a leaf Value the optimizer updates), in named order."""
-        return [p for _, p in self.named_parameters()]
-
-    def zero_grad(self) -> None:
-        """Set every parameter's ``.grad`` to 0 (call it before each ``backward()``)."""
-        for p in self.parameters():
-            p.grad = 0.0
-
-    def num_parameters(self) -> int:
-        """How many numbers the model learns."""
-        return len(self.parameters())
-
-    def state_dict(self) -> dict[str, float]:
-        """{dotted name: parameter value}, a plain-float snapshot of the weights.
-
-        >>> n = Neuron(2, seed=0)
-        >>> list(n.state_dict())
-        ['w.0', 'w.1', 'b']
-        """
-        return {name: p.data for name, p in self.named_parameters()}
-
-    def load_state_dict(self, state: Mapping[str, float], strict: bool = True) -> LoadResult:
-        """Copy parameter values from ``state`` ({name: number}) into the model.
-
-        Everything is checked first; on any error the model is left exactly as it was.
-        With ``strict=True`` (default), missing and unexpected names are an error that
-        lists them; with ``strict=False`` the names present in both are loaded and the
-        others are returned in a :class:`LoadResult`. Values must be finite real
-        numbers (a bool, a string, nan or inf is refused).
-        """
-        if not isinstance(state, Mapping):
-            raise TypeError(f"state must be a dict of name -> number, got {type(state).__name__}")
-        if not isinstance(strict, bool):
-            raise TypeError(f"strict must be a bool, got {type(strict).__name__}")
-        params = self.named_parameters()
-        names = {name for name, _ in params}
-        missing = [name for name, _ in params if name not in state]
-        unexpected = [k if isinstance(k, str) else repr(k) for k in state if k not in names]
-        if strict and (missing or unexpected):
-            parts = []
-            if missing:
-                parts.append(f"missing keys: {_name_list(missing)}")
-            if unexpected:
-                parts.append(f"unexpected keys: {_name_list(unexpected)}")
-            raise ValueError(f"load_state_dict of {type(self).__name__} failed, {'; '.join(parts)}")
-        new = [(p, _finite(state[name], f"state[{name!r}]")) for name, p in params if name in state]
-        for p, f in new:  # every check passed: now change the model
-            p.data = f
-        return LoadResult(missing, unexpected)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({_plural(self.num_parameters(), 'parameter')})"
-
-
-def _collect(prefix: str, obj: object, out: list[tuple[str, Value]], seen: set[int]) -> None:
-    if isinstance(obj, Value):
-        if id(obj) not in seen:
-            seen.add(id(obj))
-            out.append((prefix, obj))
-    elif isinstance(obj, Module):
-        for name, p in obj.named_parameters():
-            if id(p) not in seen:
-                seen.add(id(p))
-                out.append((f"{prefix}.{name}", p))
-    elif isinstance(obj, (list, tuple)):
-        for i, item in enumerate(obj):
-            _collect(f"{prefix}.{i}", item, out, seen)
 
 
 # --------------------------------------------------------------------------------------
@@ -326,7 +148,7 @@ class Neuron(Module):
                 raise TypeError(f"nonlin must be a bool, got {type(nonlin).__name__}: {nonlin!r}")
             activation = "relu" if nonlin else "linear"
         init = choice(init, INITS, "init")
-        r = _make_rng(rng, seed)
+        r = weight_generator(rng, seed)
         if init == "uniform":
             weights = [r.uniform(-1.0, 1.0) for _ in range(nin)]
         elif init == "xavier":
@@ -426,7 +248,7 @@ class Neuron(Module):
         return named
 
     def __repr__(self) -> str:
-        return f"Neuron({_plural(len(self.w), 'input')}, {self._activation})"
+        return f"Neuron({plural(len(self.w), 'input')}, {self._activation})"
 
 
 # --------------------------------------------------------------------------------------
@@ -452,7 +274,7 @@ class Layer(Module):
         nin = size(nin, "nin")
         nout = size(nout, "nout")
         _check_count((nin + 1) * nout, f"Layer({nin}, {nout})")
-        rng = _make_rng(kwargs.pop("rng", None), kwargs.pop("seed", None))
+        rng = weight_generator(kwargs.pop("rng", None), kwargs.pop("seed", None))
         self.neurons: list[Neuron] = [
             Neuron(nin, rng=rng, fan_out=nout, **kwargs) for _ in range(nout)
         ]
@@ -500,8 +322,8 @@ class Layer(Module):
             if not isinstance(row, (list, tuple)) or len(row) != self.nin:
                 raise ValueError(f"W[{j}] must be a list of {self.nin} numbers (one per input)")
             for i, wij in enumerate(row):
-                state[f"neurons.{j}.w.{i}"] = _finite(wij, f"W[{j}][{i}]")
-            state[f"neurons.{j}.b"] = _finite(bias[j], f"b[{j}]")
+                state[f"neurons.{j}.w.{i}"] = finite(wij, f"W[{j}][{i}]")
+            state[f"neurons.{j}.b"] = finite(bias[j], f"b[{j}]")
         self.load_state_dict(state)
 
     def __call__(self, x: object, step_by_step: bool = False) -> Value | list[Value]:
@@ -535,7 +357,7 @@ class Layer(Module):
 
     def __repr__(self) -> str:
         n = self.num_parameters()
-        return f"Layer({self.nin} -> {self.nout} {self.activation}, {_plural(n, 'parameter')})"
+        return f"Layer({self.nin} -> {self.nout} {self.activation}, {plural(n, 'parameter')})"
 
 
 # --------------------------------------------------------------------------------------
@@ -591,7 +413,7 @@ class MLP(Module):
                 f"output_activation='softmax' needs at least 2 outputs, got nouts[-1] = {sizes[-1]}"
             )
         init = choice(init, INITS, "init")
-        r = _make_rng(rng, seed)
+        r = weight_generator(rng, seed)
         last = "linear" if output_activation == "softmax" else output_activation
         self.layers: list[Layer] = [
             Layer(
@@ -756,4 +578,4 @@ class MLP(Module):
             act = "softmax" if last and self._output_activation == "softmax" else layer.activation
             sizes.append(f"{layer.nout} {act}")
         n = self.num_parameters()
-        return f"MLP({self._nin} -> [{', '.join(sizes)}], {_plural(n, 'parameter')})"
+        return f"MLP({self._nin} -> [{', '.join(sizes)}], {plural(n, 'parameter')})"

@@ -12,8 +12,8 @@ sample), records the loss and accuracy per epoch in a :class:`History`, shows a
 progress bar, and stops with :class:`TrainingDiverged` if the loss blows up.
 
 How outputs are read as predictions (``predict``, ``accuracy``) depends on the loss: each
-loss's :class:`~micrograd_like.losses.LossSpec` names its task, and
-:data:`~micrograd_like.losses.TASKS` says how each task reads an output (the sign of a
+loss's :class:`~micrograd_like.tasks.LossSpec` names its task, and
+:data:`~micrograd_like.tasks.TASKS` says how each task reads an output (the sign of a
 hinge score, p > 0.5 for a probability, the largest of several outputs, ...).
 
 The cross-entropy losses, when named by a string, follow the model's output layer
@@ -41,16 +41,10 @@ from micrograd_like import losses as _losses
 from micrograd_like.checks import boolean, integer, non_negative, positive, random_generator
 from micrograd_like.checks import real as _as_float
 from micrograd_like.engine import Value, no_grad
-from micrograd_like.losses import (
-    LossFn,
-    LossSpec,
-    count_correct,
-    is_class_label,
-    loss_spec,
-    prediction,
-)
+from micrograd_like.losses import LossFn
 from micrograd_like.nn import MLP, Module
 from micrograd_like.optim import SGD, Adam, Optimizer
+from micrograd_like.tasks import LossSpec, count_correct, is_class_label, loss_spec, prediction
 
 __all__ = [
     "Evaluation",

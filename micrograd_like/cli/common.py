@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from micrograd_like.losses import LOSSES, LossSpec, loss_spec, spec_for_outputs
+from micrograd_like.losses import LOSSES
+from micrograd_like.tasks import LossSpec, loss_spec, spec_for_outputs
 
 PROG = "micrograd-like"
 

@@ -25,8 +25,8 @@ from micrograd_like.cli.common import (
     save_figure,
     warn,
 )
-from micrograd_like.losses import LossSpec
 from micrograd_like.nn import ACTIVATIONS, OUTPUT_ACTIVATIONS
+from micrograd_like.tasks import LossSpec
 
 
 @dataclass(frozen=True)
