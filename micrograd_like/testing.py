@@ -23,6 +23,7 @@ Needs the ``hypothesis`` package (in the ``dev`` extra).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -38,7 +39,16 @@ from micrograd_like import engine
 from micrograd_like.engine import Value
 from micrograd_like.functional import affine, dot, log_softmax, logsumexp, vsum
 
-__all__ = ["KINK_MARGIN", "OPS", "Program", "Step", "programs"]
+__all__ = [
+    "KINK_MARGIN",
+    "OPS",
+    "SHARED_STEPS",
+    "VALUE_STEPS",
+    "Program",
+    "Step",
+    "StepFn",
+    "programs",
+]
 
 KINK_MARGIN = 1e-2
 
@@ -88,57 +98,71 @@ class Program:
 
     def build(self, *xs: Value) -> Value:
         """Make the graph on the given leaves and return its output node."""
-        nodes: list[Value] = list(xs)
+        return self.run(xs, VALUE_STEPS, vsum)
+
+    def run(
+        self, xs: Sequence[Any], steps: Mapping[str, StepFn], total: Callable[[list[Any]], Any]
+    ) -> Any:
+        """Make the graph with ``steps`` (op -> :data:`StepFn`) on the leaves ``xs``, and
+        return ``total`` of the nodes nothing else used: ``build`` on Values, or the same
+        program on torch tensors."""
+        nodes: list[Any] = list(xs)
         used: set[int] = set()
         for step in self.steps:
-            nodes.append(_apply_step(step, [nodes[i] for i in step.args]))
+            nodes.append(steps[step.op]([nodes[i] for i in step.args], step.const))
             used.update(step.args)
-        unused = [n for i, n in enumerate(nodes) if i >= len(xs) and i not in used]
-        return vsum(unused)
+        return total([n for i, n in enumerate(nodes) if i >= len(xs) and i not in used])
 
     def __call__(self, *xs: Value) -> Value:
         return self.build(*xs)
 
 
+StepFn = Callable[[list[Any], float], Any]
+"""How one step makes its node: from its input nodes and its constant (a power's exponent)."""
+
+SHARED_STEPS: dict[str, StepFn] = {
+    "+": lambda a, c: a[0] + a[1],
+    "-": lambda a, c: a[0] - a[1],
+    "*": lambda a, c: a[0] * a[1],
+    "/": lambda a, c: a[0] / (a[1] * a[1] + 0.5),
+    "neg": lambda a, c: -a[0],
+    "pow_const": lambda a, c: (a[0] * a[0] + 0.5) ** c,
+    "pow_value": lambda a, c: (a[0] * a[0] + 0.5) ** a[1].tanh(),
+    "exp": lambda a, c: (2.0 * a[0].tanh()).exp(),
+    "log": lambda a, c: (a[0] * a[0] + 0.1).log(),
+    "tanh": lambda a, c: a[0].tanh(),
+    "sigmoid": lambda a, c: a[0].sigmoid(),
+    "relu": lambda a, c: a[0].relu(),
+}
+"""The steps written with operators and methods that a Value and a torch tensor both
+have, so a test can run the same program on either."""
+
+
+def _halves(a: list[Any]) -> tuple[list[Any], list[Any]]:
+    """The first and second half of ``a`` (an odd one out at the end is left out)."""
+    half = len(a) // 2
+    return a[:half], a[half : 2 * half]
+
+
+def _fused_loss(op: str) -> StepFn:
+    return lambda a, c: engine.make_node(op, (*_LOSS_CONSTANTS[op](len(a)), *a))
+
+
+VALUE_STEPS: dict[str, StepFn] = {
+    **SHARED_STEPS,
+    "leaky_relu": lambda a, c: a[0].leaky_relu(0.1),
+    "sum": lambda a, c: vsum(a),
+    "dot": lambda a, c: dot(*_halves(a)),
+    "affine": lambda a, c: affine(*_halves(a[:-1]), a[-1]),
+    "logsumexp": lambda a, c: logsumexp(a),
+    "log_softmax": lambda a, c: log_softmax(a)[0],
+    **{op: _fused_loss(op) for op in ("hinge", "mse", "l2", "cross_entropy")},
+}
+"""Every step of :data:`OPS`, on Values."""
+
+
 def _apply_step(step: Step, a: list[Value]) -> Value:
-    op = step.op
-    if op == "+":
-        return a[0] + a[1]
-    if op == "-":
-        return a[0] - a[1]
-    if op == "*":
-        return a[0] * a[1]
-    if op == "/":
-        return a[0] / (a[1] * a[1] + 0.5)
-    if op == "neg":
-        return -a[0]
-    if op == "pow_const":
-        return (a[0] * a[0] + 0.5) ** step.const
-    if op == "pow_value":
-        return (a[0] * a[0] + 0.5) ** a[1].tanh()
-    if op == "exp":
-        return (2.0 * a[0].tanh()).exp()
-    if op == "log":
-        return (a[0] * a[0] + 0.1).log()
-    if op in ("tanh", "sigmoid", "relu"):
-        return getattr(a[0], op)()
-    if op == "leaky_relu":
-        return a[0].leaky_relu(0.1)
-    if op == "sum":
-        return vsum(a)
-    if op == "dot":
-        half = len(a) // 2
-        return dot(a[:half], a[half : 2 * half])
-    if op == "affine":
-        half = (len(a) - 1) // 2
-        return affine(a[:half], a[half : 2 * half], a[-1])
-    if op == "logsumexp":
-        return logsumexp(a)
-    if op == "log_softmax":
-        return log_softmax(a)[0]
-    if op in _LOSS_CONSTANTS:
-        return engine.make_node(op, (*_LOSS_CONSTANTS[op](len(a)), *a))
-    raise ValueError(f"unknown step op {op!r}")
+    return VALUE_STEPS[step.op](a, step.const)
 
 
 _LOSS_CONSTANTS: dict[str, Any] = {

@@ -12,7 +12,7 @@ from parity import agrees_with_torch
 from micrograd_like.engine import Value, topological_order
 from micrograd_like.functional import affine, dot, logsumexp, vsum
 from micrograd_like.higher_order import gradients, hessian
-from micrograd_like.testing import Program, programs
+from micrograd_like.testing import SHARED_STEPS, VALUE_STEPS, Program, programs
 
 torch = pytest.importorskip("torch", reason="torch is not installed: `make test WITH_TORCH=1`")
 
@@ -106,64 +106,39 @@ def test_a_hessian_matches_torch_create_graph():
         assert row == pytest.approx(ref, rel=1e-12)
 
 
-def torch_step(op: str, a: list, const: float):  # type: ignore[no-untyped-def]
-    """testing._apply_step, on torch tensors."""
-    if op == "+":
-        return a[0] + a[1]
-    if op == "-":
-        return a[0] - a[1]
-    if op == "*":
-        return a[0] * a[1]
-    if op == "/":
-        return a[0] / (a[1] * a[1] + 0.5)
-    if op == "neg":
-        return -a[0]
-    if op == "pow_const":
-        return (a[0] * a[0] + 0.5) ** const
-    if op == "pow_value":
-        return (a[0] * a[0] + 0.5) ** a[1].tanh()
-    if op == "exp":
-        return (2.0 * a[0].tanh()).exp()
-    if op == "log":
-        return (a[0] * a[0] + 0.1).log()
-    if op in ("tanh", "sigmoid", "relu"):
-        return getattr(a[0], op)()
-    if op == "leaky_relu":
-        return torch.nn.functional.leaky_relu(a[0], 0.1)
-    if op == "sum":
-        return torch.stack(a).sum()
-    if op == "dot":
-        half = len(a) // 2
-        return (torch.stack(a[:half]) * torch.stack(a[half : 2 * half])).sum()
-    if op == "affine":
-        half = (len(a) - 1) // 2
-        return (torch.stack(a[:half]) * torch.stack(a[half : 2 * half])).sum() + a[-1]
-    if op == "logsumexp":
-        return torch.logsumexp(torch.stack(a), 0)
-    if op == "log_softmax":
-        return torch.log_softmax(torch.stack(a), 0)[0]
+def stacked(a: list) -> torch.Tensor:
+    return torch.stack(a)
+
+
+def halves(a: list) -> tuple[torch.Tensor, torch.Tensor]:
+    half = len(a) // 2
+    return stacked(a[:half]), stacked(a[half : 2 * half])
+
+
+def signs(n: int) -> torch.Tensor:  # the hinge labels of micrograd_like.testing: +1, -1, +1, ...
+    return torch.tensor([1.0 if i % 2 == 0 else -1.0 for i in range(n)], dtype=torch.float64)
+
+
+TORCH_STEPS = {
+    **SHARED_STEPS,  # written with what a Value and a tensor both have
+    "leaky_relu": lambda a, c: torch.nn.functional.leaky_relu(a[0], 0.1),
+    "sum": lambda a, c: stacked(a).sum(),
+    "dot": lambda a, c: (halves(a)[0] * halves(a)[1]).sum(),
+    "affine": lambda a, c: (halves(a[:-1])[0] * halves(a[:-1])[1]).sum() + a[-1],
+    "logsumexp": lambda a, c: torch.logsumexp(stacked(a), 0),
+    "log_softmax": lambda a, c: torch.log_softmax(stacked(a), 0)[0],
     # the fused losses, with the constants micrograd_like.testing gives them
-    n = len(a)
-    if op == "hinge":  # labels +1, -1, +1, ...
-        ys = torch.tensor([1.0 if i % 2 == 0 else -1.0 for i in range(n)], dtype=torch.float64)
-        return torch.relu(1.0 - ys * torch.stack(a)).mean()
-    if op == "mse":  # targets 0.5
-        return ((torch.stack(a) - 0.5) ** 2).mean()
-    if op == "l2":  # alpha 0.3
-        return 0.3 * (torch.stack(a) ** 2).sum()
-    if op == "cross_entropy":  # one sample, class 0
-        return -torch.log_softmax(torch.stack(a), 0)[0]
-    raise ValueError(op)
+    "hinge": lambda a, c: torch.relu(1.0 - signs(len(a)) * stacked(a)).mean(),
+    "mse": lambda a, c: ((stacked(a) - 0.5) ** 2).mean(),  # targets 0.5
+    "l2": lambda a, c: 0.3 * (stacked(a) ** 2).sum(),  # alpha 0.3
+    "cross_entropy": lambda a, c: -torch.log_softmax(stacked(a), 0)[0],  # class 0
+}
+"""micrograd_like.testing's VALUE_STEPS, on torch tensors."""
+assert TORCH_STEPS.keys() == VALUE_STEPS.keys()
 
 
-def torch_build(program: Program, xs: list):  # type: ignore[no-untyped-def]
-    nodes = list(xs)
-    used: set[int] = set()
-    for step in program.steps:
-        nodes.append(torch_step(step.op, [nodes[i] for i in step.args], step.const))
-        used.update(step.args)
-    unused = [n for i, n in enumerate(nodes) if i >= len(xs) and i not in used]
-    return torch.stack(unused).sum()
+def torch_build(program: Program, xs: list) -> torch.Tensor:
+    return program.run(xs, TORCH_STEPS, lambda unused: stacked(unused).sum())
 
 
 def torch_masks_a_mixed_derivative(out: Value) -> bool:
