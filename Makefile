@@ -36,7 +36,8 @@ LINTED := micrograd_like tests notebooks benchmarks scripts noxfile.py
 TEST_LOGS := build/test-logs
 # run once more on the plain path of engine.py (MICROGRAD_LIKE_REFERENCE=1)
 REFERENCE_TESTS := micrograd_like/engine.py micrograd_like/rules.py micrograd_like/nn.py \
-	micrograd_like/viz/steps.py tests/test_engine.py tests/test_nn.py tests/test_steps.py \
+	micrograd_like/module.py micrograd_like/viz/steps.py tests/test_engine.py tests/test_ops.py \
+	tests/test_higher_order.py tests/test_nn.py tests/test_module.py tests/test_steps.py \
 	tests/test_micrograd_lecture.py tests/test_engine_properties.py tests/machinery
 
 .PHONY: test test-slow demo pictures bench bench-vs bench-gate bench-baseline bench-playground \

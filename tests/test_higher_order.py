@@ -173,3 +173,34 @@ def test_vsum_second_derivative_worked_example() -> None:
     y = vsum([x1 * x1, x1 * x2])
     d1, _ = gradients(y, [x1, x2], create_graph=True)
     assert d1.data == 4.0 and gradients(d1, [x1, x2]) == [2.0, 1.0]
+
+
+# --------------------------------------------------------------------------------------
+# create_graph: every node must have a rule, and 0 * inf passes nothing on
+# --------------------------------------------------------------------------------------
+
+
+def test_a_second_derivative_through_a_node_with_its_own_backward_is_refused_clearly() -> None:
+    # The lecture's way: y = sin(x) made by hand with its own _backward. Its first
+    # derivative works; a second one cannot see inside the function.
+    x = Value(0.5)
+    y = Value(math.sin(x.data), (x,), "sin")
+
+    def _backward() -> None:
+        x.grad += math.cos(x.data) * y.grad
+
+    y._backward = _backward
+    y.backward()
+    assert x.grad == math.cos(0.5)
+    with pytest.raises(ValueError, match="cannot differentiate the op 'sin'.*add_op"):
+        gradients(y * 1.0, [x], create_graph=True)
+
+
+def test_grad_of_a_term_times_zero_with_an_infinite_derivative_is_the_rest() -> None:
+    # f(x) = sqrt(x) * 0 + x**2 at x = 0: d/dx sqrt(x) is inf at 0, times the 0 that
+    # multiplies it: backward() skips 0 * inf, so f'(0) = 0 + 2 * 0 = 0, and grad agrees.
+    f = lambda x: x**0.5 * 0.0 + x**2  # noqa: E731
+    x = Value(0.0)
+    f(x).backward()
+    assert x.grad == 0.0
+    assert grad(f)(0.0) == 0.0

@@ -188,6 +188,59 @@ def test_bad_children_are_refused_with_a_message() -> None:
         Value(1.0, "x")  # type: ignore[arg-type]
 
 
+def test_micrograd_names_for_drawing():
+    # micrograd's trace_graph notebook reads _prev, _op, data and grad
+    a, b = Value(2.0), Value(3.0)
+    c = a * b
+    assert set(c._prev) == {a, b} and c._op == "*" and a._op == ""
+    assert c.parents == (a, b) and c.op == "*"
+    assert c.local_grads == (3.0, 2.0)
+
+
+def test_micrograd_trace_graph_draw_dot_runs_unchanged():
+    # the drawing code of micrograd's trace_graph.ipynb, as it is there, on our Values
+    from graphviz import Digraph
+
+    def trace(root):
+        nodes, edges = set(), set()
+
+        def build(v):
+            if v not in nodes:
+                nodes.add(v)
+                for child in v._prev:
+                    edges.add((child, v))
+                    build(child)
+
+        build(root)
+        return nodes, edges
+
+    def draw_dot(root, format="svg", rankdir="LR"):
+        assert rankdir in ["LR", "TB"]
+        nodes, edges = trace(root)
+        dot = Digraph(format=format, graph_attr={"rankdir": rankdir})
+        for n in nodes:
+            dot.node(
+                name=str(id(n)),
+                label="{ data %.4f | grad %.4f }" % (n.data, n.grad),  # noqa: UP031
+                shape="record",
+            )
+            if n._op:
+                dot.node(name=str(id(n)) + n._op, label=n._op)
+                dot.edge(str(id(n)) + n._op, str(id(n)))
+        for n1, n2 in edges:
+            dot.edge(str(id(n1)), str(id(n2)) + n2._op)
+        return dot
+
+    # y = relu(x * 2 + 1) at x = 3: 7, dy/dx = 2; 6 value nodes: x, 2, x*2, 1, the sum, relu
+    x = Value(3.0)
+    y = (x * 2 + 1).relu()
+    y.backward()
+    dot = draw_dot(y)
+    assert "data 7.0000 | grad 1.0000" in dot.source
+    assert "data 3.0000 | grad 2.0000" in dot.source
+    assert dot.source.count("shape=record") == 6
+
+
 # --------------------------------------------------------------------------------------
 # The newer micrograd (EurekaLabs'): its optimizer keeps its state on the Values
 # --------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from dot_source import png_size
 
 from micrograd_like.engine import Value
 from micrograd_like.examples import lecture_neuron
@@ -222,8 +223,3 @@ def test_without_pillow_save_steps_animation_says_what_to_install(monkeypatch, t
     monkeypatch.setitem(sys.modules, "PIL", None)  # as if not installed
     with pytest.raises(ImportError, match=r"needs Pillow.*pip install 'micrograd-like\[plot\]'"):
         save_steps_animation(Value(1.0) * 2, tmp_path / "b.gif")
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    """(width, height) in pixels, from the PNG header."""
-    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")

@@ -6,13 +6,18 @@ import gc
 import math
 import sys
 import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from micrograd_like import data, losses, train
+from micrograd_like.data import make_moons
 from micrograd_like.engine import Value
 from micrograd_like.nn import MLP
 from micrograd_like.optim import SGD, Adam, LinearDecay
+from micrograd_like.serialize import load, save
 from micrograd_like.train import History, TrainingDiverged, accuracy, evaluate, fit, predict
 
 
@@ -419,3 +424,138 @@ def test_adam_optimizer_instance_is_used_as_is(moons):
     opt = Adam(model.parameters(), lr=0.02)
     h = fit(model, X, y, loss="hinge", optimizer=opt, epochs=3, progress=False)
     assert h.lr == [0.02] * 3 and opt.steps == 3
+
+
+# --------------------------------------------------------------------------------------
+# fit: divergence stops cleanly, at any step and after the last epoch
+# --------------------------------------------------------------------------------------
+
+
+class RecordingSGD(SGD):
+    """SGD that remembers the parameters after each step it completed."""
+
+    def __init__(self, params: Any, lr: float) -> None:
+        super().__init__(params, lr)
+        self.after: list[list[float]] = [[p.data for p in self.params]]
+
+    def step(self) -> None:
+        super().step()
+        self.after.append([p.data for p in self.params])
+
+
+@pytest.mark.parametrize(
+    ("how", "options"),
+    [("mini-batches", {"batch_size": 10}), ("with-l2", {"l2": 1e-2})],
+)
+def test_divergence_on_moons_at_lr_100_stops_cleanly(
+    tmp_path: Path, how: str, options: dict[str, Any]
+) -> None:
+    # mse at lr = 100 on the moons: each step overshoots more, until a loss or a step
+    # is no longer a finite number. fit must stop there, say so, and keep the model at
+    # its last finite parameters (which can still be saved and loaded).
+    X, y = make_moons(100, noise=0.1, seed=0)
+    model = MLP(2, [16, 16, 1], seed=0)
+    opt = RecordingSGD(model.parameters(), lr=100.0)
+    with pytest.raises(TrainingDiverged) as info:
+        fit(model, X, y, loss="mse", optimizer=opt, epochs=50, progress=False, **options)
+    err = info.value
+    message = str(err)
+    assert "\n" not in message
+    assert message.startswith("training diverged: ")
+    assert f"epoch {err.epoch}/50, step {err.step} (lr=100)" in message
+    assert "smaller learning rate" in message
+    assert err.lr == 100.0 and err.history.epochs == err.epoch - 1
+    assert all(math.isfinite(v) for v in err.history.loss)
+    current = [p.data for p in model.parameters()]
+    assert all(math.isfinite(v) for v in current)
+    assert current == opt.after[-1]  # exactly as after the last step that completed
+    # every earlier step completed; this one did not, or it did and the loss it left,
+    # measured at the end of its epoch, was not a finite number
+    assert len(opt.after) - 1 in (err.step - 1, err.step)
+    if how == "mini-batches":
+        assert err.epoch == 1 and err.step > 1  # it stopped inside the first epoch
+    path = tmp_path / "diverged.json"
+    save(model, path)
+    assert load(path).state_dict() == model.state_dict()
+
+
+class ExpModel:
+    """y = e**(w x): one weight, and an exp that overflows once w x > ~709.78."""
+
+    def __init__(self) -> None:
+        self.w = Value(1.0)
+
+    def parameters(self) -> list[Value]:
+        return [self.w]
+
+    def __call__(self, x: Sequence[Any]) -> Value:
+        return (self.w * x[0]).exp()
+
+
+def test_an_overflow_in_the_forward_pass_is_reported_as_divergence() -> None:
+    # loss = (e**w - 1e6)**2 at x = 1; dL/dw = 2 (e**w - 1e6) e**w ~ -5.4e6 at w = 1, so
+    # one SGD step of lr 100 gives w ~ 5.4e8 (finite), and the loss after it, measured at
+    # the end of epoch 1, takes e**(5.4e8): an OverflowError, which fit turns into
+    # TrainingDiverged at that epoch and step
+    model = ExpModel()
+    with pytest.raises(TrainingDiverged, match="overflowed") as info:
+        fit(model, [[1.0]], [1e6], loss="mse", lr=100.0, epochs=5, progress=False)
+    assert info.value.epoch == 1 and info.value.step == 1
+    assert info.value.history.epochs == 0
+    assert math.isfinite(model.w.data) and model.w.data > 709.0
+    assert isinstance(info.value.__cause__, OverflowError)
+
+
+def test_a_loss_that_is_infinite_after_the_last_epoch_is_divergence() -> None:
+    # y = w x + b at x = 1, target 0, one step of lr 1e160: w and b move by about 1e160
+    # (finite), and the loss after that step, (w + b)**2 ~ 1e320, is inf. The epoch's
+    # loss is measured after its updates, so even the last epoch's is checked.
+    model = MLP(1, [1], activation="linear", seed=0)
+    with pytest.raises(TrainingDiverged, match="after the epoch's updates became inf") as info:
+        fit(model, [[1.0]], [0.0], loss="mse", lr=1e160, epochs=1, progress=False)
+    assert (info.value.epoch, info.value.step, info.value.history.epochs) == (1, 1, 0)
+    assert all(math.isfinite(p.data) for p in model.parameters())
+
+
+# --------------------------------------------------------------------------------------
+# fit: empty or mismatched data is refused before anything runs
+# --------------------------------------------------------------------------------------
+
+
+class CountingMLP(MLP):
+    """An MLP that counts its forward passes."""
+
+    calls = 0
+
+    def __call__(self, x: object, fine: bool = False) -> Any:
+        self.calls += 1
+        return super().__call__(x, fine)
+
+
+X4 = [[0.0, 1.0], [1.0, 0.0], [0.0, 0.0], [1.0, 1.0]]
+Y4 = [1.0, 0.0, 0.5, 0.25]
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "validation", "message"),
+    [
+        pytest.param([], [], None, "X is empty", id="empty"),
+        pytest.param([], [1.0], None, "X is empty", id="empty-X"),
+        pytest.param(X4, [], None, "X has 4 samples but y has 0", id="empty-y"),
+        pytest.param(X4, Y4[:3], None, "X has 4 samples but y has 3", id="y-short"),
+        pytest.param(X4 + [[2.0, 2.0]], Y4, None, "X has 5 samples but y has 4", id="X-long"),
+        pytest.param(X4, Y4, ([], []), "X_val is empty", id="empty-validation"),
+        pytest.param(X4, Y4, ([[0.0, 1.0]], []), "X_val has 1 samples but y_val has 0", id="val-y-short"),
+        pytest.param([[0.0, 1.0], [1.0]] + X4[2:], Y4, None, r"X\[1\] has 1 features", id="ragged"),
+    ],
+)  # fmt: skip
+def test_empty_or_mismatched_data_is_refused_before_any_forward_pass(
+    X: list[list[float]], y: list[float], validation: Any, message: str
+) -> None:
+    model = CountingMLP(2, [3, 1], seed=0)
+    before = model.state_dict()
+    opt = SGD(model.parameters(), lr=0.1)
+    with pytest.raises(ValueError, match=message):
+        fit(model, X, y, loss="mse", optimizer=opt, validation=validation, progress=False)
+    assert model.calls == 0  # refused up front: not one forward pass
+    assert opt.steps == 0 and model.state_dict() == before
