@@ -10,7 +10,8 @@ The file holds the architecture and every parameter by its dotted name::
 Floats are written with ``repr``, which reads back to exactly the same float, so a
 save/load round trip is bit-exact.
 
-What :func:`save` promises:
+What :func:`save` promises (it writes with
+:func:`micrograd_like.safe_files.write_atomically`, which keeps these promises):
 
 * It is atomic: it writes a temporary file next to the target, flushes it to disk and
   renames it over the target, so a crash or an error midway leaves the previous file
@@ -51,23 +52,15 @@ True
 
 from __future__ import annotations
 
-import errno
 import json
 import math
 import os
-import re
-import secrets
-import stat
 from collections.abc import Iterator
 from itertools import islice
-from typing import Any, Union
+from typing import Any, TextIO, Union
 
 from micrograd_like.nn import ACTIVATIONS, MAX_PARAMETERS, MLP, OUTPUT_ACTIVATIONS
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
+from micrograd_like.safe_files import CHUNK_BYTES, read_bounded, write_atomically
 
 __all__ = ["FORMAT", "MAX_FILE_BYTES", "MAX_PARAMETERS", "VERSION", "load", "save"]
 
@@ -146,204 +139,12 @@ def save(model: MLP, path: PathLike) -> None:
         },
         "parameters": parameters,
     }
-    directory, base = os.path.split(target)
-    directory = directory or os.curdir
-    if not base:
-        raise ValueError(f"cannot save to {target!r}: it names a folder, not a file")
-    if not os.path.isdir(directory):
-        raise FileNotFoundError(errno.ENOENT, "cannot save, no such directory", directory)
-    old = _existing_destination(target)
-    prefix = _temp_prefix(directory, base)
-    _remove_stale_temp_files(directory, prefix)
-    tmp = os.path.join(directory, f"{prefix}{os.getpid()}-{secrets.token_hex(6)}.tmp")
-    # O_EXCL and O_NOFOLLOW: a fresh file, never an existing one or a planted link. A new
-    # model gets 0o666 narrowed by the umask; a replacement starts private, then gets the
-    # old file's owner and mode before any byte is written.
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_NOFOLLOW | _O_CLOEXEC | _O_BINARY
-    fd = os.open(tmp, flags, 0o666 if old is None else 0o600)
-    try:
-        _lock(fd)
-        if old is not None:
-            _copy_owner_and_mode(fd, tmp, old)
-        f = os.fdopen(fd, "w", encoding="utf-8")
-    except BaseException:
-        os.close(fd)
-        os.remove(tmp)
-        raise
-    try:
-        with f:
-            json.dump(document, f, allow_nan=False, indent=1)
-            f.write("\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(
-            tmp, target
-        )  # replaces the directory entry: a link planted since is not followed
-    except BaseException:
-        try:
-            os.remove(tmp)
-        except OSError:
-            pass
-        raise
-    _fsync_directory(directory)
 
+    def write(f: TextIO) -> None:
+        json.dump(document, f, allow_nan=False, indent=1)
+        f.write("\n")
 
-_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-_O_BINARY = getattr(os, "O_BINARY", 0)
-_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
-_O_NOCTTY = getattr(os, "O_NOCTTY", 0)
-
-_TEMP_TAIL = re.compile(r"(?P<pid>[0-9]{1,10})-[0-9a-f]{12}\.tmp")
-"""What follows the prefix in a temporary file's name: ``PID-RANDOM.tmp``."""
-
-_TEMP_TAIL_BYTES = len(".4294967295-0123456789ab.tmp")
-"""The longest ``.PID-RANDOM.tmp`` (a 10-digit PID)."""
-
-
-def _kind(mode: int) -> str:
-    """What a file of this ``st_mode`` is, in words."""
-    for test, name in (
-        (stat.S_ISDIR, "a directory"),
-        (stat.S_ISLNK, "a symbolic link"),
-        (stat.S_ISFIFO, "a FIFO (named pipe)"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-    ):
-        if test(mode):
-            return name
-    return "not a regular file"
-
-
-def _existing_destination(target: str) -> os.stat_result | None:
-    """The stat of the regular file ``save`` will replace, None if there is none.
-
-    A symbolic link (dangling or not) and anything else that is not a regular file are
-    refused: ``save`` writes model files, never through links or into devices.
-    """
-    try:
-        st = os.lstat(target)
-    except FileNotFoundError:
-        return None
-    if stat.S_ISLNK(st.st_mode):
-        try:
-            points_to = os.readlink(target)
-        except OSError:  # pragma: no cover - it was a link a moment ago
-            points_to = "?"
-        raise ValueError(
-            f"cannot save to {target}: it is a symbolic link (to {points_to}), and save never "
-            "writes through a link; remove the link, or save to the file's own path"
-        )
-    if not stat.S_ISREG(st.st_mode):
-        raise ValueError(f"cannot save to {target}: it is {_kind(st.st_mode)}, not a file")
-    return st
-
-
-def _temp_prefix(directory: str, base: str) -> str:
-    """``.BASE.``, with BASE cut so that ``.BASE.PID-RANDOM.tmp`` fits in NAME_MAX bytes."""
-    try:
-        name_max = os.pathconf(directory, "PC_NAME_MAX")
-    except (OSError, ValueError, AttributeError):  # pragma: no cover - no pathconf
-        name_max = 255
-    if name_max <= 0:  # pragma: no cover - "no limit"
-        name_max = 255
-    room = name_max - 1 - _TEMP_TAIL_BYTES
-    stem = base
-    while len(os.fsencode(stem)) > room:  # cut whole characters, never inside one
-        stem = stem[:-1]
-    return f".{stem}."
-
-
-def _lock(fd: int) -> None:
-    """Hold an advisory lock on our temporary file while it is written (POSIX)."""
-    if fcntl is not None:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:  # pragma: no cover - e.g. a file system without locks
-            pass
-
-
-def _copy_owner_and_mode(fd: int, tmp: str, old: os.stat_result) -> None:
-    """Give the new file the old one's owner, group and permission bits, where allowed."""
-    if hasattr(os, "fchown"):
-        try:
-            os.fchown(fd, old.st_uid, old.st_gid)
-        except OSError:  # not root: keep our own user, but try for the group
-            try:
-                os.fchown(fd, -1, old.st_gid)
-            except OSError:
-                pass
-    if hasattr(os, "fchmod"):
-        os.fchmod(fd, stat.S_IMODE(old.st_mode))  # after chown, which may clear set-id bits
-    else:  # pragma: no cover - Windows
-        os.chmod(tmp, stat.S_IMODE(old.st_mode))
-
-
-def _process_is_alive(pid: int) -> bool:
-    """True if a process ``pid`` exists (or we cannot tell); signal 0 only checks."""
-    if pid == os.getpid():
-        return True  # another thread of ours may be saving right now
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # e.g. PermissionError: it exists, it is someone else's
-        return True
-    return True
-
-
-def _remove_stale_temp_files(directory: str, prefix: str) -> None:
-    """Remove ``PREFIX PID-RANDOM.tmp`` files left by saves that were killed midway.
-
-    A temporary file is stale when the process in its name is gone and no one holds
-    its lock; anything else (another program's file, a live save's) is left alone.
-    Only on POSIX: elsewhere signal 0 would not just check a process.
-    """
-    if os.name != "posix":  # pragma: no cover - Windows
-        return
-    try:
-        names = [n for n in os.listdir(directory) if n.startswith(prefix)]
-    except OSError:
-        return
-    for name in names:
-        match = _TEMP_TAIL.fullmatch(name, len(prefix))
-        if match is None or _process_is_alive(int(match["pid"])):
-            continue
-        stale = os.path.join(directory, name)
-        try:
-            fd = os.open(stale, os.O_RDONLY | _O_NOFOLLOW | _O_NONBLOCK | _O_CLOEXEC)
-        except OSError:
-            continue  # gone already, a link, or not ours to read
-        try:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
-                continue
-            if fcntl is not None:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # in use: BlockingIOError
-            now = os.lstat(stale)
-            if (now.st_dev, now.st_ino) == (st.st_dev, st.st_ino):
-                os.remove(stale)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
-
-
-def _fsync_directory(directory: str) -> None:
-    """Make the rename itself durable (POSIX); harmless to skip where unsupported."""
-    if os.name != "posix":  # pragma: no cover - Windows cannot open a directory
-        return
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:  # pragma: no cover
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
+    write_atomically(target, write)
 
 
 # --------------------------------------------------------------------------------------
@@ -368,9 +169,6 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-_CHUNK = 1 << 20
-"""load() reads this many bytes at a time, counting as it goes."""
-
 _MAX_CONTAINERS = 16
 """A model file has 4 objects and lists: itself, architecture, nouts, parameters."""
 
@@ -381,41 +179,24 @@ _MAX_OTHER_KEYS = 16
 def _read_model_bytes(path: str) -> bytearray:
     """The bytes of the regular file ``path``, refused as soon as they cannot be a model.
 
-    The file is opened without blocking (a FIFO with no writer would wait forever) and
-    checked to be a regular file before a byte is read. While reading, it counts what a
-    parser would build - objects and lists, keys, entries - and stops at the first
-    chunk that has more than any model file of :data:`MAX_PARAMETERS` parameters could.
+    The file is read safely (:func:`~micrograd_like.safe_files.read_bounded`: a regular
+    file only, opened without blocking, at most :data:`MAX_FILE_BYTES`). While reading,
+    it counts what a parser would build - objects and lists, keys, entries - and stops
+    at the first chunk that has more than any model file of :data:`MAX_PARAMETERS`
+    parameters could.
     """
-    too_big = f"{path}: file is larger than {MAX_FILE_BYTES} bytes; refusing to load it"
-    fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_NOCTTY | _O_CLOEXEC | _O_BINARY)
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise ValueError(
-                f"{path}: cannot load {_kind(st.st_mode)}; a model file is a regular file"
-            )
-        if st.st_size > MAX_FILE_BYTES:
-            raise ValueError(too_big)
-        buf = bytearray()
-        colons = commas = containers = names = 0
-        while True:
-            chunk = os.read(fd, _CHUNK)
-            if not chunk:
-                break
-            start = len(buf)
-            buf += chunk
-            del chunk
-            if len(buf) > MAX_FILE_BYTES:  # it grew since fstat
-                raise ValueError(too_big)
-            colons += buf.count(b":", start)
-            commas += buf.count(b",", start)
-            containers += buf.count(b"{", start) + buf.count(b"[", start)
-            # a name split across two chunks is counted once: start 7 bytes back
-            names += buf.count(b'"layers.', max(0, start - 7))
-            _check_counts(path, len(buf), colons, commas, containers, names)
-    finally:
-        os.close(fd)
-    return buf
+    colons = commas = containers = names = 0
+
+    def count(buf: bytearray, start: int) -> None:
+        nonlocal colons, commas, containers, names
+        colons += buf.count(b":", start)
+        commas += buf.count(b",", start)
+        containers += buf.count(b"{", start) + buf.count(b"[", start)
+        # a name split across two chunks is counted once: start 7 bytes back
+        names += buf.count(b'"layers.', max(0, start - 7))
+        _check_counts(path, len(buf), colons, commas, containers, names)
+
+    return read_bounded(path, max_bytes=MAX_FILE_BYTES, what="a model file", check=count)
 
 
 def _check_counts(
@@ -447,7 +228,7 @@ def _check_counts(
         raise ValueError(
             f"{path}: more than {MAX_PARAMETERS} parameter names; refusing before parsing"
         )
-    if size > _BYTES_PER_ENTRY * (colons + commas + _MAX_OTHER_KEYS) + _CHUNK:
+    if size > _BYTES_PER_ENTRY * (colons + commas + _MAX_OTHER_KEYS) + CHUNK_BYTES:
         raise ValueError(
             f"{refuse} ({size} bytes hold only {colons + commas} entries, where a model file "
             f"spends at most {_BYTES_PER_ENTRY} bytes on each: refused before parsing)"

@@ -26,7 +26,7 @@ import pytest
 from bounds import counting_reads, no_hang
 from documents import document, small_model
 
-from micrograd_like import serialize
+from micrograd_like import safe_files, serialize
 from micrograd_like.nn import MLP
 from micrograd_like.serialize import load, save
 
@@ -86,7 +86,7 @@ def test_a_symlink_planted_during_the_save_is_replaced_not_followed(
             path.symlink_to(victim)
         real_fsync(fd)
 
-    monkeypatch.setattr(serialize.os, "fsync", plant_then_fsync)
+    monkeypatch.setattr(safe_files.os, "fsync", plant_then_fsync)
     save(small_model(), path)
     monkeypatch.undo()
     assert victim.read_text(encoding="utf-8") == "precious\n"
@@ -291,14 +291,14 @@ def test_load_refuses_a_device_instead_of_reading_it_forever() -> None:
 # temp file is complete, locked and open when the parent kills it with SIGKILL.
 FREEZE_BEFORE_RENAME = """
 import os, sys, time
-from micrograd_like import serialize
+from micrograd_like import safe_files, serialize
 from micrograd_like.nn import MLP
 
 def freeze(src, dst):
     print("written", flush=True)
     time.sleep(600)
 
-serialize.os.replace = freeze
+safe_files.os.replace = freeze
 serialize.save(MLP(2, [3, 1], seed=0), sys.argv[1])
 """
 
@@ -442,7 +442,7 @@ def test_save_accepts_a_legal_255_byte_file_name(
         temp_names.append(os.path.basename(src))
         real_replace(src, dst)
 
-    monkeypatch.setattr(serialize.os, "replace", recording_replace)
+    monkeypatch.setattr(safe_files.os, "replace", recording_replace)
     path = tmp_path / name
     save(small_model(), path)
     monkeypatch.undo()

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from documents import document, small_model
 
-from micrograd_like import serialize
+from micrograd_like import safe_files, serialize
 from micrograd_like.engine import Value
 from micrograd_like.nn import MLP
 from micrograd_like.serialize import MAX_PARAMETERS, load, save
@@ -135,7 +135,7 @@ def test_a_failure_midway_keeps_the_old_file(
         raise OSError("disk full")
 
     module, name = where.split(".")
-    target = serialize.json if module == "json" else serialize.os
+    target = serialize.json if module == "json" else safe_files.os
     monkeypatch.setattr(target, name, half_dump if where == "json.dump" else fail)
     with pytest.raises(OSError, match="disk full"):
         save(small_model(), path)
@@ -151,7 +151,7 @@ def test_an_interrupt_midway_also_cleans_up(
     def interrupted(*args: Any, **kw: Any) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(serialize.os, "fsync", interrupted)
+    monkeypatch.setattr(safe_files.os, "fsync", interrupted)
     with pytest.raises(KeyboardInterrupt):
         save(small_model(), tmp_path / "m.json")
     monkeypatch.undo()

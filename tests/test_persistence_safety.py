@@ -31,7 +31,7 @@ from bounds import line_budget
 from documents import document, small_model
 
 import micrograd_like
-from micrograd_like import serialize
+from micrograd_like import safe_files, serialize
 from micrograd_like.engine import Value
 from micrograd_like.nn import MLP
 from micrograd_like.optim import SGD, Adam, Optimizer
@@ -109,13 +109,13 @@ def break_save_at(monkeypatch: pytest.MonkeyPatch, point: str, error: BaseExcept
         def cut_short(fd: int, *args: Any, **kw: Any) -> CutShortFile:
             return CutShortFile(real_fdopen(fd, *args, **kw), 100, error)
 
-        monkeypatch.setattr(serialize.os, "fdopen", cut_short)
+        monkeypatch.setattr(safe_files.os, "fdopen", cut_short)
     else:
 
         def fail(*args: Any, **kw: Any) -> None:
             raise error
 
-        monkeypatch.setattr(serialize.os, point.split(".")[1], fail)
+        monkeypatch.setattr(safe_files.os, point.split(".")[1], fail)
 
 
 @pytest.mark.parametrize(
@@ -153,7 +153,7 @@ def test_an_interrupt_right_after_the_rename_leaves_the_new_complete_file(
         real_replace(src, dst)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(serialize.os, "replace", replace_then_interrupt)
+    monkeypatch.setattr(safe_files.os, "replace", replace_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
         save(small_model(), path)
     monkeypatch.undo()
@@ -173,7 +173,7 @@ def test_the_temp_file_is_a_fresh_hidden_file_next_to_the_target(
         renames.append((Path(src), Path(dst)))
         real_replace(src, dst)
 
-    monkeypatch.setattr(serialize.os, "replace", recording_replace)
+    monkeypatch.setattr(safe_files.os, "replace", recording_replace)
     path = tmp_path / "model.json"
     save(small_model(), path)
     save(small_model(1), path)
