@@ -30,6 +30,7 @@ from collections.abc import Callable
 from typing import Any
 
 import _harness as h
+import _report as rep
 from bench_moons import (
     ALPHA,
     SAME_LOSS,
@@ -158,7 +159,7 @@ CONTENDERS: list[tuple[str, str, h.Factory, tuple[Any, ...], dict[str, str]]] = 
 def main(argv: list[str] | None = None) -> int:
     args = h.parse_args(__doc__.splitlines()[0], argv)
     n, steps = (20, 3) if args.quick else (100, 99)
-    report = h.Report("bench_alternatives")
+    report = rep.Report("bench_alternatives")
     specs: h.Specs = {
         name: h.Spec(factory, (n, *more), env=env) if h.installed(package) else None
         for name, package, factory, more, env in CONTENDERS
@@ -173,19 +174,19 @@ def main(argv: list[str] | None = None) -> int:
     for name, package, *_ in CONTENDERS:
         if name not in times:
             rows.append([name, h.skipped(package), "-", "-", "-"])
-            print(h.ratio_line(f"{name}/torch per sample", None, missing=h.skipped(package)))
+            print(rep.ratio_line(f"{name}/torch per sample", None, missing=h.skipped(package)))
             continue
-        ms = 1e3 * h.median(times[name])
-        ratios = h.per_round_ratios(times, name, TORCH)
-        value = h.median(ratios) if ratios else None
+        ms = 1e3 * rep.median(times[name])
+        ratios = rep.per_round_ratios(times, name, TORCH)
+        value = rep.median(ratios) if ratios else None
         same = "-" if reference is None else ("yes" if same_loss(final[name], reference) else "NO")
-        rows.append([name, h.fmt(ms, " ms"), h.fmt(value, "x"), f"{final[name]:.10g}", same])
+        rows.append([name, rep.fmt(ms, " ms"), rep.fmt(value, "x"), f"{final[name]:.10g}", same])
         if name != TORCH:
-            print(h.ratio_line(f"{name}/torch per sample", value, missing=h.skipped("torch")))
-            report.add(f"instead: {name}/torch per sample", value, h.fmt(value, "x"))
+            print(rep.ratio_line(f"{name}/torch per sample", value, missing=h.skipped("torch")))
+            report.add(f"instead: {name}/torch per sample", value, rep.fmt(value, "x"))
     headers = ["contender", "ms per step", "/ torch per sample", "final loss", "same loss"]
     print()
-    print(h.table(headers, rows))
+    print(rep.table(headers, rows))
     print(f"(same loss: within a relative {SAME_LOSS:g} of torch per sample's)")
     report.save(args.json)
     return 0

@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 import _harness as h
+import _report as rep
 
 from micrograd_like.engine import Value
 
@@ -65,7 +66,7 @@ def deepest(V: Any, hi: int) -> tuple[int, int]:
 def main(argv: list[str] | None = None) -> int:
     args = h.parse_args(__doc__.splitlines()[0], argv)
     n, rounds = (20_000, 1) if args.quick else (1_000_000, 3)
-    report = h.Report("bench_depth")
+    report = rep.Report("bench_depth")
     mg = h.optional_import("micrograd.engine")
     no_mg = h.skipped("micrograd")
 
@@ -73,24 +74,24 @@ def main(argv: list[str] | None = None) -> int:
     t = h.alternate({"ours": lambda: time_ours(n)}, rounds=rounds, warmup=0)
     parts = {p: t.median("ours", p) for p in ("forward", "backward", "free")}
     total = t.median("ours")
-    rows = [[p, h.fmt(s, " s"), h.ns(None if s is None else s / n)] for p, s in parts.items()]
-    rows.append(["total", h.fmt(total, " s"), h.ns(None if total is None else total / n)])
-    print(h.table(["stage", "seconds", "ns per node"], rows))
+    rows = [[p, rep.fmt(s, " s"), rep.ns(None if s is None else s / n)] for p, s in parts.items()]
+    rows.append(["total", rep.fmt(total, " s"), rep.ns(None if total is None else total / n)])
+    print(rep.table(["stage", "seconds", "ns per node"], rows))
     fb = (parts["forward"] or 0.0) + (parts["backward"] or 0.0)
-    print(h.target_line(f"ours {n:,}-node chain, forward + backward", fb, unit=" s"))
-    report.add(f"depth {n:,}-node chain fwd+bwd (ours)", fb, h.fmt(fb, " s"), "completes")
+    print(rep.target_line(f"ours {n:,}-node chain, forward + backward", fb, unit=" s"))
+    report.add(f"depth {n:,}-node chain fwd+bwd (ours)", fb, rep.fmt(fb, " s"), "completes")
 
     limit = sys.getrecursionlimit()
     print(f"\nmicrograd: deepest chain whose backward() works at recursion limit {limit}")
     if mg is None:
         print(f"micrograd deepest chain: {no_mg}")
-        print(h.ratio_line("ours/micrograd [max depth tested]", None, missing=no_mg))
+        print(rep.ratio_line("ours/micrograd [max depth tested]", None, missing=no_mg))
         report.add("depth micrograd deepest chain", None, no_mg)
     else:
         depth, tries = deepest(mg.Value, hi=4 * limit)
         print(f"micrograd deepest chain: {depth:,} nodes ({tries} tries by bisection)")
         r = n / depth
-        print(h.ratio_line("ours/micrograd [max depth tested]", r))
+        print(rep.ratio_line("ours/micrograd [max depth tested]", r))
         report.add("depth micrograd deepest chain", depth, f"{depth:,} nodes")
     report.save(args.json)
     return 0

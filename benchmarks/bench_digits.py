@@ -31,6 +31,7 @@ from collections.abc import Callable
 from typing import Any
 
 import _harness as h
+import _report as rep
 from floor import Floor
 
 from micrograd_like.data import load_digits, train_test_split
@@ -204,12 +205,12 @@ def epochs_run(quick: bool, epochs: int) -> tuple[h.Timings, dict[str, list[floa
 
 def main(argv: list[str] | None = None) -> int:
     args = h.parse_args(__doc__.splitlines()[0], argv)
-    report = h.Report("bench_digits")
+    report = rep.Report("bench_digits")
     if not h.installed("sklearn"):
         why = h.skipped("scikit-learn")
         print(f"digits: {why}")
         for label in ("ours/floor", "micrograd/ours", "ours/torch"):
-            print(h.ratio_line(f"{label} [epoch]", None, missing=why))
+            print(rep.ratio_line(f"{label} [epoch]", None, missing=why))
         report.add("digits", None, why)
         report.save(args.json)
         return 0
@@ -230,10 +231,10 @@ def main(argv: list[str] | None = None) -> int:
             row += [f"{times[name][e]:.2f}", f"{100 * tests[name][e]:.1f}%"]
         rows.append(row)
     headers = ["epoch"] + [f"{SHORT[name]} {what}" for name in names for what in ("s", "test")]
-    print(h.table(headers, rows))
+    print(rep.table(headers, rows))
     print()
-    ratios = h.per_round_ratios(times, OURS, FLOOR)
-    print(h.goal_line("ratio ours/floor [digits epoch, floor written plainly]", ratios, 1.5))
+    ratios = rep.per_round_ratios(times, OURS, FLOOR)
+    print(rep.goal_line("ratio ours/floor [digits epoch, floor written plainly]", ratios, 1.5))
     report.add_goal("digits ours/floor [epoch, plain floor]", ratios, 1.5, "n/a")
     same = tests[OURS] == tests[FLOOR]
     print(
@@ -248,30 +249,34 @@ def main(argv: list[str] | None = None) -> int:
         f"the same after every epoch: {'PASS' if same else 'FAIL'}",
         goal=True,
     )
-    r_torch = h.per_round_ratios(times, OURS, TORCH)
-    r_torch_value = h.median(r_torch) if r_torch else None
+    r_torch = rep.per_round_ratios(times, OURS, TORCH)
+    r_torch_value = rep.median(r_torch) if r_torch else None
     print(
-        h.ratio_line("ours/torch [epoch, cross-entropy]", r_torch_value, missing=h.skipped("torch"))
+        rep.ratio_line(
+            "ours/torch [epoch, cross-entropy]", r_torch_value, missing=h.skipped("torch")
+        )
     )
     report.add(
         "digits ours/torch epoch",
         r_torch_value,
-        h.fmt(r_torch_value, "x") if r_torch_value else h.skipped("torch"),
+        rep.fmt(r_torch_value, "x") if r_torch_value else h.skipped("torch"),
     )
-    secs = h.median(times[OURS])
+    secs = rep.median(times[OURS])
     best = max(tests[OURS])
     reached = next((i + 1 for i, acc in enumerate(tests[OURS]) if acc >= 0.95), None)
-    print(h.target_line("ours seconds per epoch (median)", secs, 2.0, False, unit=" s"))
-    print(h.target_line(f"ours best test accuracy in {epochs} epochs", 100 * best, 95.0, unit="%"))
+    print(rep.target_line("ours seconds per epoch (median)", secs, 2.0, False, unit=" s"))
+    print(
+        rep.target_line(f"ours best test accuracy in {epochs} epochs", 100 * best, 95.0, unit="%")
+    )
     print(f"first epoch with test accuracy >= 95%: {reached if reached else 'none'}")
     report.add(
-        "digits ours s/epoch", secs, h.fmt(secs, " s"), f"<= 2 s: {h.verdict(secs, 2.0, False)}"
+        "digits ours s/epoch", secs, rep.fmt(secs, " s"), f"<= 2 s: {rep.verdict(secs, 2.0, False)}"
     )
     report.add(
         "digits ours best test accuracy",
         best,
         f"{100 * best:.1f}% (>= 95% at epoch {reached})" if reached else f"{100 * best:.1f}%",
-        f">= 95%: {h.verdict(best, 0.95, True)}",
+        f">= 95%: {rep.verdict(best, 0.95, True)}",
     )
 
     # ---- 2. micrograd, on the multiclass hinge -------------------------------------------
@@ -290,18 +295,18 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for name in hinge:
         s = t.median(name)
-        rows.append([name, no_mg if s is None else h.fmt(s * scale, " s (extrapolated)")])
-    print(h.table(["contender", "seconds per epoch"], rows))
-    rs = h.per_round_ratios(t, "micrograd, multiclass hinge", "ours, multiclass hinge")
-    r_same = h.median(rs) if rs else None
-    print(h.ratio_line("micrograd/ours [epoch, both multiclass hinge]", r_same, missing=no_mg))
+        rows.append([name, no_mg if s is None else rep.fmt(s * scale, " s (extrapolated)")])
+    print(rep.table(["contender", "seconds per epoch"], rows))
+    rs = rep.per_round_ratios(t, "micrograd, multiclass hinge", "ours, multiclass hinge")
+    r_same = rep.median(rs) if rs else None
+    print(rep.ratio_line("micrograd/ours [epoch, both multiclass hinge]", r_same, missing=no_mg))
     mg_s = t.median("micrograd, multiclass hinge")
     report.add(
         "digits micrograd s/epoch (extrapolated)",
         mg_s and mg_s * scale,
-        h.fmt(mg_s * scale, " s") if mg_s else no_mg,
+        rep.fmt(mg_s * scale, " s") if mg_s else no_mg,
     )
-    report.add("digits micrograd/ours epoch", r_same, h.fmt(r_same, "x") if r_same else no_mg)
+    report.add("digits micrograd/ours epoch", r_same, rep.fmt(r_same, "x") if r_same else no_mg)
 
     if args.profile:
         Xtr, ytr, _, _ = digits(quick)

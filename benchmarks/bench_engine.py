@@ -28,6 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 import _harness as h
+import _report as rep
 
 from micrograd_like.engine import Value
 from micrograd_like.functional import affine, dot, logsumexp, vsum
@@ -170,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     quick = args.quick
     n_side, reps, rounds = (200, 2, 3) if quick else (900, 5, 15)
     n_head, head_rounds = (5_000, 3) if quick else (100_000, 5)
-    report = h.Report("bench_engine")
+    report = rep.Report("bench_engine")
     mg = h.optional_import("micrograd.engine")
     MV = mg.Value if mg is not None else None
     no_mg = h.skipped("micrograd")
@@ -184,17 +185,19 @@ def main(argv: list[str] | None = None) -> int:
         t = h.alternate({"ours": ours, "micrograd": theirs}, rounds=rounds)
         of, ob = t.median("ours", "forward"), t.median("ours", "backward")
         mf, mb = t.median("micrograd", "forward"), t.median("micrograd", "backward")
-        r = h.ratio(t.median("micrograd"), t.median("ours"))
+        r = rep.ratio(t.median("micrograd"), t.median("ours"))
         mg_text = no_mg if MV is None else "n/a (micrograd has no such op)"
         if not has_mg or MV is None:
-            rows.append([label, shape, h.ns(of), h.ns(ob), mg_text, "", ""])
+            rows.append([label, shape, rep.ns(of), rep.ns(ob), mg_text, "", ""])
             if has_mg:  # micrograd has this op but is not installed: say so, per op
-                line = h.ratio_line(f"micrograd/ours [{label}, fwd+bwd]", None, missing=no_mg)
+                line = rep.ratio_line(f"micrograd/ours [{label}, fwd+bwd]", None, missing=no_mg)
                 ratio_lines.append(line)
         else:
-            rows.append([label, shape, h.ns(of), h.ns(ob), h.ns(mf), h.ns(mb), h.fmt(r, "x")])
-            ratio_lines.append(h.ratio_line(f"micrograd/ours [{label}, fwd+bwd]", r))
-            report.add(f"engine micrograd/ours {label}", r, h.fmt(r, "x"))
+            rows.append(
+                [label, shape, rep.ns(of), rep.ns(ob), rep.ns(mf), rep.ns(mb), rep.fmt(r, "x")]
+            )
+            ratio_lines.append(rep.ratio_line(f"micrograd/ours [{label}, fwd+bwd]", r))
+            report.add(f"engine micrograd/ours {label}", r, rep.fmt(r, "x"))
 
     for name, x0, y0, op, has in CHAIN_OPS:
         theirs = chain(MV, op, x0, y0, n_side, reps, deep=True) if (has and MV) else None
@@ -208,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         record(kind, "1 node, per input", fused_ours(kind, n_side, reps_w), theirs, has)
 
     headers = ["op", "shape", "ours fwd", "ours bwd", "micrograd fwd", "micrograd bwd"]
-    print(h.table([*headers, "micrograd/ours"], rows))
+    print(rep.table([*headers, "micrograd/ours"], rows))
     print("(ns per node; for the fused nodes ns per input, micrograd building the same sum")
     print(" from + and * nodes)\n")
     print("\n".join(ratio_lines))
@@ -227,22 +230,22 @@ def main(argv: list[str] | None = None) -> int:
     for name in contenders:
         f, b = t.median(name, "forward"), t.median(name, "backward")
         totals[name] = None if f is None or b is None else f + b
-        hrows.append([name, h.ns(f), h.ns(b), h.ns(totals[name])])
-    print(h.table(["engine, cyclic GC", "fwd ns/node", "bwd ns/node", "fwd+bwd ns/node"], hrows))
+        hrows.append([name, rep.ns(f), rep.ns(b), rep.ns(totals[name])])
+    print(rep.table(["engine, cyclic GC", "fwd ns/node", "bwd ns/node", "fwd+bwd ns/node"], hrows))
     f, b = t.median("ours, GC off", "forward"), t.median("ours, GC off", "backward")
     total_ns = None if totals["ours, GC off"] is None else 1e9 * totals["ours, GC off"]
-    print(h.target_line("ours, fwd+bwd per node", total_ns, 1000.0, False, unit=" ns"))
+    print(rep.target_line("ours, fwd+bwd per node", total_ns, 1000.0, False, unit=" ns"))
     report.add(
         f"engine {n_head:,}-add chain fwd+bwd ns/node",
         total_ns,
-        f"{h.ns(f)} + {h.ns(b)} = {h.ns(None if total_ns is None else total_ns / 1e9)} ns",
-        f"<= 1000 ns: {h.verdict(total_ns, 1000.0, False)}",
+        f"{rep.ns(f)} + {rep.ns(b)} = {rep.ns(None if total_ns is None else total_ns / 1e9)} ns",
+        f"<= 1000 ns: {rep.verdict(total_ns, 1000.0, False)}",
     )
     # The table puts micrograd (GC off) at 0.75 + 0.5 us on this chain, so
     # 1 us is 0.8x micrograd; the ratio, unlike the ns, does not move with the machine.
-    r = h.ratio(totals["ours, GC off"], totals.get("micrograd, GC off"))
-    print(h.ratio_line("ours/micrograd-GC-off [add chain, fwd+bwd]", r, 0.8, False, no_mg))
-    report.add("engine add chain ours/micrograd-GC-off", r, h.fmt(r, "x"))
+    r = rep.ratio(totals["ours, GC off"], totals.get("micrograd, GC off"))
+    print(rep.ratio_line("ours/micrograd-GC-off [add chain, fwd+bwd]", r, 0.8, False, no_mg))
+    report.add("engine add chain ours/micrograd-GC-off", r, rep.fmt(r, "x"))
     report.save(args.json)
     return 0
 

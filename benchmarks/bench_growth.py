@@ -24,6 +24,7 @@ import sys
 from typing import Any
 
 import _harness as h
+import _report as rep
 from bench_moons import ALPHA, SEED, learning_rate, torch_step
 from floor import Floor
 
@@ -107,7 +108,7 @@ def chain_ns(n: int) -> float:
 def main(argv: list[str] | None = None) -> int:
     args = h.parse_args(__doc__.splitlines()[0], argv)
     n, rounds = (20, 1) if args.quick else (100, 7)
-    report = h.Report("bench_growth")
+    report = rep.Report("bench_growth")
     torch = h.installed("torch")
     names = ["ours", "torch", "floor, written plainly", "floor, tuned"]
     factories: h.Specs = {
@@ -126,23 +127,23 @@ def main(argv: list[str] | None = None) -> int:
 
     table = []
     for (row, hidden), times in zip(rows_spec, results.values()):
-        ms = {name: 1e3 * h.median(ts) for name, ts in times.items()}
-        r_torch = h.per_round_ratios(times, "ours", "torch")
-        r_floor = h.per_round_ratios(times, "ours", "floor, written plainly")
+        ms = {name: 1e3 * rep.median(ts) for name, ts in times.items()}
+        r_torch = rep.per_round_ratios(times, "ours", "torch")
+        r_floor = rep.per_round_ratios(times, "ours", "floor, written plainly")
         table.append(
             [
                 f"{row}: MLP(2, {[*hidden, 1]})",
-                h.fmt(ms["ours"], " ms"),
-                h.fmt(ms.get("torch"), " ms") if torch else h.skipped("torch"),
-                h.fmt(ms["floor, written plainly"], " ms"),
-                h.fmt(ms["floor, tuned"], " ms"),
-                h.fmt(h.median(r_torch), "x") if r_torch else "-",
-                h.fmt(h.median(r_floor), "x"),
+                rep.fmt(ms["ours"], " ms"),
+                rep.fmt(ms.get("torch"), " ms") if torch else h.skipped("torch"),
+                rep.fmt(ms["floor, written plainly"], " ms"),
+                rep.fmt(ms["floor, tuned"], " ms"),
+                rep.fmt(rep.median(r_torch), "x") if r_torch else "-",
+                rep.fmt(rep.median(r_floor), "x"),
             ]
         )
-        report.add(f"growth {row} ours ms", ms["ours"], h.fmt(ms["ours"], " ms"))
+        report.add(f"growth {row} ours ms", ms["ours"], rep.fmt(ms["ours"], " ms"))
     print(
-        h.table(
+        rep.table(
             [
                 "model",
                 "ours (fit)",
@@ -160,7 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     if torch and widths:
         for who in ("ours", "floor, written plainly"):
             slower = [
-                row for row, ts in widths if h.median(h.per_round_ratios(ts, who, "torch")) > 1.0
+                row
+                for row, ts in widths
+                if rep.median(rep.per_round_ratios(ts, who, "torch")) > 1.0
             ]
             faster = [row for row, _ in widths if row not in slower]
             where = (
@@ -174,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             print(f"torch per sample overtakes {who} {where}")
     first = results[rows_spec[0][0]]
-    steps_per_s = 1.0 / h.median(first["ours"])
+    steps_per_s = 1.0 / rep.median(first["ours"])
     print(
         f"\nlive training, {rows_spec[0][0]} ({n} points): {steps_per_s:,.0f} steps per second "
         f"(fit, one full-batch step each); a live view drawing every step shows at most that "
@@ -187,10 +190,10 @@ def main(argv: list[str] | None = None) -> int:
     chain_rows = []
     for size in sizes:
         reps = 1 if size >= 10**6 else 5
-        ns = h.median([chain_ns(size) for _ in range(reps)])
+        ns = rep.median([chain_ns(size) for _ in range(reps)])
         chain_rows.append([f"{size:,}", f"{ns:,.0f}", str(reps)])
         report.add(f"chain {size:,} ns/node", ns, f"{ns:,.0f} ns")
-    print(h.table(["nodes", "ns per node", "runs"], chain_rows))
+    print(rep.table(["nodes", "ns per node", "runs"], chain_rows))
     report.save(args.json)
     return 0
 

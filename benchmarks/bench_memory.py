@@ -30,6 +30,7 @@ from collections.abc import Callable
 from typing import Any
 
 import _harness as h
+import _report as rep
 
 from micrograd_like.engine import Value
 
@@ -112,7 +113,7 @@ def moons_step(n: int) -> tuple[float, int]:
 def main(argv: list[str] | None = None) -> int:
     args = h.parse_args(__doc__.splitlines()[0], argv)
     n = 2_000 if args.quick else 100_000
-    report = h.Report("bench_memory")
+    report = rep.Report("bench_memory")
     mg = h.optional_import("micrograd.engine")
     no_mg = h.skipped("micrograd")
     engines: dict[str, Any] = {"ours": Value, "micrograd": mg.Value if mg else None}
@@ -154,12 +155,12 @@ def main(argv: list[str] | None = None) -> int:
         "freed on del (GC off)",
         "after gc.collect()",
     ]
-    print(h.table(headers, rows))
+    print(rep.table(headers, rows))
     print()
     for op_name in OPS:
         ours = results["ours", op_name]
         whole = float(round(ours["forward"]))  # whole bytes: a one-off 64 B is not per node
-        line = h.target_line(
+        line = rep.target_line(
             f"ours bytes per node [{op_name} chain]", whole, TARGET, False, unit=" B"
         )
         print(line)
@@ -167,12 +168,12 @@ def main(argv: list[str] | None = None) -> int:
             f"memory ours B/node {op_name} chain",
             ours["forward"],
             f"{ours['forward']:.0f} B",
-            f"<= 216 B: {h.verdict(whole, TARGET, False)}",
+            f"<= 216 B: {rep.verdict(whole, TARGET, False)}",
             goal=True,
         )
         theirs = results.get(("micrograd", op_name))
-        r = h.ratio(theirs["forward"], ours["forward"]) if theirs else None
-        print(h.ratio_line(f"micrograd/ours [bytes per node, {op_name} chain]", r, missing=no_mg))
+        r = rep.ratio(theirs["forward"], ours["forward"]) if theirs else None
+        print(rep.ratio_line(f"micrograd/ours [bytes per node, {op_name} chain]", r, missing=no_mg))
         if theirs:
             report.add(
                 f"memory micrograd B/node {op_name} chain",
@@ -180,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{theirs['forward']:.0f} B",
             )
     whole = float(round(per_node))
-    line = h.target_line(
+    line = rep.target_line(
         "ours bytes per node [moons step, demo code]", whole, TARGET, False, unit=" B"
     )
     print(f"{line}   ({nodes:,} nodes)")
@@ -188,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         "memory ours B/node moons step",
         per_node,
         f"{per_node:.0f} B",
-        f"<= 216 B: {h.verdict(whole, TARGET, False)}",
+        f"<= 216 B: {rep.verdict(whole, TARGET, False)}",
         goal=True,
     )
     freed = results["ours", "+"]["kept"] == 0 and results["ours", "*"]["kept"] == 0

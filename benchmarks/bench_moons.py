@@ -55,6 +55,7 @@ from collections.abc import Callable
 from typing import Any
 
 import _harness as h
+import _report as rep
 from floor import Floor, Layer, layers_of
 
 from micrograd_like.data import make_moons, signed_labels
@@ -390,7 +391,7 @@ def micrograd_run(n: int, rounds: int) -> h.Timings:
 def main(argv: list[str] | None = None) -> int:
     args = h.parse_args(__doc__.splitlines()[0], argv)
     n, steps, mg_rounds = (20, 2, 1) if args.quick else (100, 99, 8)
-    report = h.Report("bench_moons")
+    report = rep.Report("bench_moons")
     torch = h.installed("torch")
     no_torch = h.skipped("torch")
 
@@ -405,15 +406,15 @@ def main(argv: list[str] | None = None) -> int:
         if name not in times:
             rows.append([name, no_torch, "-", "-"])
             continue
-        ms = 1e3 * h.median(times[name])
-        rows.append([name, h.fmt(ms, " ms"), h.fmt(values[name][0]), f"{final[name]:.12g}"])
-        report.add(f"moons ms/step {name}", ms, h.fmt(ms, " ms"))
+        ms = 1e3 * rep.median(times[name])
+        rows.append([name, rep.fmt(ms, " ms"), rep.fmt(values[name][0]), f"{final[name]:.12g}"])
+        report.add(f"moons ms/step {name}", ms, rep.fmt(ms, " ms"))
     headers = ["contender", "ms per step (median)", "loss at step 0", "final loss"]
-    print(h.table(headers, rows))
+    print(rep.table(headers, rows))
     print()
 
     # ---- the targets of issue 29 ------------------------------------------------------
-    r = h.per_round_ratios
+    r = rep.per_round_ratios
     goals = [
         ("ours/floor [fit, floor tuned]", r(times, FIT, TUNED), 2.2, ""),
         ("ours/torch [demo code]", r(times, DEMO, "torch"), 0.65, no_torch),
@@ -421,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
         ("plain path/fast path [demo code]", r(times, DEMO_PLAIN, DEMO), 3.0, ""),
     ]
     for label, ratios, bound, missing in goals:
-        print(h.goal_line(f"ratio {label}", ratios, bound, missing))
+        print(rep.goal_line(f"ratio {label}", ratios, bound, missing))
         report.add_goal(f"moons {label}", ratios, bound, missing)
     same = same_loss(final[FIT], final[TUNED])
     diff = abs(final[FIT] - final[TUNED]) / max(abs(final[TUNED]), 1e-300)
@@ -448,15 +449,15 @@ def main(argv: list[str] | None = None) -> int:
         (f"{TUNED}/torch", TUNED, "torch", None),
     ):
         rs = r(times, num, den)
-        value = h.median(rs) if rs else None
-        print(h.ratio_line(label, value, target, False, no_torch))
+        value = rep.median(rs) if rs else None
+        print(rep.ratio_line(label, value, target, False, no_torch))
         if rs and target is not None:
             print(f"  <= {target:g} in {sum(x <= target for x in rs)} of {len(rs)} rounds")
             report.add(
                 f"moons {label}",
                 value,
-                h.fmt(value, "x"),
-                f"<= {target:g}: {h.verdict(value, target, False)}",
+                rep.fmt(value, "x"),
+                f"<= {target:g}: {rep.verdict(value, target, False)}",
             )
 
     # ---- micrograd ----------------------------------------------------------------------
@@ -470,31 +471,35 @@ def main(argv: list[str] | None = None) -> int:
         for name in mg:
             collect = mg.median(name, "collect after")
             rows.append(
-                [name, h.fmt(1e3 * h.median(mg[name]), " ms"), h.fmt(collect and 1e3 * collect)]
+                [
+                    name,
+                    rep.fmt(1e3 * rep.median(mg[name]), " ms"),
+                    rep.fmt(collect and 1e3 * collect),
+                ]
             )
-        print(h.table(["contender", "ms per step (median)", "ms collecting after it"], rows))
+        print(rep.table(["contender", "ms per step (median)", "ms collecting after it"], rows))
     lines = [
         ("micrograd/ours [demo code]", MICROGRAD, DEMO, 30.0),
         ("micrograd/ours [fit]", MICROGRAD, FIT, 30.0),
         ("micrograd-GC-off/ours [demo code]", MICROGRAD_GC_OFF, DEMO_GC_OFF, None),
     ]
     for label, num, den, target in lines:
-        value = h.median(r(mg, num, den)) if mg is not None else None
-        print(h.ratio_line(label, value, target, True, no_mg))
+        value = rep.median(r(mg, num, den)) if mg is not None else None
+        print(rep.ratio_line(label, value, target, True, no_mg))
         report.add(
             f"moons {label}",
             value,
-            h.fmt(value, "x") if value else no_mg,
-            f">= {target:g}x: {h.verdict(value, target, True)}" if target else "both GC off",
+            rep.fmt(value, "x") if value else no_mg,
+            f">= {target:g}x: {rep.verdict(value, target, True)}" if target else "both GC off",
         )
     if mg is not None:
         parts = mg.parts[MICROGRAD_GC_OFF]["collect after"]
         with_collect = [
             (a + c) / b for a, c, b in zip(mg[MICROGRAD_GC_OFF], parts, mg[DEMO_GC_OFF])
         ]
-        value = h.median(with_collect)
-        print(h.ratio_line("micrograd-GC-off-and-its-collection/ours [demo code]", value))
-        report.add("moons micrograd GC off + its collection/ours", value, h.fmt(value, "x"))
+        value = rep.median(with_collect)
+        print(rep.ratio_line("micrograd-GC-off-and-its-collection/ours [demo code]", value))
+        report.add("moons micrograd GC off + its collection/ours", value, rep.fmt(value, "x"))
     print("(PASS/FAIL are informational; the script always exits 0)")
 
     if args.profile:

@@ -14,6 +14,7 @@ import io
 import sys
 
 import _harness as h
+import _report as rep
 
 from micrograd_like.data import make_moons
 from micrograd_like.nn import MLP
@@ -23,10 +24,10 @@ TARGET = 10.0  # seconds for the figure at the default grid
 
 def main(argv: list[str] | None = None) -> int:
     args = h.parse_args(__doc__.splitlines()[0], argv)
-    report = h.Report("bench_pictures")
+    report = rep.Report("bench_pictures")
     if h.optional_import("matplotlib") is None:
         missing = h.skipped("matplotlib")
-        print(h.target_line("ours decision boundary, default grid", None, missing=missing))
+        print(rep.target_line("ours decision boundary, default grid", None, missing=missing))
         report.add("decision boundary, default grid", None, missing)
         report.save(args.json)
         return 0
@@ -52,13 +53,13 @@ def main(argv: list[str] | None = None) -> int:
     seconds = t.median("ours")
     points = resolution * resolution
     per_point = None if seconds is None else seconds / points
-    print(h.table(["grid", "seconds", "ns per point"],
-                  [[f"{resolution} x {resolution}", h.fmt(seconds, " s"), h.ns(per_point)]]))  # fmt: skip
+    print(rep.table(["grid", "seconds", "ns per point"],
+                  [[f"{resolution} x {resolution}", rep.fmt(seconds, " s"), rep.ns(per_point)]]))  # fmt: skip
     label = f"ours decision boundary, {resolution} x {resolution} grid"
-    print(h.target_line(label, seconds, TARGET, at_least=False, unit=" s"))
-    target = f"<= {TARGET:g} s: {h.verdict(seconds, TARGET, False)}"
+    print(rep.target_line(label, seconds, TARGET, at_least=False, unit=" s"))
+    target = f"<= {TARGET:g} s: {rep.verdict(seconds, TARGET, False)}"
     report.add(f"decision boundary, {resolution} x {resolution}", seconds,
-               h.fmt(seconds, " s"), target)  # fmt: skip
+               rep.fmt(seconds, " s"), target)  # fmt: skip
     report.save(args.json)
     return 0
 

@@ -295,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
     assert baseline is not None
     rows, failures = compare(baseline, measured, baseline.get("threshold", THRESHOLD))
     sys.path.insert(0, str(HERE))
-    from _harness import table
+    from _report import table
 
     print(table(["workload", "baseline", "now", "change", "verdict"], rows))
     print(f"\n(baseline: {baseline.get('measured')}, {baseline.get('python')})")

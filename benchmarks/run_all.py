@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import _harness as h
+import _report as rep
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = [
@@ -139,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append([name, item["key"], item["text"], item["target"]])
         share = f" ({100 * cpu / seconds:.0f}% of one CPU)" if cpu and seconds else ""
         rows.append([name, "(script: wall, CPU time)", f"{seconds:.1f} s, {cpu:.1f} s{share}", ""])
-    print(h.table(["script", "measure", "value", "target"], rows))
+    print(rep.table(["script", "measure", "value", "target"], rows))
     goals = [
         [name, item["key"], item["text"], item["target"]]
         for name, _, data, _, _ in results
@@ -151,11 +152,11 @@ def main(argv: list[str] | None = None) -> int:
         print(
             '\nThe issue\'s targets ("Done when"): medians of per-round ratios, side by side, CPU time\n'
         )
-        print(h.table(["script", "measure", "value", "target"], goals))
+        print(rep.table(["script", "measure", "value", "target"], goals))
     info = machine_info()
     info.append(("load average (1/5/15 min)", f"before: {load_before}; after: {load()}"))
     print()
-    print(h.table(["machine", ""], info))
+    print(rep.table(["machine", ""], info))
     print(
         "\nRatios are measured side by side in one run, alternating the contenders "
         "round by round\n(medians; bench_moons, bench_alternatives, bench_growth and "

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from micrograd_like import (
     data,
+    evaluation,
     functional,
     gradcheck,
     higher_order,
@@ -373,19 +374,19 @@ CASES: list[Case] = [
     ("fit-validation-lengths", lambda t: fit_quietly(validation=([[0.0, 1.0]], [1, 1])), ValueError, r"X_val has 1 samples but y_val has 2"),
     ("fit-validation-label", lambda t: fit_quietly(validation=([[0.0, 1.0]], [0])), ValueError, r"y_val\[0\] must be -1 or \+1"),
     # ---- evaluate, predict -------------------------------------------------------------------
-    ("evaluate-model-None", lambda t: train.evaluate(None, X4, [0.0] * 4), TypeError, r"model"),
-    ("evaluate-X-None", lambda t: train.evaluate(mlp(), None, [0.0] * 4), TypeError, r"X must be a list"),  # type: ignore[arg-type]
-    ("evaluate-empty", lambda t: train.evaluate(mlp(), [], []), ValueError, r"X is empty"),
-    ("evaluate-lengths", lambda t: train.evaluate(mlp(), X4, [0.0]), ValueError, r"X has 4 samples but y has 1"),
-    ("evaluate-loss-unknown", lambda t: train.evaluate(mlp(), X4, [0.0] * 4, loss="nope"), ValueError, r"unknown loss 'nope'"),
-    ("evaluate-width", lambda t: train.evaluate(mlp(), [[1.0]] * 4, [0.0] * 4), ValueError, r"expects 2 inputs, got 1"),
-    ("accuracy-model-None", lambda t: train.accuracy(None, X4, Y4), TypeError, r"model"),
-    ("predict-model-None", lambda t: train.predict(None, X4), TypeError, r"model must be callable"),
-    ("predict-X-None", lambda t: train.predict(mlp(), None), TypeError, r"X must be a list"),  # type: ignore[arg-type]
-    ("predict-X-nan", lambda t: train.predict(mlp(), [[0.0, NAN]]), ValueError, r"X\[0\]\[1\] .*nan"),
-    ("predict-X-bool", lambda t: train.predict(mlp(), [[0.0, False]]), TypeError, r"X\[0\]\[1\] .*bool"),
-    ("predict-X-flat", lambda t: train.predict(mlp(), [0.0, 1.0]), TypeError, r"X\[0\] must be a list of numbers"),  # type: ignore[list-item]
-    ("predict-loss-int", lambda t: train.predict(mlp(), X4, loss=3), TypeError, r"loss must be a loss name"),  # type: ignore[arg-type]
+    ("evaluate-model-None", lambda t: evaluation.evaluate(None, X4, [0.0] * 4), TypeError, r"model"),
+    ("evaluate-X-None", lambda t: evaluation.evaluate(mlp(), None, [0.0] * 4), TypeError, r"X must be a list"),  # type: ignore[arg-type]
+    ("evaluate-empty", lambda t: evaluation.evaluate(mlp(), [], []), ValueError, r"X is empty"),
+    ("evaluate-lengths", lambda t: evaluation.evaluate(mlp(), X4, [0.0]), ValueError, r"X has 4 samples but y has 1"),
+    ("evaluate-loss-unknown", lambda t: evaluation.evaluate(mlp(), X4, [0.0] * 4, loss="nope"), ValueError, r"unknown loss 'nope'"),
+    ("evaluate-width", lambda t: evaluation.evaluate(mlp(), [[1.0]] * 4, [0.0] * 4), ValueError, r"expects 2 inputs, got 1"),
+    ("accuracy-model-None", lambda t: evaluation.accuracy(None, X4, Y4), TypeError, r"model"),
+    ("predict-model-None", lambda t: evaluation.predict(None, X4), TypeError, r"model must be callable"),
+    ("predict-X-None", lambda t: evaluation.predict(mlp(), None), TypeError, r"X must be a list"),  # type: ignore[arg-type]
+    ("predict-X-nan", lambda t: evaluation.predict(mlp(), [[0.0, NAN]]), ValueError, r"X\[0\]\[1\] .*nan"),
+    ("predict-X-bool", lambda t: evaluation.predict(mlp(), [[0.0, False]]), TypeError, r"X\[0\]\[1\] .*bool"),
+    ("predict-X-flat", lambda t: evaluation.predict(mlp(), [0.0, 1.0]), TypeError, r"X\[0\] must be a list of numbers"),  # type: ignore[list-item]
+    ("predict-loss-int", lambda t: evaluation.predict(mlp(), X4, loss=3), TypeError, r"loss must be a loss name"),  # type: ignore[arg-type]
     # ---- save and load -------------------------------------------------------------------------
     ("save-model-None", lambda t: serialize.save(None, t / "m.json"), TypeError, r"save expects an MLP, got NoneType"),  # type: ignore[arg-type]
     ("save-model-Neuron", lambda t: serialize.save(Neuron(2), t / "m.json"), TypeError, r"save expects an MLP, got Neuron"),  # type: ignore[arg-type]

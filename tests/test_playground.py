@@ -23,10 +23,11 @@ import pytest
 from bounds import HANG, wait_for
 
 from micrograd_like.engine import Value, no_grad
+from micrograd_like.evaluation import evaluate
 from micrograd_like.losses import get_loss
 from micrograd_like.nn import ACTIVATIONS, MLP
 from micrograd_like.optim import SGD, Adam
-from micrograd_like.train import evaluate, fit
+from micrograd_like.train import fit
 
 np = pytest.importorskip("numpy")
 pytest.importorskip("anywidget")

@@ -15,10 +15,11 @@ import pytest
 from micrograd_like import data, losses, train
 from micrograd_like.data import make_moons
 from micrograd_like.engine import Value
+from micrograd_like.evaluation import Evaluation, accuracy, evaluate, predict
 from micrograd_like.nn import MLP
 from micrograd_like.optim import SGD, Adam, LinearDecay
 from micrograd_like.serialize import load, save
-from micrograd_like.train import History, TrainingDiverged, accuracy, evaluate, fit, predict
+from micrograd_like.train import History, TrainingDiverged, fit
 
 
 @pytest.fixture(scope="module")
@@ -393,7 +394,7 @@ def test_evaluate_returns_loss_and_accuracy_without_a_graph():
     X = [[2.0, 0.5], [0.0, 1.0]]  # scores 1.5, -1: hinge with labels (1, 1) = (0 + 2) / 2
     result = evaluate(score, X, [1, 1], loss="hinge")
     assert result.loss == pytest.approx(1.0) and result.accuracy == 0.5
-    assert result == train.Evaluation(1.0, 0.5)
+    assert result == Evaluation(1.0, 0.5)
 
 
 def test_binary_cross_entropy_name_follows_the_output_layer():

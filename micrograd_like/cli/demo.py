@@ -86,9 +86,10 @@ def neuron_graph(model: Any, x: Sequence[float]) -> tuple[Value, Any]:
 def run(args: argparse.Namespace) -> int:
     """Train micrograd's moons MLP, print its accuracy, write the pictures."""
     from micrograd_like.data import make_moons, signed_labels
+    from micrograd_like.evaluation import accuracy
     from micrograd_like.nn import MLP
     from micrograd_like.optim import LinearDecay
-    from micrograd_like.train import accuracy, fit
+    from micrograd_like.train import fit
 
     started = time.perf_counter()
     folder = out_dir(args.out)

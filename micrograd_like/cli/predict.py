@@ -43,8 +43,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Load ``--model``, print its output(s) for the input and, for a classifier, the class."""
     from micrograd_like.engine import no_grad
+    from micrograd_like.evaluation import predict
     from micrograd_like.serialize import load
-    from micrograd_like.train import predict
 
     x = [real(v, f"input x[{i}]") for i, v in enumerate(args.inputs)]
     model = load(args.model)

@@ -121,7 +121,7 @@ def _example_input(x: Sequence[float]) -> str:
 
 def _scores(model: Any, X: Any, y: Any, loss: str, name: str) -> str:
     """``train loss 0.01, accuracy 99.0%``: the trained model on (X, y), no L2 term."""
-    from micrograd_like.train import evaluate
+    from micrograd_like.evaluation import evaluate
 
     result = evaluate(model, X, y, loss=loss)
     text = f"{name} loss {result.loss:.4g}"

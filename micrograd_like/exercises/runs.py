@@ -128,8 +128,8 @@ class RunChecks:
         if model is None:
             return not_answered(name, "your trained model with no hidden layer")
         from micrograd_like.data import make_moons, signed_labels
+        from micrograd_like.evaluation import accuracy
         from micrograd_like.nn import MLP, Neuron
-        from micrograd_like.train import accuracy
 
         if isinstance(model, MLP):
             if len(model.layers) > 1:
