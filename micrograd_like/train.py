@@ -11,7 +11,8 @@ One training step is always the same four moves::
 sample), records the loss and accuracy per epoch in a :class:`History`, shows a
 progress bar, and stops with :class:`TrainingDiverged` if the loss blows up.
 
-How outputs are read as predictions (``predict``, ``accuracy``) depends on the loss: each
+How outputs are read as predictions (the accuracy in the History, and
+:mod:`micrograd_like.evaluation`'s ``predict`` and ``accuracy``) depends on the loss: each
 loss's :class:`~micrograd_like.tasks.LossSpec` names its task, and
 :data:`~micrograd_like.tasks.TASKS` says how each task reads an output (the sign of a
 hinge score, p > 0.5 for a probability, the largest of several outputs, ...).
