@@ -52,6 +52,10 @@ What it replaces, and why that is faster
   (compared by identity), so it needs no visited set, and it zeroes the intermediate
   gradients as it goes. A lock keeps two fast walks from running at once; a walk that
   fails half way puts every mark back to 0.0.
+  The test that pushes a parent is written out three times in :func:`walk.walk
+  <micrograd_like.fast.walk.walk>`: for a node of two parents, of one, and in the loop
+  for any other number, so the common nodes cost no loop. The three copies are the same
+  test on ``ps[j]`` and ``ds[j]``, and the property tests walk all three.
 * **Neurons share their data.** ``Layer._forward`` (and ``Layer._forward_batch``, for a
   whole batch) reads each neuron's weights once for as long as none of them changes,
   and makes its affine nodes over that shared storage; a ReLU after it is made inline.
